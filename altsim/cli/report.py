@@ -1,0 +1,107 @@
+"""How `altsim check` prints results: text for people, JSON for tools, GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from altsim.core.diagnostics import Diagnostic, Severity
+from altsim.core.profiles import ClientProfile
+from altsim.core.safe_text import printable
+from altsim.core.values import OSVersion, os_version_string
+
+if TYPE_CHECKING:
+    from altsim.cli.check import Outcome
+
+_COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
+_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def full_version(ios: OSVersion) -> str:
+    return ".".join(str(part) for part in ios)
+
+
+def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
+    return {"severity": d.severity.value, "code": d.code, "message": d.message,
+            "pointer": d.pointer, "line": d.line, "column": d.column}
+
+
+def render_json(outcomes: list[Outcome], profile: ClientProfile, ios: OSVersion) -> str:
+    results = []
+    for outcome in outcomes:
+        entry: dict[str, Any] = {"input": outcome.input}
+        result = outcome.result
+        if result is None:
+            entry.update(accepted=False, rejection=None, error=outcome.error, diagnostics=[])
+        else:
+            rejection = result.rejection
+            entry["accepted"] = rejection is None
+            entry["rejection"] = rejection and {
+                "code": rejection.code, "message": rejection.message, "path": rejection.path,
+                "detail": rejection.detail,
+            }
+            entry["diagnostics"] = [_diagnostic_json(d) for d in result.diagnostics]
+        results.append(entry)
+    document = {"client": profile.name, "ios": full_version(ios), "results": results}
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def _github_escape(text: str, *, property: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property else text
+
+
+def render_github(outcomes: list[Outcome]) -> str:
+    lines = []
+    for outcome in outcomes:
+        file = _github_escape(outcome.input, property=True)
+        if outcome.result is None:
+            lines.append(f"::error file={file}::{_github_escape(outcome.error or '')}")
+            continue
+        for d in outcome.result.diagnostics:
+            where = f"file={file}"
+            if d.line is not None:
+                where += f",line={d.line},col={d.column}"
+            title = _github_escape(f"altsim {d.code}", property=True)
+            message = printable(f"{d.message} [{d.pointer or '/'}]")
+            lines.append(f"::{_GITHUB_LEVEL[d.severity]} {where},title={title}::"
+                         f"{_github_escape(message)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_text(outcomes: list[Outcome], profile: ClientProfile, ios: OSVersion,
+                *, colour: bool) -> str:
+    def paint(text: str, style: str) -> str:
+        return f"{style}{text}{_RESET}" if colour else text
+
+    client = f"{profile.title} on iOS {os_version_string(ios)}"
+    out: list[str] = []
+    for outcome in outcomes:
+        name = printable(outcome.input, keep_newlines=False)
+        result = outcome.result
+        if result is None:
+            out.append(f"{paint(name, _BOLD)}: {paint('UNREADABLE', _COLOURS[Severity.ERROR])} "
+                       f"{printable(outcome.error or '', keep_newlines=False)}")
+            continue
+        if result.rejection is None:
+            out.append(f"{paint(name, _BOLD)}: {paint('ACCEPTED', _BOLD)} by {client}")
+        else:
+            r = result.rejection
+            where = f" at {printable(r.path, keep_newlines=False)}" if r.path else ""
+            out.append(f"{paint(name, _BOLD)}: "
+                       f"{paint('REJECTED', _BOLD + _COLOURS[Severity.ERROR])} by {client}: "
+                       f"{r.code}{where}")
+            out.append(f"  the client says: {printable(r.message, keep_newlines=False)}")
+            if r.detail:
+                out.append(f"  {paint(printable(r.detail, keep_newlines=False), _DIM)}")
+        for d in result.diagnostics:
+            place = f"{d.line}:{d.column}" if d.line is not None else "-"
+            label = paint(f"{d.severity.value:<7}", _COLOURS[d.severity])
+            pointer = paint(printable(d.pointer or "/", keep_newlines=False), _DIM)
+            out.append(f"  {place:>9}  {label} {d.code}: "
+                       f"{printable(d.message, keep_newlines=False)}  {pointer}")
+        counts = [f"{result.count(s)} {s.value}{'s' if result.count(s) != 1 else ''}"
+                  for s in Severity]
+        out.append(f"  {', '.join(counts)}")
+    return "\n".join(out) + "\n"

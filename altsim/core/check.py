@@ -1,0 +1,142 @@
+"""Check a source's bytes for one client: the client's verdict plus every problem, located."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from altsim.core.decoder import Decoder
+from altsim.core.diagnostics import FORMAT_TEXT, Diagnostic, Rejection, Severity
+from altsim.core.jsontext import Document, parse_document
+from altsim.core.locate import line_columns, locate
+from altsim.core.model import Source
+from altsim.core.profiles import PROFILES, ClientProfile, Field
+from altsim.core.qa import review_source
+from altsim.core.values import OSVersion
+from altsim.core.verify import verify_source
+
+
+@dataclass(slots=True)
+class CheckResult:
+    profile: ClientProfile
+    ios: OSVersion
+    rejection: Rejection | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    source: Source | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.rejection is None
+
+    def count(self, severity: Severity) -> int:
+        return sum(d.severity is severity for d in self.diagnostics)
+
+
+def check_source(
+    raw: bytes,
+    profile: ClientProfile,
+    ios: OSVersion,
+    *,
+    date_prefix_parse: bool = True,
+    now: datetime | None = None,
+) -> CheckResult:
+    now = now or datetime.now(UTC)
+    allow_json5 = ios >= (profile.json5_from_ios, 0, 0)
+    parsed = parse_document(raw, allow_json5)
+    if not isinstance(parsed, Document):
+        problem, json5_would_parse = parsed
+        message = f"not valid JSON: {problem.message}"
+        if json5_would_parse:
+            message += f" (JSON5 syntax: iOS {profile.json5_from_ios} and later would read it)"
+        diagnostic = Diagnostic(Severity.ERROR, "jsonSyntax", message, "", problem.line,
+                                problem.column)
+        return CheckResult(profile, ios, Rejection("jsonSyntax", FORMAT_TEXT, "",
+                                                   "The given data was not valid JSON."),
+                           [diagnostic])
+
+    decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse)
+    source = decoder.decode_source(parsed.value)
+    if source is not None:
+        verify_source(source, profile, lambda code, ptr, message, text: decoder.reject(
+            code, ptr, message, text))
+        review_source(source, ios, now,
+                      lambda code, ptr, message, severity: decoder.warn(code, ptr, message,
+                                                                        severity))
+    diagnostics = decoder.diagnostics
+    if parsed.json5_only is not None:
+        strict = parsed.json5_only
+        diagnostics.append(Diagnostic(
+            Severity.WARNING, "json5-syntax",
+            f"JSON5 syntax ({strict.message}): iOS {profile.json5_from_ios} and later read it, "
+            "earlier iOS versions reject the whole source (§1.1)", "", strict.line, strict.column))
+    for other in PROFILES.values():
+        if other is not profile and other.market == profile.market:
+            diagnostics += _other_client_rejection(parsed.value, source, profile, other, ios,
+                                                   date_prefix_parse)
+    _locate(parsed, diagnostics)
+    diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
+    return CheckResult(profile, ios, decoder.rejection, diagnostics, source)
+
+
+# Which models each container field leads to, for walking down to the fields that differ.
+_CHILDREN = {
+    "root": {"apps": ("app",), "news": ("news",)},
+    "app": {"versions": ("version", "legacy_version"), "screenshots": ("screenshot",),
+            "patreon": ("patreon",)},
+}
+
+
+def _delta_profile(base: ClientProfile, other: ClientProfile) -> ClientProfile | None:
+    """`other` reduced to the fields it decodes differently from `base`, and the way to them."""
+    tables: dict[str, tuple[Field, ...]] = {}
+
+    def reduce(model: str) -> bool:
+        ours = set(base.fields_for(model))
+        keep = []
+        for f in other.fields_for(model):
+            children = _CHILDREN.get(model, {}).get(f.key, ())
+            descend = [reduce(child) for child in children]  # reduce every child
+            if f not in ours or any(descend):
+                keep.append(f)
+        tables[model] = tuple(keep)
+        return bool(keep)
+
+    differs = reduce("root")
+    if not differs:
+        return None
+    return replace(other, **tables)
+
+
+def _other_client_rejection(value: object, source: Source | None, profile: ClientProfile,
+                            other: ClientProfile, ios: OSVersion, date_prefix_parse: bool
+                            ) -> list[Diagnostic]:
+    """What `other` rejects that `profile` does not, from the fields where the two differ."""
+    found: list[Diagnostic] = []
+    delta = _delta_profile(profile, other)
+    if delta is not None:
+        decoder = Decoder(delta, ios, date_prefix_parse=date_prefix_parse, collect=False,
+                          warnings=False)
+        decoder.decode_source(value)
+        found = decoder.diagnostics
+    if not found and source is not None and other.marketplace_rule != profile.marketplace_rule:
+        def report(code: str, ptr: str, message: str, text: str) -> None:
+            if not found:
+                found.append(Diagnostic(Severity.ERROR, code, message, ptr))
+        verify_source(source, other, report, checks=("marketplace",))
+    return [
+        Diagnostic(Severity.WARNING, "other-client-rejects", f"{other.title} rejects this "
+                   f"source ({d.code}): {d.message}", d.pointer)
+        for d in found[:1]
+    ]
+
+
+def _locate(parsed: Document, diagnostics: list[Diagnostic]) -> None:
+    wanted = {d.pointer for d in diagnostics if d.line is None}
+    if not wanted:
+        return
+    offsets = locate(parsed.text, wanted, strict=parsed.json5_only is None)
+    positions = line_columns(parsed.text, offsets.values())
+    for diagnostic in diagnostics:
+        if diagnostic.line is None and diagnostic.pointer in offsets:
+            diagnostic.line, diagnostic.column = positions[offsets[diagnostic.pointer]]
+

@@ -1,0 +1,579 @@
+"""Decode a parsed document into the model exactly as the client's Codable code does.
+
+The client stops at its first error; in `collect` mode the decoder goes on, so a maintainer
+sees every error at once, and the first one recorded is the one the client reports (decode
+order = the order of the profile's field tables, spec §1.2). Warnings about values the client
+accepts but a maintainer should know about are raised here, where the value is in hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from altsim.core.diagnostics import (
+    FORMAT_TEXT,
+    MISSING_TEXT,
+    Diagnostic,
+    Rejection,
+    Severity,
+    coding_path,
+    pointer_join,
+)
+from altsim.core.keys import KNOWN_CATEGORIES, extra_key_notes, known_keys
+from altsim.core.model import (
+    App,
+    NewsItem,
+    Patreon,
+    Permissions,
+    PrivacyPermission,
+    Screenshot,
+    Source,
+    Version,
+)
+from altsim.core.profiles import ClientProfile, Field
+from altsim.core.safe_text import has_control_characters
+from altsim.core.values import (
+    OSVersion,
+    fits_integer,
+    is_clean_os_version,
+    is_valid_url,
+    os_version_string,
+    parse_hex_colour,
+    parse_os_version,
+    parse_source_date,
+)
+
+INVALID: Any = object()  # a value the client failed to decode
+CUSTOM_PLEDGE = "custom"
+# Keys whose kind runs even when the key is absent: they fall back to other keys.
+_ALWAYS = frozenset({"versions", "app_download_url", "screenshots"})
+_LEGACY_SCREENSHOT_SIZE = (750, 1334)  # §2.3, StoreApp.swift:253-262
+_FOUND = {str: "a string", bool: "bool", int: "number", float: "number", dict: "a dictionary",
+          list: "an array", type(None): "null"}
+_HUMAN = {"String": "a string", "Bool": "true or false", "Int16": "an integer",
+          "Int32": "an integer", "Int64": "an integer", "Int": "an integer", "Decimal": "a number",
+          "Dictionary<String, Any>": "an object", "Array<Any>": "an array"}
+
+
+class StopDecoding(Exception):
+    """Raised at the first error when decoding the way the client does (not collecting)."""
+
+
+def _found(value: Any) -> str:
+    return _FOUND.get(type(value), "a value")
+
+
+class Decoder:
+    def __init__(
+        self,
+        profile: ClientProfile,
+        ios: OSVersion,
+        *,
+        date_prefix_parse: bool = True,
+        collect: bool = True,
+        warnings: bool = True,
+    ) -> None:
+        self.profile = profile
+        self.ios = ios
+        self.lenient_urls = ios >= (profile.lenient_urls_from_ios, 0, 0)
+        self.date_prefix_parse = date_prefix_parse
+        self.collect = collect
+        self.warnings = warnings
+        self.diagnostics: list[Diagnostic] = []
+        self.rejection: Rejection | None = None
+        self.kinds: dict[str, Callable[[Any, str, str, dict[str, Any]], Any]] = {
+            name[3:]: getattr(self, name) for name in dir(self) if name.startswith("_k_")
+        }
+        self.known = {model: known_keys(profile, model) for model in _MODEL_KEYS}
+        self.notes = {model: extra_key_notes(profile, model) for model in _MODEL_KEYS}
+        self.reads_marketplace_id = any(f.key == "marketplaceID" for f in profile.app)
+        # App keys a profile decodes only for their errors (SideStore 0.5's single-version keys)
+        self.app_checks_only = [f.name for f in profile.app if f.name.startswith("legacy_")]
+
+    # -- reporting -----------------------------------------------------------------------------
+
+    def reject(
+        self, code: str, pointer: str, message: str, client_text: str,
+        *, detail: str = "", path: str | None = None,
+    ) -> None:
+        """Record an error the client rejects the source for; the first one is the verdict."""
+        self.diagnostics.append(Diagnostic(Severity.ERROR, code, message, pointer))
+        if self.rejection is None:
+            self.rejection = Rejection(
+                code, client_text, coding_path(pointer) if path is None else path, detail
+            )
+        if not self.collect:
+            raise StopDecoding
+
+    def warn(self, code: str, pointer: str, message: str, severity: Severity = Severity.WARNING
+             ) -> None:
+        if self.warnings:
+            self.diagnostics.append(Diagnostic(severity, code, message, pointer))
+
+    def _missing(self, obj: dict[str, Any], ptr: str, field: Field, type_name: str) -> None:
+        key = field.key
+        if key in obj:  # present but null (§1.2)
+            self.reject("valueNotFound", pointer_join(ptr, key),
+                        f"'{key}' is required and may not be null", MISSING_TEXT,
+                        detail=f"Expected {type_name} value but found null instead.")
+        else:
+            self.reject("keyNotFound", ptr, f"required key '{key}' is missing", MISSING_TEXT,
+                        detail=f'No value associated with key CodingKeys(stringValue: "{key}", '
+                               f'intValue: nil) ("{key}").',
+                        path=coding_path(pointer_join(ptr, key)))
+
+    def _mismatch(self, ptr: str, type_name: str, value: Any) -> Any:
+        found = _found(value)
+        self.reject("typeMismatch", ptr,
+                    f"expected {_HUMAN.get(type_name, type_name)}, found {found}", FORMAT_TEXT,
+                    detail=f"Expected to decode {type_name} but found {found} instead.")
+        return INVALID
+
+    def _corrupt(self, ptr: str, message: str, detail: str) -> Any:
+        self.reject("dataCorrupted", ptr, message, FORMAT_TEXT, detail=detail)
+        return INVALID
+
+    # -- objects -------------------------------------------------------------------------------
+
+    def _fields(self, obj: Any, ptr: str, model: str, check_keys: bool = True
+                ) -> dict[str, Any] | None:
+        """Decode obj's keys per the profile's table for the model; None if obj is no object."""
+        if type(obj) is not dict:
+            self._mismatch(ptr, "Dictionary<String, Any>", obj)
+            return None
+        out: dict[str, Any] = {}
+        get = obj.get
+        kinds = self.kinds
+        for field in self.profile.fields_for(model):
+            value = get(field.key)
+            if value is None and field.kind not in _ALWAYS:
+                if field.required:
+                    self._missing(obj, ptr, field, _SWIFT_TYPES.get(field.kind, "String"))
+                    out[field.name] = INVALID
+                continue
+            out[field.name] = kinds[field.kind](value, ptr, field.key, obj)
+        if check_keys and self.warnings:
+            extra = obj.keys() - self.known[model]
+            if extra:
+                self._extra_keys(extra, ptr, model)
+        return out
+
+    def _build(self, cls: Any, out: dict[str, Any] | None, **extra: Any) -> Any:
+        """The model object, or INVALID when a required value failed; failed optionals drop."""
+        if out is None or not _REQUIRED_ATTRS[cls] <= out.keys():
+            return INVALID
+        for name, value in list(out.items()):
+            if value is INVALID:
+                if name in _REQUIRED_ATTRS[cls]:
+                    return INVALID
+                del out[name]
+        return cls(**out, **extra)
+
+    def _extra_keys(self, keys: set[str], ptr: str, model: str) -> None:
+        for key in sorted(keys):
+            code, note = self.notes[model].get(key, ("unknown-key", ""))
+            where = pointer_join(ptr, key)
+            if note:
+                self.warn(code, where, f"'{key}' is ignored by {self.profile.title}: {note}")
+            else:
+                self.warn(code, where, f"unknown key '{key}' is ignored (a typo?)")
+
+    def _list(self, value: Any, ptr: str, key: str, item: Callable[[Any, str, int], Any]
+              ) -> Any:
+        lp = pointer_join(ptr, key)
+        if type(value) is not list:
+            return self._mismatch(lp, "Array<Any>", value)
+        # Failed items are left out, so checks of the rest still run; the error is recorded.
+        return [r for r in (item(e, f"{lp}/{i}", i) for i, e in enumerate(value)) if r is not INVALID]
+
+    # -- the source ----------------------------------------------------------------------------
+
+    def decode_source(self, document: Any) -> Source | None:
+        try:
+            out = self._fields(document, "", "root")
+            source = self._build(Source, out)
+        except StopDecoding:
+            return None
+        return None if source is INVALID else source
+
+    def _k_apps(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        return self._list(value, ptr, key, self._app)
+
+    def _app(self, value: Any, ptr: str, index: int) -> Any:
+        out = self._fields(value, ptr, "app")
+        if out is not None and self.app_checks_only:
+            for name in self.app_checks_only:
+                out.pop(name, None)
+        return self._build(App, out, pointer=ptr)
+
+    def _k_news_items(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        return self._list(value, ptr, key, self._news_item)
+
+    def _news_item(self, value: Any, ptr: str, index: int) -> Any:
+        return self._build(NewsItem, self._fields(value, ptr, "news"),
+                           sort_index=index, pointer=ptr)
+
+    # -- versions (§2.2, §3) -------------------------------------------------------------------
+
+    def _version(self, value: Any, ptr: str, index: int) -> Any:
+        return self._build(Version, self._fields(value, ptr, "version"), pointer=ptr)
+
+    def _k_versions(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
+        if value is None:  # legacy single-version keys, read only without `versions`
+            out = self._fields(app, ptr, "legacy_version", check_keys=False)
+            version = self._build(Version, out, pointer=ptr)
+            return INVALID if version is INVALID else [version]
+        versions = self._list(value, ptr, key, self._version)
+        vp = pointer_join(ptr, key)
+        if self.reads_marketplace_id and app.get("marketplaceID") is not None:
+            # StoreApp.swift:296-320: notarized apps need a build on every version.
+            for i, raw in enumerate(value):
+                if type(raw) is dict and not raw.get("buildVersion"):
+                    self.reject("keyNotFound", f"{vp}/{i}",
+                                "apps with a marketplaceID need a buildVersion on every version",
+                                MISSING_TEXT, detail="Notarized apps must provide a build version.",
+                                path=coding_path(f"{vp}/{i}/buildVersion"))
+        if value == []:  # setVersions → MergeError.noVersions, no coding path (§2.2)
+            name, bundle_id = app.get("name"), app.get("bundleIdentifier")
+            self.reject("noVersions", vp, "'versions' is empty: an app needs at least one version",
+                        f"{name} ({bundle_id}) does not have any app versions.", path="")
+            return INVALID
+        return versions
+
+    def _k_app_download_url(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
+        # SideStore 0.5 (§11): an app-level download URL is required even beside `versions`.
+        if value is not None:
+            return self._k_url(value, ptr, key, app)
+        if app.get("platformURLs") is None:
+            return self._corrupt(
+                pointer_join(ptr, key),
+                "SideStore 0.5 needs an app-level 'downloadURL' even when 'versions' is given",
+                "E downloadURL:String or downloadURLs:[[Platform:URL]] key required.")
+        return None
+
+    # -- screenshots (§2.3) --------------------------------------------------------------------
+
+    def _k_screenshots(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
+        sp = pointer_join(ptr, key)
+        legacy = app.get("screenshotURLs")
+        if value is None:
+            if legacy is None:
+                return []
+            return self._list(legacy, ptr, "screenshotURLs", self._legacy_screenshot)
+        if legacy is not None:
+            self.warn("ignored-key", pointer_join(ptr, "screenshotURLs"),
+                      "'screenshotURLs' is ignored because 'screenshots' is given")
+        if type(value) is list:
+            return self._list(value, ptr, key, self._iphone_screenshot)
+        if type(value) is not dict:
+            return self._mismatch(sp, "Array<Any>", value)
+        shots: list[Screenshot] = []
+        for device, item in (("iphone", self._iphone_screenshot), ("ipad", self._ipad_screenshot)):
+            if value.get(device) is not None:
+                got = self._list(value[device], sp, device, item)
+                if got is INVALID:
+                    return INVALID
+                shots += got
+        for other in sorted(value.keys() - {"iphone", "ipad"}):
+            self.warn("unknown-key", pointer_join(sp, other),
+                      f"screenshots for '{other}' are ignored: only 'iphone' and 'ipad' are read")
+        return shots
+
+    def _legacy_screenshot(self, value: Any, ptr: str, index: int) -> Any:
+        url = self._url(value, ptr)
+        if url is INVALID:
+            return INVALID
+        return Screenshot(url, "iphone", *_LEGACY_SCREENSHOT_SIZE, pointer=ptr)
+
+    def _iphone_screenshot(self, value: Any, ptr: str, index: int) -> Any:
+        return self._screenshot(value, ptr, "iphone")
+
+    def _ipad_screenshot(self, value: Any, ptr: str, index: int) -> Any:
+        return self._screenshot(value, ptr, "ipad")
+
+    def _screenshot(self, value: Any, ptr: str, device: str) -> Any:
+        # A string is a URL; only a type mismatch falls back to the object form.
+        if type(value) is str:
+            url = self._url(value, ptr)
+            return INVALID if url is INVALID else Screenshot(url, device, pointer=ptr)
+        out = self._fields(value, ptr, "screenshot")
+        if out is None or INVALID in out.values():
+            return INVALID
+        width, height = out.get("width"), out.get("height")
+        if (width is None) != (height is None):
+            self.warn("screenshot-half-size", ptr,
+                      "only one of width and height is given: the screenshot is treated as "
+                      "unsized (shown at 9:19.5)")
+            width = height = None
+        return Screenshot(out["image_url"], device, width, height, pointer=ptr)
+
+    # -- permissions (§2.4) --------------------------------------------------------------------
+
+    def _k_permissions(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
+        pp = pointer_join(ptr, key)
+        if type(value) is not dict:
+            return self._mismatch(pp, "Dictionary<String, Any>", value)
+        permissions = Permissions()
+        if "entitlements" in value:
+            entitlements = self._entitlements(value["entitlements"], pp)
+            if entitlements is INVALID:
+                return INVALID
+            permissions.entitlements = entitlements
+        if "privacy" in value:
+            privacy = self._privacy(value["privacy"], pp)
+            if privacy is INVALID:
+                return INVALID
+            permissions.privacy = privacy
+        return permissions
+
+    def _legacy_names(self, value: Any, pp: str, what: str) -> list[str] | None:
+        """The legacy [{"name": …}] form, or None when it does not decode as [[String: String]]."""
+        if type(value) is not list or not all(
+            type(item) is dict and all(type(v) is str for v in item.values()) for item in value
+        ):
+            return None
+        if any("name" not in item for item in value):
+            self.reject("keyNotFound", pp, f"every legacy {what} entry needs a 'name'",
+                        MISSING_TEXT, detail=f"Legacy {what} must have `name` key.",
+                        path=coding_path(pointer_join(pp, "name")))
+            return []
+        return [item["name"] for item in value]
+
+    def _entitlements(self, value: Any, pp: str) -> Any:
+        ep = pointer_join(pp, "entitlements")
+        if value is None:
+            return self._null(ep, "Array<Any>")
+        names = self._legacy_names(value, pp, "entitlements")
+        if names is not None:
+            return names
+        if type(value) is dict:
+            return list(value)
+        return self._strings(value, ep)
+
+    def _privacy(self, value: Any, pp: str) -> Any:
+        vp = pointer_join(pp, "privacy")
+        if value is None:
+            return self._null(vp, "Array<Any>")
+        names = self._legacy_names(value, pp, "privacy permissions")
+        if names is not None:
+            return [
+                PrivacyPermission(f"NS{item['name']}UsageDescription",
+                                  item.get("usageDescription") or None, f"{vp}/{i}")
+                for i, item in enumerate(value) if "name" in item
+            ]
+        if type(value) is not dict:
+            return self._mismatch(vp, "Dictionary<String, Any>", value)
+        privacy = []
+        for name, text in value.items():
+            if text is not None and type(text) is not str:
+                return self._mismatch(pointer_join(vp, name), "String", text)
+            privacy.append(PrivacyPermission(name, text or None, pointer_join(vp, name)))
+        return privacy
+
+    def _null(self, ptr: str, type_name: str) -> Any:
+        self.reject("valueNotFound", ptr, "may not be null", MISSING_TEXT,
+                    detail=f"Expected {type_name} value but found null instead.")
+        return INVALID
+
+    # -- Patreon (§8.1) ------------------------------------------------------------------------
+
+    def _k_patreon(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
+        out = self._fields(value, pointer_join(ptr, key), "patreon")
+        if out is None or INVALID in out.values():
+            return INVALID
+        pledge = out.get("pledge")
+        patreon = Patreon(tiers=sorted(out.get("tiers") or []), benefit=out.get("benefit"),
+                          hidden=bool(out.get("hidden")))
+        if pledge is not None:
+            patreon.custom_pledge = pledge == CUSTOM_PLEDGE
+            patreon.pledge = Decimal(0) if patreon.custom_pledge else pledge
+            patreon.currency = out.get("currency") or "USD"
+        elif not patreon.tiers and patreon.benefit is None:
+            patreon.pledge = Decimal(0)  # any active pledge
+        return patreon
+
+    def _k_pledge(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        if value == CUSTOM_PLEDGE:
+            return CUSTOM_PLEDGE
+        if type(value) is int or type(value) is float:
+            return Decimal(repr(value)) if type(value) is float else Decimal(value)
+        return self._mismatch(pointer_join(ptr, key), "Decimal", value)
+
+    # -- scalars -------------------------------------------------------------------------------
+
+    def _k_string(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        if type(value) is not str:
+            return self._mismatch(pointer_join(ptr, key), "String", value)
+        if has_control_characters(value):
+            self.warn("control-character", pointer_join(ptr, key),
+                      "contains control characters, which most screens do not show")
+        return value
+
+    def _k_build(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        text = self._k_string(value, ptr, key, obj)
+        return text or None if text is not INVALID else INVALID  # "" = no build (§3)
+
+    def _k_sha256(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        text = self._k_string(value, ptr, key, obj)
+        return text if text is INVALID else text.lower()
+
+    def _k_category(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        text = self._k_string(value, ptr, key, obj)
+        if text is INVALID:
+            return INVALID
+        category = text.lower()  # §2.6: any string, lower-cased; unknown ones list under Other
+        if category not in KNOWN_CATEGORIES:
+            self.warn("unknown-category", pointer_join(ptr, key),
+                      f"category '{text}' is not one the client knows: the app is listed under "
+                      f"Other (known: {', '.join(sorted(KNOWN_CATEGORIES))})")
+        return category
+
+    def _k_string_list(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        return self._strings(value, pointer_join(ptr, key))
+
+    def _strings(self, value: Any, lp: str) -> Any:
+        if type(value) is not list:
+            return self._mismatch(lp, "Array<Any>", value)
+        for i, item in enumerate(value):
+            if type(item) is not str:
+                if item is None:
+                    return self._null(f"{lp}/{i}", "String")
+                return self._mismatch(f"{lp}/{i}", "String", item)
+        return value
+
+    def _k_string_map(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        mp = pointer_join(ptr, key)
+        if type(value) is not dict:
+            return self._mismatch(mp, "Dictionary<String, Any>", value)
+        for name, item in value.items():
+            if type(item) is not str:  # [String: String] (§1.3 userInfo, vector 64)
+                if item is None:
+                    return self._null(pointer_join(mp, name), "String")
+                return self._mismatch(pointer_join(mp, name), "String", item)
+        return value
+
+    def _k_bool(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        if type(value) is not bool:
+            return self._mismatch(pointer_join(ptr, key), "Bool", value)
+        return value
+
+    def _integer(self, value: Any, ptr: str, key: str, width: str) -> Any:
+        if type(value) is not int and type(value) is not float:
+            return self._mismatch(pointer_join(ptr, key), width, value)
+        if not fits_integer(value, width):
+            return self._corrupt(pointer_join(ptr, key), f"{value!r} is not an {width} integer",
+                                 f"Parsed JSON number <{value}> does not fit in {width}.")
+        return int(value)
+
+    def _k_Int16(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        return self._integer(value, ptr, key, "Int16")
+
+    def _k_Int32(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        return self._integer(value, ptr, key, "Int32")
+
+    def _k_Int64(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        return self._integer(value, ptr, key, "Int64")
+
+    def _k_Int(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        return self._integer(value, ptr, key, "Int64")
+
+    def _k_url(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        return self._url(value, pointer_join(ptr, key))
+
+    def _url(self, value: Any, up: str) -> Any:
+        if type(value) is not str:
+            return self._mismatch(up, "String", value)
+        if not is_valid_url(value, self.lenient_urls):
+            why = "empty" if not value else "has characters URLs may not contain before iOS 17"
+            return self._corrupt(up, f"invalid URL {value!r}: {why}", "Invalid URL string.")
+        if not value.startswith("https://") and self.warnings:
+            if value.startswith("http://"):
+                self.warn("insecure-url", up, "plain http URL: use https")
+            elif ":" not in value.split("/", 1)[0]:
+                self.warn("relative-url", up,
+                          "relative URL: the client never resolves it against the source's URL, "
+                          "so it never loads (§1.2)")
+            else:
+                self.warn("non-web-url", up, "URL is neither https nor http")
+        return value
+
+    def _k_date(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        dp = pointer_join(ptr, key)
+        if type(value) is not str:
+            return self._mismatch(dp, "String", value)
+        parsed = parse_source_date(value, self.date_prefix_parse)
+        if parsed is None:
+            return self._corrupt(dp, f"date {value!r} is not in a shape the client reads "
+                                 "(YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with a zone)",
+                                 "Date is in invalid format.")
+        if parsed.by_prefix:
+            self.warn("date-prefix", dp,
+                      f"only the start of {value!r} is a date the client reads: it is taken as "
+                      f"{parsed.value:%Y-%m-%d %H:%M} UTC, or rejects the source if the device "
+                      "parses strictly (UNVERIFIED, §3.1)")
+        elif not parsed.padded:
+            self.warn("date-not-padded", dp,
+                      f"{value!r} is not zero-padded: documented as valid, but unverified on "
+                      "device (§3.1)", Severity.INFO)
+        return parsed.value
+
+    def _k_colour(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        cp = pointer_join(ptr, key)
+        if type(value) is not str:
+            return self._mismatch(cp, "String", value)
+        colour = parse_hex_colour(value)
+        if colour is None:
+            return self._corrupt(cp, f"colour {value!r} is not 3, 6 or 8 hex digits",
+                                 "Hex code is invalid.")
+        if self.warnings:
+            self._colour_warnings(value, colour.argb, colour.digits_read, colour.length, cp)
+        return colour.argb
+
+    def _colour_warnings(self, text: str, argb: int, read: int, length: int, cp: str) -> None:
+        shown = f"#{argb & 0xFFFFFF:06X} at {round((argb >> 24) / 255 * 100)}% opacity"
+        stripped = text.strip()
+        if read < length:
+            self.warn("colour-not-hex", cp,
+                      f"{text!r} is not all hex digits: the client reads it as {shown}")
+        elif stripped[:2] in ("0x", "0X") and length == 8:
+            self.warn("colour-0x", cp,
+                      f"{text!r} has 8 characters, so it is read as ARGB: {shown}")
+        elif length == 8:
+            self.warn("colour-argb", cp,
+                      f"8 digits are read as AARRGGBB (alpha first), not CSS #RRGGBBAA: {shown}")
+
+    def _k_os_version(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        text = self._k_string(value, ptr, key, obj)
+        if text is INVALID or not self.warnings:
+            return text
+        op = pointer_join(ptr, key)
+        parsed = parse_os_version(text)
+        is_max = key == "maxOSVersion"
+        if not is_clean_os_version(text):
+            if parsed == (0, 0, 0):
+                effect = ("the version is never supported on any device" if is_max
+                          else "it sets no minimum")
+            else:
+                effect = f"it is read as {os_version_string(parsed)}"
+            self.warn("unparseable-os-version", op,
+                      f"{key} {text!r} is not a version like 16.4: {effect} (§3.2)")
+        elif is_max and text.count(".") < 2:
+            major, minor, _ = parsed
+            self.warn("max-os-excludes-patches", op,
+                      f"maxOSVersion {text!r} means exactly {major}.{minor}.0: devices on "
+                      f"{major}.{minor}.1 or later are excluded (§3.2)")
+        return text
+
+
+_MODEL_KEYS = ("root", "app", "version", "news", "screenshot", "patreon")
+_SWIFT_TYPES = {"url": "URL", "date": "Date", "bool": "Bool", "Int16": "Int16", "Int32": "Int32",
+                "Int64": "Int64", "Int": "Int", "apps": "Array<Any>", "news_items": "Array<Any>"}
+_REQUIRED_ATTRS: dict[Any, frozenset[str]] = {
+    Source: frozenset({"name"}),
+    App: frozenset({"name", "bundle_id", "developer_name", "localized_description", "icon_url",
+                    "versions"}),
+    Version: frozenset({"version", "date", "download_url", "size"}),
+    NewsItem: frozenset({"identifier", "date", "title", "caption"}),
+}

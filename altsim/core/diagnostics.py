@@ -1,0 +1,53 @@
+"""What a check finds: diagnostics for the maintainer and the client's verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+# Foundation's user-visible texts for decoding errors (spec §1.2).
+MISSING_TEXT = "The data couldn’t be read because it is missing."
+FORMAT_TEXT = "The data couldn’t be read because it isn’t in the correct format."
+
+
+class Severity(str, Enum):
+    ERROR = "error"  # the client rejects the source
+    WARNING = "warning"  # accepted, but wrong or surprising
+    INFO = "info"
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    severity: Severity
+    code: str
+    message: str
+    pointer: str  # RFC 6901 JSON pointer into the document
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Why the client refuses the source, in the client's own words."""
+
+    code: str  # the client's error name, e.g. "keyNotFound", "duplicateBundleID"
+    message: str  # the client's user-visible text
+    path: str  # the coding path in the client's form: "apps > 1 > developerName"
+    detail: str = ""  # the debug description, when the client has one
+
+
+def pointer_join(parent: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{parent}/{key}"
+    return parent + "/" + key.replace("~", "~0").replace("/", "~1")
+
+
+def pointer_parts(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
+
+
+def coding_path(pointer: str) -> str:
+    """The client's rendering of a coding path: keys and indices joined by " > " (§1.2)."""
+    return " > ".join(pointer_parts(pointer))

@@ -1,0 +1,212 @@
+"""Client profiles: what each client decodes, as data.
+
+A profile lists, per model, the keys the client reads in the order its `init(from:)` reads
+them (the order decides which error the client reports first), each with the kind of value
+and whether it is required. The decoder interprets these tables; nothing else in altsim
+branches on the client's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    key: str
+    kind: str  # a value kind the decoder knows: "string", "url", "date", "Int64", …
+    required: bool = False
+    attr: str = ""  # model attribute; defaults to the key
+
+    @property
+    def name(self) -> str:
+        return self.attr or self.key
+
+
+def _replace_field(fields: tuple[Field, ...], new: Field) -> tuple[Field, ...]:
+    return tuple(new if f.key == new.key else f for f in fields)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientProfile:
+    name: str  # the --client value
+    title: str  # for people: "AltStore 2.0rc (public code)"
+    brand: str  # the name the client's messages use: "AltStore" / "SideStore"
+    root: tuple[Field, ...]
+    app: tuple[Field, ...]
+    version: tuple[Field, ...]
+    legacy_version: tuple[Field, ...]  # app-level single-version keys (§2.2)
+    news: tuple[Field, ...]
+    screenshot: tuple[Field, ...]
+    patreon: tuple[Field, ...]
+    # §1.5 #6: "forbidden" (Classic), "required" (marketplace build) or "" (not checked)
+    marketplace_rule: str = "forbidden"
+    # Clients of one market are compared with each other; a Classic source is not for PAL.
+    market: str = "classic"
+    # How missingPermissionUsageDescription names the permission type (SourceError.swift)
+    privacy_permission_label: str = "privacy permission"
+    json5_from_ios: int = 15  # §1.1
+    lenient_urls_from_ios: int = 17  # §1.2
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def fields_for(self, model: str) -> tuple[Field, ...]:
+        return getattr(self, model)
+
+
+MODELS = ("root", "app", "version", "legacy_version", "news", "screenshot", "patreon")
+
+# ---------------------------------------------------------------------------------------------
+# AltStore 2.0rc, the newest public code (spec §0). Orders follow the line numbers the spec cites.
+
+_ALTSTORE_ROOT = (  # §1.3, Source.swift:143-213
+    Field("name", "string", required=True),
+    Field("subtitle", "string"),
+    Field("website", "url"),
+    Field("description", "string"),
+    Field("iconURL", "url", attr="icon_url"),
+    Field("headerURL", "url", attr="header_url"),
+    Field("patreonURL", "url", attr="patreon_url"),
+    Field("tintColor", "colour", attr="tint_colour"),
+    Field("userInfo", "string_map", attr="user_info"),
+    Field("apps", "apps"),
+    Field("news", "news_items", attr="news"),
+    Field("featuredApps", "string_list", attr="featured_apps"),
+)
+
+# §2.1, StoreApp.swift:218-389. The public code read here brackets 2.0rc: before it there is
+# no marketplaceID, after it marketplaceID follows beta and iconURL precedes the description.
+# 2.0rc's String marketplaceID is placed before versions, as in the SideStore forks that kept
+# that code (UNVERIFIED; it only decides which of several errors is reported first).
+_ALTSTORE_APP = (
+    Field("name", "string", required=True),
+    Field("bundleIdentifier", "string", required=True, attr="bundle_id"),
+    Field("developerName", "string", required=True, attr="developer_name"),
+    Field("localizedDescription", "string", required=True, attr="localized_description"),
+    Field("iconURL", "url", required=True, attr="icon_url"),
+    Field("subtitle", "string"),
+    Field("beta", "bool"),
+    Field("tintColor", "colour", attr="tint_colour"),
+    Field("category", "category"),
+    Field("screenshots", "screenshots"),
+    Field("appPermissions", "permissions", attr="permissions"),
+    Field("marketplaceID", "string", attr="marketplace_id"),
+    Field("versions", "versions"),
+    Field("patreon", "patreon"),
+)
+
+_ALTSTORE_VERSION = (  # §3, AppVersion.swift:78-104
+    Field("version", "string", required=True),
+    Field("buildVersion", "build", attr="build_version"),
+    Field("date", "date", required=True),
+    Field("localizedDescription", "string", attr="localized_description"),
+    Field("downloadURL", "url", required=True, attr="download_url"),
+    Field("size", "Int64", required=True),
+    Field("sha256", "sha256"),
+    Field("minOSVersion", "os_version", attr="min_os_version"),
+    Field("maxOSVersion", "os_version", attr="max_os_version"),
+)
+
+_ALTSTORE_LEGACY_VERSION = (  # §2.2, StoreApp.swift:326-344
+    Field("version", "string", required=True),
+    Field("versionDate", "date", required=True, attr="date"),
+    Field("versionDescription", "string", attr="localized_description"),
+    Field("downloadURL", "url", required=True, attr="download_url"),
+    Field("size", "Int32", required=True),
+)
+
+_ALTSTORE_NEWS = (  # §6.1, NewsItem.swift:35-82
+    Field("identifier", "string", required=True),
+    Field("date", "date", required=True),
+    Field("title", "string", required=True),
+    Field("caption", "string", required=True),
+    Field("tintColor", "colour", attr="tint_colour"),
+    Field("imageURL", "url", attr="image_url"),
+    Field("url", "url"),
+    Field("appID", "string", attr="app_id"),
+    Field("notify", "bool"),
+)
+
+_ALTSTORE_SCREENSHOT = (  # §2.3, AppScreenshot.swift:79-91
+    Field("imageURL", "url", required=True, attr="image_url"),
+    Field("width", "Int16"),
+    Field("height", "Int16"),
+)
+
+_ALTSTORE_PATREON = (  # §8.1, StoreApp.swift:28-58
+    Field("pledge", "pledge"),
+    Field("currency", "string"),
+    Field("tiers", "string_list"),
+    Field("benefit", "string"),
+    Field("hidden", "bool"),
+)
+
+ALTSTORE = ClientProfile(
+    name="altstore",
+    title="AltStore 2.0rc (public code)",
+    brand="AltStore",
+    root=_ALTSTORE_ROOT,
+    app=_ALTSTORE_APP,
+    version=_ALTSTORE_VERSION,
+    legacy_version=_ALTSTORE_LEGACY_VERSION,
+    news=_ALTSTORE_NEWS,
+    screenshot=_ALTSTORE_SCREENSHOT,
+    patreon=_ALTSTORE_PATREON,
+)
+
+# The marketplace build: every app must carry `marketplaceID` (§1.5 #6).
+ALTSTORE_PAL = replace(
+    ALTSTORE, name="altstore-pal", title="AltStore PAL (marketplace build)",
+    marketplace_rule="required", market="marketplace",
+)
+
+# AltStore 1.7 (§1.3, §9.4, vector 74): the source's own `identifier` is its identity and is
+# required; there was no marketplace check. Its trusted-source gate needs AltStore's network list
+# and is reported as a note, not a verdict.
+ALTSTORE_17 = replace(
+    ALTSTORE, name="altstore-1.7", title="AltStore 1.7",
+    root=(Field("identifier", "string", required=True, attr="json_identifier"), *_ALTSTORE_ROOT),
+    marketplace_rule="",
+)
+
+# SideStore 0.6 (§11): the JSON `identifier` is optional (it only fills an unused group ID) but
+# must be a string; root `version` must be an Int. Verification is AltStore's, marketplace check
+# included (SideStore builds are not marketplace builds).
+_SIDESTORE_ROOT = (
+    *_ALTSTORE_ROOT[:-3],
+    Field("identifier", "string", attr="json_identifier"),
+    Field("version", "Int", attr="json_version"),
+    *_ALTSTORE_ROOT[-3:],
+)
+SIDESTORE = replace(
+    ALTSTORE, name="sidestore", title="SideStore 0.6", brand="SideStore", root=_SIDESTORE_ROOT,
+    privacy_permission_label="Privacy Permission",  # SideStore does not lower-case it
+)
+
+# SideStore 0.5 (AltStore 1.x based, §11; SideStore#895, EhPanda#416): `identifier` required;
+# the app-level single-version keys are always required, `versions` or not. The key order
+# follows its CodingKeys (UNVERIFIED: only users' error reports pin it).
+SIDESTORE_05 = replace(
+    SIDESTORE, name="sidestore-0.5", title="SideStore 0.5",
+    root=(Field("identifier", "string", required=True, attr="json_identifier"), *_ALTSTORE_ROOT),
+    app=(
+        Field("name", "string", required=True),
+        Field("bundleIdentifier", "string", required=True, attr="bundle_id"),
+        Field("developerName", "string", required=True, attr="developer_name"),
+        Field("localizedDescription", "string", required=True, attr="localized_description"),
+        Field("version", "string", required=True, attr="legacy_version"),
+        Field("versionDate", "date", required=True, attr="legacy_date"),
+        Field("iconURL", "url", required=True, attr="icon_url"),
+        Field("downloadURL", "app_download_url", attr="legacy_download_url"),
+        Field("tintColor", "colour", attr="tint_colour"),
+        Field("subtitle", "string"),
+        Field("size", "Int32", required=True, attr="legacy_size"),
+        Field("beta", "bool"),
+        Field("versions", "versions"),
+    ),
+    marketplace_rule="",
+)
+
+PROFILES: dict[str, ClientProfile] = {
+    p.name: p for p in (ALTSTORE, ALTSTORE_PAL, ALTSTORE_17, SIDESTORE, SIDESTORE_05)
+}
+DEFAULT_PROFILE = ALTSTORE

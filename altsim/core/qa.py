@@ -1,0 +1,106 @@
+"""Problems the client accepts but a maintainer wants to know about (spec §12, SOURCES.md).
+
+These look across entities (versions of an app, news against apps); warnings about a single
+value are raised by the decoder, where the value is read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from altsim.core.diagnostics import Severity, pointer_join
+from altsim.core.model import App, Source
+from altsim.core.values import OSVersion, os_version_string
+
+Warn = Callable[[str, str, str, Severity], None]
+
+PLACEHOLDER_SIZE = 100_000  # bytes: no real IPA is this small
+INT32_MAX = 2**31 - 1
+_LEADING_NUMBERS = re.compile(r"\D*?(\d+(?:\.\d+)*)(.*)")
+
+
+def loose_version_key(text: str) -> tuple[tuple[int, ...], int]:
+    """A lenient ordering for maintainers' version strings: numbers first, a tag sorts below.
+
+    Only for advice: the client compares versions as exact strings (§5).
+    """
+    match = _LEADING_NUMBERS.match(text)
+    if match is None:
+        return (), 0
+    numbers = tuple(int(n) for n in match[1].split("."))
+    numbers += (0,) * (4 - len(numbers))
+    return numbers, 0 if re.search(r"[A-Za-z]", match[2]) else 1
+
+
+def _supported(version_min: OSVersion | None, version_max: OSVersion | None,
+               ios: OSVersion) -> bool:
+    # §3.2 (AppVersion.swift:159-170)
+    if version_min is not None and ios < version_min:
+        return False
+    return not (version_max is not None and ios > version_max)
+
+
+def review_source(source: Source, ios: OSVersion, now: datetime, warn: Warn) -> None:
+    app_ids = {app.bundle_id for app in source.apps}
+    for app in source.apps:
+        _review_versions(app, ios, now, warn)
+        if app.patreon is not None and source.patreon_url is None:
+            warn("patreon-without-url", pointer_join(app.pointer, "patreon"),
+                 "the source has no patreonURL, so no pledge ever unlocks this app (§8.2)",
+                 Severity.WARNING)
+    for index, featured in enumerate(source.featured_apps or []):
+        if featured not in app_ids:
+            warn("unknown-featured-app", f"/featuredApps/{index}",
+                 f"featuredApps names {featured!r}, which is not an app of this source: it is "
+                 "dropped", Severity.WARNING)
+    seen_news: set[str] = set()
+    for item in source.news:
+        if item.identifier in seen_news:
+            warn("duplicate-news-id", pointer_join(item.pointer, "identifier"),
+                 f"news identifier {item.identifier!r} is used twice: the client keeps only one "
+                 "of them, which one is not defined (§6.5)", Severity.WARNING)
+        seen_news.add(item.identifier)
+        if item.app_id is not None and item.app_id not in app_ids:
+            warn("unknown-news-app", pointer_join(item.pointer, "appID"),
+                 f"appID {item.app_id!r} is not an app of this source: the item links to "
+                 "nothing (§6.3)", Severity.WARNING)
+
+
+def _review_versions(app: App, ios: OSVersion, now: datetime, warn: Warn) -> None:
+    versions = app.versions
+    if not versions:
+        return
+    first = versions[0]
+    for earlier, later in zip(versions, versions[1:], strict=False):
+        if later.date > earlier.date:
+            warn("versions-not-newest-first", later.pointer,
+                 f"version {later.localized_version} is dated after the one above it: the "
+                 "client takes the first listed version as the latest, whatever the dates (§4)",
+                 Severity.WARNING)
+            break
+    highest = max(versions, key=lambda v: loose_version_key(v.version))
+    if loose_version_key(highest.version) > loose_version_key(first.version):
+        warn("latest-not-highest", first.pointer,
+             f"the first version ({first.version}) is not the highest ({highest.version}): the "
+             "client offers the first one as the latest (§4)", Severity.WARNING)
+    for version in versions:
+        if version.size < PLACEHOLDER_SIZE:
+            warn("placeholder-size", pointer_join(version.pointer, "size"),
+                 f"size {version.size} bytes looks like a placeholder: users see it on the app "
+                 "page", Severity.WARNING)
+        elif version.size > INT32_MAX:
+            crash = (" AltStore 2.0rc crashes while fetching this source (fixed in 2.0.1)"
+                     if version is first else "")
+            warn("size-over-2gb", pointer_join(version.pointer, "size"),
+                 f"size over 2 GB.{crash} (§2.2)", Severity.WARNING)
+    latest = next((v for v in versions if _supported(v.min_os, v.max_os, ios)), None)
+    if latest is None:
+        warn("no-compatible-version", pointer_join(app.pointer, "versions"),
+             f"no version supports iOS {os_version_string(ios)}: the app is still listed, and "
+             "installing it fails (§4)", Severity.INFO)
+    elif latest.date > now:
+        warn("future-release", pointer_join(latest.pointer, "date"),
+             f"dated {latest.date:%Y-%m-%d %H:%M} UTC, in the future: users without the app see "
+             "a countdown, users with it get the update at once (§7)", Severity.INFO)

@@ -1,0 +1,191 @@
+"""Scalar values as the client reads them: hex colours, dates, OS versions, URLs, integers.
+
+Each function reproduces one parser of the client and says nothing about whether the value
+is wise; warnings for maintainers live with the decoder that calls these.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+
+# ---------------------------------------------------------------------------------------------
+# Hex colours — spec §2.5, corrected against the code it cites (UIColor+Hex.swift:25-42, a
+# file unchanged since 2019): `Scanner.scanHexInt32(&int)` into a UInt32 that starts at 0, its
+# result ignored. So only the length of the trimmed string can fail; a string with no hex digits
+# ("red") is black, and 8 digits always fit a UInt32, so nothing is clamped.
+
+_HEX_DIGITS = re.compile(r"[0-9A-Fa-f]*")
+
+
+def _trim_non_alphanumerics(text: str) -> str:
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return text[start:end]
+
+
+@dataclass(frozen=True, slots=True)
+class HexColour:
+    argb: int  # 0xAARRGGBB
+    digits_read: int  # how many characters the scanner read (a prefix may be all it takes)
+    length: int  # character count of the trimmed string, which picks the layout
+
+
+def parse_hex_colour(text: str) -> HexColour | None:
+    """The colour as the client reads it, or None where it throws "Hex code is invalid."."""
+    hex_text = _trim_non_alphanumerics(text)
+    # NSScanner.scanHexInt: an optional 0x/0X, then the longest run of hex digits.
+    start = 2 if hex_text[:2] in ("0x", "0X") else 0
+    run = _HEX_DIGITS.match(hex_text, start)
+    digits = run.group() if run else ""
+    value = int(digits, 16) & 0xFFFFFFFF if digits else 0
+    count = len(hex_text)
+    if count == 3:
+        argb = 0xFF000000 | ((value >> 8) * 17) << 16 | ((value >> 4 & 0xF) * 17) << 8
+        argb |= (value & 0xF) * 17
+    elif count == 6:
+        argb = 0xFF000000 | value
+    elif count == 8:
+        argb = value  # ARGB: alpha first
+    else:
+        return None
+    return HexColour(argb, start + len(digits) if digits else 0, count)
+
+
+def colour_css(argb: int) -> str:
+    """#RRGGBB with alpha as a suffix only when it is not opaque: for display."""
+    alpha = argb >> 24
+    rgb = f"#{argb & 0xFFFFFF:06X}"
+    return rgb if alpha == 0xFF else f"{rgb} at {round(alpha / 255 * 100)}% opacity"
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates — spec §3.1 (FetchSourceOperation.swift:101-120): ISO8601DateFormatter, first with
+# [.withFullDate, .withFullTime, .withTimeZone], then with [.withFullDate] (midnight UTC).
+
+_FULL_DATE_TIME = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})T(\d{1,2}):(\d{1,2}):(\d{1,2})"
+    r"(?:(Z)|([+-])(\d{2}):(\d{2})(?::(\d{2}))?)"
+)
+_FULL_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDate:
+    value: datetime  # aware, UTC
+    by_prefix: bool  # only a prefix of the string was read (§3.1, UNVERIFIED on device)
+    padded: bool  # month and day written with two digits
+
+
+def _date_from(match: re.Match[str]) -> datetime | None:
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
+    try:
+        if match.re is _FULL_DATE:
+            return datetime(year, month, day, tzinfo=UTC)
+        offset = timedelta(0)
+        if match[8]:
+            sign = -1 if match[8] == "-" else 1
+            offset = sign * timedelta(
+                hours=int(match[9]), minutes=int(match[10]), seconds=int(match[11] or 0)
+            )
+        local = datetime(
+            year, month, day, int(match[4]), int(match[5]), int(match[6]),
+            tzinfo=timezone(offset),
+        )
+        return local.astimezone(UTC)
+    except ValueError:  # out-of-range fields: the formatter is not lenient
+        return None
+
+
+def parse_source_date(text: str, prefix_parse: bool = True) -> ParsedDate | None:
+    """The date as the client reads it, or None for "Date is in invalid format."."""
+    for pattern in (_FULL_DATE_TIME, _FULL_DATE):
+        match = pattern.match(text) if prefix_parse else pattern.fullmatch(text)
+        if match is None:
+            continue
+        value = _date_from(match)
+        if value is None:
+            continue
+        return ParsedDate(
+            value,
+            by_prefix=match.end() != len(text),
+            padded=len(match[2]) == 2 and len(match[3]) == 2,
+        )
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# OS versions — spec §3.2 (ALTDevice.m:17-41): split on ".", NSString.integerValue of the
+# first three components, missing ones are 0.
+
+OSVersion = tuple[int, int, int]
+_INTEGER_VALUE = re.compile(r"\s*([+-]?\d+)")
+_CLEAN_OS_VERSION = re.compile(r"\d+(?:\.\d+){0,2}")
+
+
+def _integer_value(component: str) -> int:
+    match = _INTEGER_VALUE.match(component)
+    return int(match[1]) if match else 0
+
+
+def parse_os_version(text: str) -> OSVersion:
+    parts = (text.split(".") + ["", ""])[:3]
+    return (_integer_value(parts[0]), _integer_value(parts[1]), _integer_value(parts[2]))
+
+
+def is_clean_os_version(text: str) -> bool:
+    return _CLEAN_OS_VERSION.fullmatch(text) is not None
+
+
+def os_version_string(version: OSVersion) -> str:
+    """OperatingSystemVersion.stringValue: "major.minor", ".patch" only when non-zero."""
+    major, minor, patch = version
+    return f"{major}.{minor}" + (f".{patch}" if patch else "")
+
+
+def parse_device_version(text: str) -> OSVersion | None:
+    """A device iOS version given by the user: strict X.Y[.Z]."""
+    if not is_clean_os_version(text):
+        return None
+    return parse_os_version(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# URLs — spec §1.2: URL(string:) rejects "" always; before iOS 17 it also rejects characters
+# outside RFC 3986 and malformed percent escapes (on iOS 17 they are percent-encoded instead).
+# UNVERIFIED: the exact set CFURL accepts for "[" and "]" outside a host; we accept them.
+
+_URL_CHARS = r"A-Za-z0-9\-._~:/?@!$&'()*+,;=\[\]"
+_STRICT_URL = re.compile(
+    rf"(?:[{_URL_CHARS}]|%[0-9A-Fa-f]{{2}})*(?:#(?:[{_URL_CHARS}]|%[0-9A-Fa-f]{{2}})*)?"
+)
+
+
+def is_valid_url(text: str, lenient: bool) -> bool:
+    if not text:
+        return False
+    return lenient or _STRICT_URL.fullmatch(text) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Integers — Swift's JSONDecoder: a JSON number that is integral and fits the width.
+
+INT_RANGES = {
+    "Int16": (-(2**15), 2**15 - 1),
+    "Int32": (-(2**31), 2**31 - 1),
+    "Int64": (-(2**63), 2**63 - 1),
+}
+
+
+def fits_integer(value: int | float, width: str) -> bool:
+    """Integral floats such as 12.0 are taken as 12 (spec vector 81, UNVERIFIED)."""
+    if isinstance(value, float):
+        if not value.is_integer():
+            return False
+        value = int(value)
+    low, high = INT_RANGES[width]
+    return low <= value <= high

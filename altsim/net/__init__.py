@@ -1,0 +1,1 @@
+"""Network access: fetching sources over HTTP the way the client does."""
