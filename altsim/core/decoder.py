@@ -176,7 +176,9 @@ class Decoder:
             code, note = self.notes[model].get(key, ("unknown-key", ""))
             where = pointer_join(ptr, key)
             if note:
-                self.warn(code, where, f"'{key}' is ignored by {self.profile.title}: {note}")
+                severity = Severity.INFO if code == "unread-key" else Severity.WARNING
+                self.warn(code, where, f"'{key}' is ignored by {self.profile.title}: {note}",
+                          severity)
             else:
                 self.warn(code, where, f"unknown key '{key}' is ignored (a typo?)")
 
@@ -299,7 +301,7 @@ class Decoder:
             url = self._url(value, ptr)
             return INVALID if url is INVALID else Screenshot(url, device, pointer=ptr)
         out = self._fields(value, ptr, "screenshot")
-        if out is None or INVALID in out.values():
+        if out is None or INVALID in out.values() or "image_url" not in out:
             return INVALID
         width, height = out.get("width"), out.get("height")
         if (width is None) != (height is None):

@@ -13,15 +13,16 @@ KNOWN_CATEGORIES = frozenset(
 _AFTER_RC = "documented by the FAQ for AltStore releases after 2.0rc, absent from the public code"
 
 # Keys some client or document uses that are not in the given profile's tables:
-# model -> key -> (diagnostic code, why the key does nothing here).
+# model -> key -> (diagnostic code, why the key does nothing here). "unread-key" is harmless
+# and reported as info; the other codes are warnings.
 _NOTES: dict[str, dict[str, tuple[str, str]]] = {
     "root": {
-        "identifier": ("ignored-key", "the source's identity is its normalized URL (§1.4); "
-                       "AltStore 1.x and SideStore 0.5 require the key"),
-        "sourceURL": ("ignored-key", "no client reads it; identity comes from the URL the user "
+        "identifier": ("unread-key", "the source's identity is its normalized URL (§1.4); keep "
+                       "the key for AltStore 1.x and SideStore 0.5, which require it"),
+        "sourceURL": ("unread-key", "no client reads it; identity comes from the URL the user "
                       "added (§1.3)"),
-        "apiVersion": ("ignored-key", "no client reads it"),
-        "$schema": ("ignored-key", "a JSON Schema reference; clients do not read it"),
+        "apiVersion": ("unread-key", "no client reads it"),
+        "$schema": ("unread-key", "a JSON Schema reference; clients do not read it"),
         "fediUsername": ("ignored-key", _AFTER_RC),
         "nsfw": ("ignored-key", _AFTER_RC),
     },
