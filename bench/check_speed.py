@@ -49,7 +49,7 @@ def make_source(seed: int = 20240601) -> dict:
     cdn = "https://cdn.example.com"
     apps = []
     for i in range(APPS):
-        bundle = f"com.example.bench.app{i:05d}"
+        bundle = f"com.example.app{i:05d}"
         versions = []
         for j in range(VERSIONS):  # newest first: 1.9.0 ... 1.0.0, dates strictly descending
             number = f"1.{VERSIONS - 1 - j}.0"
@@ -57,7 +57,7 @@ def make_source(seed: int = 20240601) -> dict:
             versions.append({
                 "version": number, "buildVersion": str(1000 + VERSIONS - j),
                 "date": date.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "localizedDescription": text(rng, 4),
+                "localizedDescription": text(rng, 3),
                 "downloadURL": f"{cdn}/ipa/{bundle}/{number}.ipa",
                 "size": rng.randrange(5_000_000, 200_000_000),
                 "sha256": f"{rng.getrandbits(256):064x}",
@@ -66,7 +66,7 @@ def make_source(seed: int = 20240601) -> dict:
         apps.append({
             "name": f"Bench App {i}", "bundleIdentifier": bundle,
             "developerName": f"Developer {i % 97}", "subtitle": text(rng, 5),
-            "localizedDescription": text(rng, 20),
+            "localizedDescription": text(rng, 12),
             "iconURL": f"{cdn}/icons/{bundle}.png", "tintColor": colour(rng),
             "category": CATEGORIES[i % len(CATEGORIES)],
             "screenshots": {
@@ -78,6 +78,9 @@ def make_source(seed: int = 20240601) -> dict:
             "appPermissions": {"entitlements": ["com.apple.developer.x"],
                                "privacy": {"NSCameraUsageDescription": text(rng, 8)}},
             "versions": versions,
+            # the 1.x single-version keys, mirroring versions[0]: SideStore 0.5 requires them
+            "version": versions[0]["version"], "versionDate": versions[0]["date"],
+            "downloadURL": versions[0]["downloadURL"], "size": versions[0]["size"],
         })
     news = [{
         "identifier": f"news-{n:04d}", "date": (BASE - timedelta(days=n + 1)).strftime("%Y-%m-%d"),

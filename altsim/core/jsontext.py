@@ -18,7 +18,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _NON_FINITE = re.compile(r"-?Infinity|NaN")
-_JSON5_POSITION = re.compile(r"<string>:(\d+) .*? at column (\d+)")
+_JSON5_POSITION = re.compile(r"<string>:(\d+) (.*?) at column (\d+)", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ def _json5_problem(error: Exception) -> SyntaxProblem:
     message = str(error)
     match = _JSON5_POSITION.search(message)
     if match:
-        return SyntaxProblem(message[match.end(1) + 1:].strip(), int(match[1]), int(match[2]))
+        return SyntaxProblem(match[2].replace("\n", "\\n"), int(match[1]), int(match[3]))
     return SyntaxProblem(message, 1, 1)
 
 
