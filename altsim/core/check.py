@@ -116,6 +116,7 @@ def _other_client_rejection(value: object, source: Source | None, profile: Clien
     if delta is not None:
         decoder = Decoder(delta, ios, date_prefix_parse=date_prefix_parse, collect=False,
                           warnings=False)
+        decoder.build_models = False  # a reduced table cannot build models, and need not
         decoder.decode_source(value)
         found = decoder.diagnostics
     if not found and source is not None and other.marketplace_rule != profile.marketplace_rule:

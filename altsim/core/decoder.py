@@ -9,6 +9,7 @@ accepts but a maintainer should know about are raised here, where the value is i
 from __future__ import annotations
 
 from collections.abc import Callable
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -32,16 +33,18 @@ from altsim.core.model import (
     Source,
     Version,
 )
-from altsim.core.profiles import ClientProfile, Field
+from altsim.core.profiles import CHECKED_ONLY, MODELS, ClientProfile
 from altsim.core.safe_text import has_control_characters
 from altsim.core.values import (
     OSVersion,
+    INT_RANGES,
     fits_integer,
     is_clean_os_version,
     is_valid_url,
     os_version_string,
     parse_hex_colour,
     parse_os_version,
+    parse_plain_date,
     parse_source_date,
 )
 
@@ -86,11 +89,22 @@ class Decoder:
         self.kinds: dict[str, Callable[[Any, str, str, dict[str, Any]], Any]] = {
             name[3:]: getattr(self, name) for name in dir(self) if name.startswith("_k_")
         }
+        # Per model: (key, attribute, required, decode, always, Swift type) — plain tuples, as
+        # this loop runs for every field of every version of every app.
+        self.tables = {
+            model: tuple(
+                (f.key, f.name, f.required, self.kinds[f.kind], f.kind in _ALWAYS,
+                 _SWIFT_TYPES.get(f.kind, "String"))
+                for f in profile.fields_for(model)
+            )
+            for model in MODELS
+        }
+        self.decoders = {model: self._compile(model) for model in MODELS}
+        self.errors = 0
+        self.build_models = True  # False when only the verdict matters (other clients)
         self.known = {model: known_keys(profile, model) for model in _MODEL_KEYS}
         self.notes = {model: extra_key_notes(profile, model) for model in _MODEL_KEYS}
         self.reads_marketplace_id = any(f.key == "marketplaceID" for f in profile.app)
-        # App keys a profile decodes only for their errors (SideStore 0.5's single-version keys)
-        self.app_checks_only = [f.name for f in profile.app if f.name.startswith("legacy_")]
 
     # -- reporting -----------------------------------------------------------------------------
 
@@ -100,6 +114,7 @@ class Decoder:
     ) -> None:
         """Record an error the client rejects the source for; the first one is the verdict."""
         self.diagnostics.append(Diagnostic(Severity.ERROR, code, message, pointer))
+        self.errors += 1
         if self.rejection is None:
             self.rejection = Rejection(
                 code, client_text, coding_path(pointer) if path is None else path, detail
@@ -112,8 +127,7 @@ class Decoder:
         if self.warnings:
             self.diagnostics.append(Diagnostic(severity, code, message, pointer))
 
-    def _missing(self, obj: dict[str, Any], ptr: str, field: Field, type_name: str) -> None:
-        key = field.key
+    def _missing(self, obj: dict[str, Any], ptr: str, key: str, type_name: str) -> None:
         if key in obj:  # present but null (§1.2)
             self.reject("valueNotFound", pointer_join(ptr, key),
                         f"'{key}' is required and may not be null", MISSING_TEXT,
@@ -141,34 +155,66 @@ class Decoder:
                 ) -> dict[str, Any] | None:
         """Decode obj's keys per the profile's table for the model; None if obj is no object."""
         if type(obj) is not dict:
-            self._mismatch(ptr, "Dictionary<String, Any>", obj)
+            if obj is None:  # JSONDecoder checks for null first (valueNotFound)
+                self._null(ptr, "Dictionary<String, Any>")
+            else:
+                self._mismatch(ptr, "Dictionary<String, Any>", obj)
             return None
-        out: dict[str, Any] = {}
-        get = obj.get
-        kinds = self.kinds
-        for field in self.profile.fields_for(model):
-            value = get(field.key)
-            if value is None and field.kind not in _ALWAYS:
-                if field.required:
-                    self._missing(obj, ptr, field, _SWIFT_TYPES.get(field.kind, "String"))
-                    out[field.name] = INVALID
-                continue
-            out[field.name] = kinds[field.kind](value, ptr, field.key, obj)
-        if check_keys and self.warnings:
-            extra = obj.keys() - self.known[model]
-            if extra:
-                self._extra_keys(extra, ptr, model)
+        out = self.decoders[model](obj, ptr)
+        if check_keys and self.warnings and not self.known[model].issuperset(obj):
+            self._extra_keys(obj.keys() - self.known[model], ptr, model)
         return out
 
-    def _build(self, cls: Any, out: dict[str, Any] | None, **extra: Any) -> Any:
-        """The model object, or INVALID when a required value failed; failed optionals drop."""
-        if out is None or not _REQUIRED_ATTRS[cls] <= out.keys():
+    def _compile(self, model: str) -> Callable[[dict[str, Any], str], dict[str, Any]]:
+        """The model's table as one straight-line function (as dataclasses does with exec).
+
+        It runs for every field of every version of every app, so the common case of each
+        kind (a plain string, an https URL, an integer that fits) is checked inline; anything
+        else goes to the kind's method, which decides exactly as the client does.
+        """
+        env: dict[str, Any] = {"INVALID": INVALID, "missing": self._missing,
+                               "valid_url": is_valid_url, "INT_RANGES": INT_RANGES,
+                               "os_note": os_version_note, "plain_date": parse_plain_date}
+        lines = ["def decode(obj, ptr):", "    get = obj.get", "    out = {}"]
+        for i, (key, name, required, decode, always, swift_type) in enumerate(self.tables[model]):
+            env[f"kind{i}"] = decode
+            call = f"kind{i}(v, ptr, {key!r}, obj)"
+            lines.append(f"    v = get({key!r})")
+            if always:
+                lines.append(f"    out[{name!r}] = {call}")
+                continue
+            lines.append("    if v is None:")
+            lines.append(f"        missing(obj, ptr, {key!r}, {swift_type!r})" if required
+                         else "        pass")
+            if required:
+                lines.append(f"        out[{name!r}] = INVALID")
+            fast = _FAST_PATHS.get(self.profile.fields_for(model)[i].kind)
+            if fast is not None:
+                test, value = fast
+                lines.append(f"    elif {test.format(lenient=self.lenient_urls, key=key)}:")
+                lines.append(f"        out[{name!r}] = {value}")
+            lines.append(f"    else:\n        out[{name!r}] = {call}")
+        lines.append("    return out")
+        exec("\n".join(lines), env)  # noqa: S102 (source built from the profile's own tables)
+        decoder: Callable[[dict[str, Any], str], dict[str, Any]] = env["decode"]
+        return decoder
+
+    def _model(self, cls: Any, obj: Any, ptr: str, model: str, **extra: Any) -> Any:
+        """Decode obj into cls; INVALID when a required value failed (failed optionals drop)."""
+        errors = self.errors
+        out = self._fields(obj, ptr, model)
+        if out is None:
             return INVALID
-        for name, value in list(out.items()):
-            if value is INVALID:
-                if name in _REQUIRED_ATTRS[cls]:
-                    return INVALID
-                del out[name]
+        if not self.build_models:
+            return None
+        if self.errors != errors:
+            if not _REQUIRED_ATTRS[cls] <= out.keys() or any(
+                out[name] is INVALID for name in _REQUIRED_ATTRS[cls]
+            ):
+                return INVALID
+            out = {name: value for name, value in out.items() if value is not INVALID}
+        if CHECKED_ONLY in out:
+            del out[CHECKED_ONLY]
         return cls(**out, **extra)
 
     def _extra_keys(self, keys: set[str], ptr: str, model: str) -> None:
@@ -188,14 +234,14 @@ class Decoder:
         if type(value) is not list:
             return self._mismatch(lp, "Array<Any>", value)
         # Failed items are left out, so checks of the rest still run; the error is recorded.
-        return [r for r in (item(e, f"{lp}/{i}", i) for i, e in enumerate(value)) if r is not INVALID]
+        results = [item(element, f"{lp}/{i}", i) for i, element in enumerate(value)]
+        return [r for r in results if r is not INVALID] if INVALID in results else results
 
     # -- the source ----------------------------------------------------------------------------
 
     def decode_source(self, document: Any) -> Source | None:
         try:
-            out = self._fields(document, "", "root")
-            source = self._build(Source, out)
+            source = self._model(Source, document, "", "root")
         except StopDecoding:
             return None
         return None if source is INVALID else source
@@ -204,29 +250,27 @@ class Decoder:
         return self._list(value, ptr, key, self._app)
 
     def _app(self, value: Any, ptr: str, index: int) -> Any:
-        out = self._fields(value, ptr, "app")
-        if out is not None and self.app_checks_only:
-            for name in self.app_checks_only:
-                out.pop(name, None)
-        return self._build(App, out, pointer=ptr)
+        return self._model(App, value, ptr, "app", pointer=ptr)
 
     def _k_news_items(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         return self._list(value, ptr, key, self._news_item)
 
     def _news_item(self, value: Any, ptr: str, index: int) -> Any:
-        return self._build(NewsItem, self._fields(value, ptr, "news"),
-                           sort_index=index, pointer=ptr)
+        return self._model(NewsItem, value, ptr, "news", sort_index=index, pointer=ptr)
 
     # -- versions (§2.2, §3) -------------------------------------------------------------------
 
     def _version(self, value: Any, ptr: str, index: int) -> Any:
-        return self._build(Version, self._fields(value, ptr, "version"), pointer=ptr)
+        return self._model(Version, value, ptr, "version", pointer=ptr)
 
     def _k_versions(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
         if value is None:  # legacy single-version keys, read only without `versions`
             out = self._fields(app, ptr, "legacy_version", check_keys=False)
-            version = self._build(Version, out, pointer=ptr)
-            return INVALID if version is INVALID else [version]
+            if out is None or not self.build_models:
+                return []
+            if INVALID in out.values() or not _REQUIRED_ATTRS[Version] <= out.keys():
+                return INVALID
+            return [Version(**out, pointer=ptr)]
         versions = self._list(value, ptr, key, self._version)
         vp = pointer_join(ptr, key)
         if self.reads_marketplace_id and app.get("marketplaceID") is not None:
@@ -297,7 +341,7 @@ class Decoder:
 
     def _screenshot(self, value: Any, ptr: str, device: str) -> Any:
         # A string is a URL; only a type mismatch falls back to the object form.
-        if type(value) is str:
+        if type(value) is str or value is None:
             url = self._url(value, ptr)
             return INVALID if url is INVALID else Screenshot(url, device, pointer=ptr)
         out = self._fields(value, ptr, "screenshot")
@@ -330,12 +374,17 @@ class Decoder:
             permissions.privacy = privacy
         return permissions
 
-    def _legacy_names(self, value: Any, pp: str, what: str) -> list[str] | None:
+    def _legacy_names(self, value: Any, pp: str, key: str, what: str) -> Any:
         """The legacy [{"name": …}] form, or None when it does not decode as [[String: String]]."""
-        if type(value) is not list or not all(
-            type(item) is dict and all(type(v) is str for v in item.values()) for item in value
-        ):
+        if type(value) is not list or not all(type(item) is dict for item in value):
             return None
+        for i, item in enumerate(value):
+            for name, text in item.items():
+                if text is None:  # valueNotFound is not a type mismatch: no fallback
+                    where = pointer_join(pointer_join(pp, key), i)
+                    return self._null(pointer_join(where, name), "String")
+                if type(text) is not str:
+                    return None
         if any("name" not in item for item in value):
             self.reject("keyNotFound", pp, f"every legacy {what} entry needs a 'name'",
                         MISSING_TEXT, detail=f"Legacy {what} must have `name` key.",
@@ -347,7 +396,7 @@ class Decoder:
         ep = pointer_join(pp, "entitlements")
         if value is None:
             return self._null(ep, "Array<Any>")
-        names = self._legacy_names(value, pp, "entitlements")
+        names = self._legacy_names(value, pp, "entitlements", "entitlements")
         if names is not None:
             return names
         if type(value) is dict:
@@ -358,7 +407,9 @@ class Decoder:
         vp = pointer_join(pp, "privacy")
         if value is None:
             return self._null(vp, "Array<Any>")
-        names = self._legacy_names(value, pp, "privacy permissions")
+        names = self._legacy_names(value, pp, "privacy", "privacy permissions")
+        if names is INVALID:
+            return INVALID
         if names is not None:
             return [
                 PrivacyPermission(f"NS{item['name']}UsageDescription",
@@ -391,8 +442,9 @@ class Decoder:
         if pledge is not None:
             patreon.custom_pledge = pledge == CUSTOM_PLEDGE
             patreon.pledge = Decimal(0) if patreon.custom_pledge else pledge
-            patreon.currency = out.get("currency") or "USD"
-        elif not patreon.tiers and patreon.benefit is None:
+            currency = out.get("currency")
+            patreon.currency = "USD" if currency is None else currency  # `currency ?? "USD"`
+        elif out.get("tiers") is None and patreon.benefit is None:
             patreon.pledge = Decimal(0)  # any active pledge
         return patreon
 
@@ -408,7 +460,7 @@ class Decoder:
     def _k_string(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         if type(value) is not str:
             return self._mismatch(pointer_join(ptr, key), "String", value)
-        if has_control_characters(value):
+        if self.warnings and has_control_characters(value):
             self.warn("control-character", pointer_join(ptr, key),
                       "contains control characters, which most screens do not show")
         return value
@@ -482,9 +534,15 @@ class Decoder:
         return self._integer(value, ptr, key, "Int64")
 
     def _k_url(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        if type(value) is str and value.startswith("https://") and (
+            self.lenient_urls or is_valid_url(value, False)
+        ):
+            return value  # the common case, without building a pointer
         return self._url(value, pointer_join(ptr, key))
 
     def _url(self, value: Any, up: str) -> Any:
+        if value is None:
+            return self._null(up, "URL")
         if type(value) is not str:
             return self._mismatch(up, "String", value)
         if not is_valid_url(value, self.lenient_urls):
@@ -502,24 +560,25 @@ class Decoder:
         return value
 
     def _k_date(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
-        dp = pointer_join(ptr, key)
         if type(value) is not str:
-            return self._mismatch(dp, "String", value)
+            return self._mismatch(pointer_join(ptr, key), "String", value)
         parsed = parse_source_date(value, self.date_prefix_parse)
         if parsed is None:
-            return self._corrupt(dp, f"date {value!r} is not in a shape the client reads "
+            return self._corrupt(pointer_join(ptr, key),
+                                 f"date {value!r} is not in a shape the client reads "
                                  "(YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with a zone)",
                                  "Date is in invalid format.")
-        if parsed.by_prefix:
-            self.warn("date-prefix", dp,
+        date, by_prefix, padded = parsed
+        if by_prefix:
+            self.warn("date-prefix", pointer_join(ptr, key),
                       f"only the start of {value!r} is a date the client reads: it is taken as "
-                      f"{parsed.value:%Y-%m-%d %H:%M} UTC, or rejects the source if the device "
+                      f"{date:%Y-%m-%d %H:%M} UTC, or rejects the source if the device "
                       "parses strictly (UNVERIFIED, §3.1)")
-        elif not parsed.padded:
-            self.warn("date-not-padded", dp,
+        elif not padded:
+            self.warn("date-not-padded", pointer_join(ptr, key),
                       f"{value!r} is not zero-padded: documented as valid, but unverified on "
                       "device (§3.1)", Severity.INFO)
-        return parsed.value
+        return date
 
     def _k_colour(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         cp = pointer_join(ptr, key)
@@ -548,26 +607,46 @@ class Decoder:
 
     def _k_os_version(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         text = self._k_string(value, ptr, key, obj)
-        if text is INVALID or not self.warnings:
-            return text
-        op = pointer_join(ptr, key)
-        parsed = parse_os_version(text)
-        is_max = key == "maxOSVersion"
-        if not is_clean_os_version(text):
-            if parsed == (0, 0, 0):
-                effect = ("the version is never supported on any device" if is_max
-                          else "it sets no minimum")
-            else:
-                effect = f"it is read as {os_version_string(parsed)}"
-            self.warn("unparseable-os-version", op,
-                      f"{key} {text!r} is not a version like 16.4: {effect} (§3.2)")
-        elif is_max and text.count(".") < 2:
-            major, minor, _ = parsed
-            self.warn("max-os-excludes-patches", op,
-                      f"maxOSVersion {text!r} means exactly {major}.{minor}.0: devices on "
-                      f"{major}.{minor}.1 or later are excluded (§3.2)")
+        if text is not INVALID and self.warnings:
+            note = os_version_note(key, text)
+            if note is not None:
+                self.warn(note[0], pointer_join(ptr, key), note[1])
         return text
 
+
+@functools.lru_cache(maxsize=4096)
+def os_version_note(key: str, text: str) -> tuple[str, str] | None:
+    """A warning for a min/maxOSVersion the client reads other than a maintainer expects."""
+    parsed = parse_os_version(text)
+    if not is_clean_os_version(text):
+        if parsed == (0, 0, 0):
+            effect = ("the version is never supported on any device" if key == "maxOSVersion"
+                      else "it sets no minimum")
+        else:
+            effect = f"it is read as {os_version_string(parsed)}"
+        return ("unparseable-os-version",
+                f"{key} {text!r} is not a version like 16.4: {effect} (§3.2)")
+    if key == "maxOSVersion" and text.count(".") < 2:
+        major, minor, _ = parsed
+        return ("max-os-excludes-patches",
+                f"maxOSVersion {text!r} means exactly {major}.{minor}.0: devices on "
+                f"{major}.{minor}.1 or later are excluded (§3.2)")
+    return None
+
+
+# Per kind: (a test that a value is fine as it is, the value to keep), for _compile.
+_FAST_PATHS = {
+    "string": ("type(v) is str and v.isprintable()", "v"),
+    "build": ("type(v) is str and v and v.isprintable()", "v"),
+    "bool": ("type(v) is bool", "v"),
+    "sha256": ("type(v) is str and v.isprintable()", "v.lower()"),
+    "os_version": ("type(v) is str and v.isprintable() and os_note({key!r}, v) is None", "v"),
+    "date": ("type(v) is str and (d := plain_date(v)) is not None", "d"),
+    "url": ('type(v) is str and v.startswith("https://") and ({lenient} or valid_url(v, False))',
+            "v"),
+    **{width: (f"type(v) is int and INT_RANGES[{width!r}][0] <= v <= INT_RANGES[{width!r}][1]",
+               "v") for width in ("Int16", "Int32", "Int64")},
+}
 
 _MODEL_KEYS = ("root", "app", "version", "news", "screenshot", "patreon")
 _SWIFT_TYPES = {"url": "URL", "date": "Date", "bool": "Bool", "Int16": "Int16", "Int32": "Int32",

@@ -30,6 +30,18 @@ _Trie = dict[Any, Any]
 _END = None  # trie key marking "a wanted pointer ends here" (JSON keys are never None)
 
 
+class _AllFound(Exception):
+    pass
+
+
+def _ends(node: _Trie) -> list[str]:
+    found = [node[_END]] if _END in node else []
+    for key, child in node.items():
+        if key is not _END:
+            found += _ends(child)
+    return found
+
+
 class _Walker:
     def __init__(self, text: str, strict: bool, wanted: Iterable[str]) -> None:
         self.text = text
@@ -41,6 +53,7 @@ class _Walker:
             for part in pointer_parts(pointer):
                 node = node.setdefault(part, {})
             node[_END] = pointer
+        self.wanted = sum(1 for _ in _ends(self.trie))
 
     def space(self, i: int) -> int:
         match = _SPACE.match(self.text, i)
@@ -84,6 +97,10 @@ class _Walker:
         text = self.text
         if _END in node:
             self.found[node[_END]] = i
+            if len(self.found) == self.wanted:
+                # Everything is found: stop rather than skip the rest of a 20 MB document.
+                # (A repeated key's later copy, the one the parser keeps, is then missed.)
+                raise _AllFound
         if len(node) == (_END in node):  # nothing wanted below
             return self.skip_value(i)
         opener = text[i] if i < len(text) else ""
@@ -114,7 +131,10 @@ def locate(text: str, pointers: Iterable[str], strict: bool = True) -> dict[str,
     """Offsets of the values the pointers name (the last occurrence of a repeated key)."""
     walker = _Walker(text, strict, pointers)
     if walker.trie:
-        walker.walk(walker.space(0), walker.trie)
+        try:
+            walker.walk(walker.space(0), walker.trie)
+        except _AllFound:
+            pass
     return walker.found
 
 

@@ -53,6 +53,9 @@ class ClientProfile:
         return getattr(self, model)
 
 
+# The attribute of keys decoded only for their errors, not kept in the model.
+CHECKED_ONLY = "_checked"
+
 MODELS = ("root", "app", "version", "legacy_version", "news", "screenshot", "patreon")
 
 # ---------------------------------------------------------------------------------------------
@@ -193,13 +196,13 @@ SIDESTORE_05 = replace(
         Field("bundleIdentifier", "string", required=True, attr="bundle_id"),
         Field("developerName", "string", required=True, attr="developer_name"),
         Field("localizedDescription", "string", required=True, attr="localized_description"),
-        Field("version", "string", required=True, attr="legacy_version"),
-        Field("versionDate", "date", required=True, attr="legacy_date"),
+        Field("version", "string", required=True, attr=CHECKED_ONLY),
+        Field("versionDate", "date", required=True, attr=CHECKED_ONLY),
         Field("iconURL", "url", required=True, attr="icon_url"),
-        Field("downloadURL", "app_download_url", attr="legacy_download_url"),
+        Field("downloadURL", "app_download_url", attr=CHECKED_ONLY),
         Field("tintColor", "colour", attr="tint_colour"),
         Field("subtitle", "string"),
-        Field("size", "Int32", required=True, attr="legacy_size"),
+        Field("size", "Int32", required=True, attr=CHECKED_ONLY),
         Field("beta", "bool"),
         Field("versions", "versions"),
     ),

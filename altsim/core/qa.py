@@ -6,6 +6,7 @@ value are raised by the decoder, where the value is read.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -21,6 +22,7 @@ INT32_MAX = 2**31 - 1
 _LEADING_NUMBERS = re.compile(r"\D*?(\d+(?:\.\d+)*)(.*)")
 
 
+@functools.lru_cache(maxsize=8192)
 def loose_version_key(text: str) -> tuple[tuple[int, ...], int]:
     """A lenient ordering for maintainers' version strings: numbers first, a tag sorts below.
 

@@ -6,6 +6,7 @@ is wise; warnings for maintainers live with the decoder that calls these.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -69,16 +70,18 @@ def colour_css(argb: int) -> str:
 
 _FULL_DATE_TIME = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})T(\d{1,2}):(\d{1,2}):(\d{1,2})"
-    r"(?:(Z)|([+-])(\d{2}):(\d{2})(?::(\d{2}))?)"
+    r"(?:(Z)|([+-])(\d{2}):(\d{2})(?::(\d{2}))?)",
+    re.ASCII,
 )
-_FULL_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_FULL_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedDate:
-    value: datetime  # aware, UTC
-    by_prefix: bool  # only a prefix of the string was read (§3.1, UNVERIFIED on device)
-    padded: bool  # month and day written with two digits
+# The two shapes as maintainers usually write them; anything else takes the general path.
+_PLAIN_DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)", re.ASCII)
+_PLAIN_DATE = re.compile(r"\d{4}-\d\d-\d\d", re.ASCII)
+
+# (the date in UTC, only a prefix was read (§3.1, UNVERIFIED), month and day zero-padded)
+ParsedDate = tuple[datetime, bool, bool]
 
 
 def _date_from(match: re.Match[str]) -> datetime | None:
@@ -101,8 +104,24 @@ def _date_from(match: re.Match[str]) -> datetime | None:
         return None
 
 
+def parse_plain_date(text: str) -> datetime | None:
+    """The date if the text is exactly one of the two shapes (the usual case), parsed in C."""
+    try:
+        if _PLAIN_DATE_TIME.fullmatch(text):
+            value = datetime.fromisoformat(text)
+            return value if text[-1] == "Z" else value.astimezone(UTC)
+        if _PLAIN_DATE.fullmatch(text):
+            return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    except ValueError:
+        pass  # out of range (hour 25): the general path may still read the date prefix
+    return None
+
+
 def parse_source_date(text: str, prefix_parse: bool = True) -> ParsedDate | None:
     """The date as the client reads it, or None for "Date is in invalid format."."""
+    plain = parse_plain_date(text)
+    if plain is not None:
+        return plain, False, True
     for pattern in (_FULL_DATE_TIME, _FULL_DATE):
         match = pattern.match(text) if prefix_parse else pattern.fullmatch(text)
         if match is None:
@@ -110,11 +129,7 @@ def parse_source_date(text: str, prefix_parse: bool = True) -> ParsedDate | None
         value = _date_from(match)
         if value is None:
             continue
-        return ParsedDate(
-            value,
-            by_prefix=match.end() != len(text),
-            padded=len(match[2]) == 2 and len(match[3]) == 2,
-        )
+        return value, match.end() != len(text), len(match[2]) == 2 and len(match[3]) == 2
     return None
 
 
@@ -123,8 +138,8 @@ def parse_source_date(text: str, prefix_parse: bool = True) -> ParsedDate | None
 # first three components, missing ones are 0.
 
 OSVersion = tuple[int, int, int]
-_INTEGER_VALUE = re.compile(r"\s*([+-]?\d+)")
-_CLEAN_OS_VERSION = re.compile(r"\d+(?:\.\d+){0,2}")
+_INTEGER_VALUE = re.compile(r"\s*([+-]?[0-9]+)")  # CFScanner reads ASCII digits only
+_CLEAN_OS_VERSION = re.compile(r"[0-9]+(?:\.[0-9]+){0,2}")
 
 
 def _integer_value(component: str) -> int:
@@ -132,6 +147,7 @@ def _integer_value(component: str) -> int:
     return int(match[1]) if match else 0
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_os_version(text: str) -> OSVersion:
     parts = (text.split(".") + ["", ""])[:3]
     return (_integer_value(parts[0]), _integer_value(parts[1]), _integer_value(parts[2]))

@@ -1,0 +1,137 @@
+"""`altsim check` as a user runs it: a real process, real files, a real HTTP server."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import SAMPLES
+
+CLEAN = SAMPLES / "clean.json"
+MISTAKES = SAMPLES / "classic-mistakes.json"
+
+
+def altsim(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "altsim", *args], capture_output=True,
+                          text=True, env=env, timeout=60)
+
+
+def test_clean_sample_is_accepted_without_warnings():
+    run = altsim("check", str(CLEAN), "--strict")
+    assert run.returncode == 0, run.stdout
+    assert "ACCEPTED" in run.stdout
+    assert "0 errors, 0 warnings" in run.stdout
+
+
+def test_mistakes_sample_is_rejected_with_every_problem():
+    run = altsim("check", str(MISTAKES), "--format", "json")
+    assert run.returncode == 1
+    result = json.loads(run.stdout)["results"][0]
+    assert result["rejection"]["code"] == "missingPermissionUsageDescription"
+    assert result["rejection"]["message"] == ("The privacy permission 'NSCameraUsageDescription' "
+                                              "for Camera Plus is missing a usage description.")
+    codes = {d["code"] for d in result["diagnostics"]}
+    assert {"duplicateBundleID", "json5-syntax", "relative-url", "colour-argb",
+            "unknown-featured-app", "unknown-category", "legacy-permissions", "date-prefix",
+            "placeholder-size", "max-os-excludes-patches", "versions-not-newest-first",
+            "latest-not-highest", "duplicate-news-id", "unknown-news-app", "insecure-url",
+            "ignored-key", "other-client-rejects"} <= codes
+    assert all(d["line"] and d["column"] for d in result["diagnostics"])
+
+
+def test_json_contract_shape():
+    run = altsim("check", str(CLEAN), "--format", "json", "--client", "sidestore", "--ios", "16.4")
+    document = json.loads(run.stdout)
+    assert document["client"] == "sidestore"
+    assert document["ios"] == "16.4.0"
+    (result,) = document["results"]
+    assert result["input"] == str(CLEAN)
+    assert result["accepted"] is True and result["rejection"] is None
+    for diagnostic in result["diagnostics"]:
+        assert set(diagnostic) == {"severity", "code", "message", "pointer", "line", "column"}
+
+
+def test_json5_rejected_before_ios_15():
+    run = altsim("check", str(MISTAKES), "--ios", "14.8", "--format", "json")
+    result = json.loads(run.stdout)["results"][0]
+    assert result["rejection"]["code"] == "jsonSyntax"
+    assert result["diagnostics"][0]["line"] == 2
+
+
+def test_github_annotations():
+    run = altsim("check", str(MISTAKES), "--format", "github")
+    lines = run.stdout.splitlines()
+    assert any(line.startswith(f"::error file={MISTAKES},line=") for line in lines)
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+
+
+def test_unreadable_input_and_bad_arguments_exit_2_without_traceback(tmp_path):
+    missing = altsim("check", str(tmp_path / "nope.json"))
+    assert missing.returncode == 2
+    assert "cannot read" in missing.stderr and "Traceback" not in missing.stderr
+    bad_ios = altsim("check", str(CLEAN), "--ios", "seventeen")
+    assert bad_ios.returncode == 2 and "Traceback" not in bad_ios.stderr
+    bad_client = altsim("check", str(CLEAN), "--client", "cydia")
+    assert bad_client.returncode == 2
+
+
+def test_text_output_strips_control_characters_and_colour_follows_no_color(tmp_path):
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(json.dumps({"name": "Evil\x1b[2J\x07", "apps": [{"name": "x\x1b]0;t\x07"}]}))
+    run = altsim("check", str(hostile), env={"NO_COLOR": "1", "PATH": ""})
+    assert "\x1b" not in run.stdout and "\x07" not in run.stdout
+    assert run.returncode == 1
+
+
+def test_help_and_version():
+    assert altsim("--version").stdout.startswith("altsim ")
+    assert "--client" in altsim("check", "--help").stdout
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    routes: dict[str, tuple[int, bytes]] = {}
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        status, body = self.routes.get(self.path, (404, b"<html>Not Found</html>"))
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_url_sources_ignore_http_status(server):
+    # §1.1: the status is never checked; the body is decoded whatever it is (vectors 5, 6).
+    _Handler.routes = {"/ok.json": (200, CLEAN.read_bytes()),
+                       "/gone.json": (404, CLEAN.read_bytes())}
+    run = altsim("check", f"{server}/ok.json", f"{server}/gone.json", f"{server}/missing.json",
+                 "--format", "json")
+    results = json.loads(run.stdout)["results"]
+    assert [r["accepted"] for r in results] == [True, True, False]
+    assert results[2]["rejection"]["code"] == "jsonSyntax"
+    assert run.returncode == 1
+
+
+def test_unreachable_url_exits_2():
+    run = altsim("check", "http://127.0.0.1:9/source.json")
+    assert run.returncode == 2
+    assert "cannot read" in run.stderr and "Traceback" not in run.stderr
