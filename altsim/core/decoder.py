@@ -272,6 +272,8 @@ class Decoder:
                 return INVALID
             return [Version(**out, pointer=ptr)]
         versions = self._list(value, ptr, key, self._version)
+        if versions is INVALID:
+            return INVALID
         vp = pointer_join(ptr, key)
         if self.reads_marketplace_id and app.get("marketplaceID") is not None:
             # StoreApp.swift:296-320: notarized apps need a build on every version.

@@ -1,0 +1,83 @@
+"""Hostile input never yields anything but a verdict: structured sources and mutated bytes."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from altsim.core.check import check_source
+from altsim.core.profiles import PROFILES
+
+from .conftest import corpus_files
+
+PROFILE_NAMES = sorted(PROFILES)
+IOS = st.sampled_from([(14, 8, 0), (15, 0, 0), (17, 0, 0), (17, 4, 1)])
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", "#abc", "red", "0xF54F32", "2023-02-17", "2023-2-7T1:2:3-5:00",
+                     "17", "abc", "https://example.com/a b", "icon.png", "custom", "\x1b[31m"]),
+    st.text(max_size=12),
+)
+_json = st.recursive(_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)),
+    max_leaves=12)
+
+_version = st.fixed_dictionaries({}, optional={
+    key: st.one_of(_scalars, _json) for key in
+    ("version", "buildVersion", "date", "downloadURL", "size", "minOSVersion", "maxOSVersion",
+     "sha256", "localizedDescription")})
+_app = st.fixed_dictionaries({}, optional={
+    **{key: _scalars for key in ("name", "bundleIdentifier", "developerName",
+                                 "localizedDescription", "iconURL", "tintColor", "category",
+                                 "beta", "marketplaceID", "version", "versionDate",
+                                 "downloadURL", "size")},
+    "versions": st.one_of(st.lists(_version, max_size=3), _scalars),
+    "screenshots": _json, "appPermissions": _json, "patreon": _json,
+})
+_source = st.fixed_dictionaries({}, optional={
+    "name": _scalars, "identifier": _scalars, "tintColor": _scalars, "userInfo": _json,
+    "apps": st.one_of(st.lists(_app, max_size=3), _scalars),
+    "news": st.one_of(st.lists(_json, max_size=2), _scalars), "featuredApps": _json,
+    "version": _scalars,
+})
+
+
+def _assert_verdict(raw: bytes, profile: str, ios: tuple[int, int, int]) -> None:
+    result = check_source(raw, PROFILES[profile], ios)
+    assert result.accepted == (result.rejection is None)
+    if result.rejection is not None:
+        assert any(d.severity.value == "error" for d in result.diagnostics)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=_source, profile=st.sampled_from(PROFILE_NAMES), ios=IOS)
+def test_structured_sources_yield_a_verdict(source, profile, ios):
+    _assert_verdict(json.dumps(source).encode(), profile, ios)
+
+
+_SMALL_CORPUS = [p for p in corpus_files() if p.stat().st_size < 60_000]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), profile=st.sampled_from(PROFILE_NAMES), ios=IOS)
+def test_mutated_corpus_bytes_yield_a_verdict(data, profile, ios):
+    if not _SMALL_CORPUS:
+        return
+    raw = bytearray(data.draw(st.sampled_from(_SMALL_CORPUS)).read_bytes())
+    for _ in range(data.draw(st.integers(min_value=1, max_value=8))):
+        position = data.draw(st.integers(min_value=0, max_value=len(raw) - 1))
+        action = data.draw(st.sampled_from(["flip", "delete", "insert"]))
+        if action == "flip":
+            raw[position] = data.draw(st.sampled_from(b'{}[]",:0 \\/\x00\xff\n'))
+        elif action == "delete":
+            del raw[position:position + data.draw(st.integers(1, 40))]
+        else:
+            raw[position:position] = data.draw(st.sampled_from(
+                [b"null", b",", b"//c\n", b'"x"', b"1e999", b"-0", b"[]", b"{}", b"\xef\xbb\xbf"]))
+        if not raw:
+            raw = bytearray(b"{}")
+    _assert_verdict(bytes(raw), profile, ios)
