@@ -8,7 +8,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -43,7 +42,7 @@ def test_mistakes_sample_is_rejected_with_every_problem():
             "placeholder-size", "max-os-excludes-patches", "versions-not-newest-first",
             "latest-not-highest", "duplicate-news-id", "unknown-news-app", "insecure-url",
             "ignored-key", "other-client-rejects"} <= codes
-    assert all(d["line"] and d["column"] for d in result["diagnostics"])
+    assert all(d["line"] and d["column"] for d in result["diagnostics"])  # noqa: PT018
 
 
 def test_json_contract_shape():
@@ -53,7 +52,8 @@ def test_json_contract_shape():
     assert document["ios"] == "16.4.0"
     (result,) = document["results"]
     assert result["input"] == str(CLEAN)
-    assert result["accepted"] is True and result["rejection"] is None
+    assert result["accepted"] is True
+    assert result["rejection"] is None
     for diagnostic in result["diagnostics"]:
         assert set(diagnostic) == {"severity", "code", "message", "pointer", "line", "column"}
 
@@ -75,9 +75,11 @@ def test_github_annotations():
 def test_unreadable_input_and_bad_arguments_exit_2_without_traceback(tmp_path):
     missing = altsim("check", str(tmp_path / "nope.json"))
     assert missing.returncode == 2
-    assert "cannot read" in missing.stderr and "Traceback" not in missing.stderr
+    assert "cannot read" in missing.stderr
+    assert "Traceback" not in missing.stderr
     bad_ios = altsim("check", str(CLEAN), "--ios", "seventeen")
-    assert bad_ios.returncode == 2 and "Traceback" not in bad_ios.stderr
+    assert bad_ios.returncode == 2
+    assert "Traceback" not in bad_ios.stderr
     bad_client = altsim("check", str(CLEAN), "--client", "cydia")
     assert bad_client.returncode == 2
 
@@ -86,7 +88,8 @@ def test_text_output_strips_control_characters_and_colour_follows_no_color(tmp_p
     hostile = tmp_path / "hostile.json"
     hostile.write_text(json.dumps({"name": "Evil\x1b[2J\x07", "apps": [{"name": "x\x1b]0;t\x07"}]}))
     run = altsim("check", str(hostile), env={"NO_COLOR": "1", "PATH": ""})
-    assert "\x1b" not in run.stdout and "\x07" not in run.stdout
+    assert "\x1b" not in run.stdout
+    assert "\x07" not in run.stdout
     assert run.returncode == 1
 
 
@@ -134,4 +137,5 @@ def test_url_sources_ignore_http_status(server):
 def test_unreachable_url_exits_2():
     run = altsim("check", "http://127.0.0.1:9/source.json")
     assert run.returncode == 2
-    assert "cannot read" in run.stderr and "Traceback" not in run.stderr
+    assert "cannot read" in run.stderr
+    assert "Traceback" not in run.stderr

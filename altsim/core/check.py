@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from altsim.core.decoder import Decoder
 from altsim.core.diagnostics import FORMAT_TEXT, Diagnostic, Rejection, Severity
 from altsim.core.jsontext import Document, parse_document
 from altsim.core.locate import line_columns, locate
 from altsim.core.model import Source
-from altsim.core.profiles import PROFILES, ClientProfile, Field
+from altsim.core.profiles import PROFILES, ClientProfile
 from altsim.core.qa import review_source
 from altsim.core.values import OSVersion
 from altsim.core.verify import verify_source
@@ -79,7 +80,7 @@ def check_source(
 
 
 # Which models each container field leads to, for walking down to the fields that differ.
-_CHILDREN = {
+_CHILDREN: dict[str, dict[str, tuple[str, ...]]] = {
     "root": {"apps": ("app",), "news": ("news",)},
     "app": {"versions": ("version", "legacy_version"), "screenshots": ("screenshot",),
             "patreon": ("patreon",)},
@@ -88,7 +89,7 @@ _CHILDREN = {
 
 def _delta_profile(base: ClientProfile, other: ClientProfile) -> ClientProfile | None:
     """`other` reduced to the fields it decodes differently from `base`, and the way to them."""
-    tables: dict[str, tuple[Field, ...]] = {}
+    tables: dict[str, Any] = {}
 
     def reduce(model: str) -> bool:
         ours = set(base.fields_for(model))

@@ -8,8 +8,8 @@ accepts but a maintainer should know about are raised here, where the value is i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import functools
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -36,8 +36,8 @@ from altsim.core.model import (
 from altsim.core.profiles import CHECKED_ONLY, MODELS, ClientProfile
 from altsim.core.safe_text import has_control_characters
 from altsim.core.values import (
-    OSVersion,
     INT_RANGES,
+    OSVersion,
     fits_integer,
     is_clean_os_version,
     is_valid_url,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 # Foundation's user-visible texts for decoding errors (spec §1.2).
 MISSING_TEXT = "The data couldn’t be read because it is missing."
 FORMAT_TEXT = "The data couldn’t be read because it isn’t in the correct format."
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  # the client rejects the source
     WARNING = "warning"  # accepted, but wrong or surprising
     INFO = "info"

@@ -71,7 +71,8 @@ def _strict_problem(text: str, error: ValueError) -> SyntaxProblem:
     match = _NON_FINITE.search(text)
     offset = match.start() if match else 0
     line = text.count("\n", 0, offset) + 1
-    return SyntaxProblem(f"{error} is not a JSON number", line, offset - text.rfind("\n", 0, offset))
+    column = offset - text.rfind("\n", 0, offset)
+    return SyntaxProblem(f"{error} is not a JSON number", line, column)
 
 
 def _json5_problem(error: Exception) -> SyntaxProblem:

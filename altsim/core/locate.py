@@ -24,7 +24,7 @@ _SCALAR = re.compile(r"[^\s,\]}/]+")
 _JSON5_TOKEN = re.compile(
     r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|//[^\n]*|/\*.*?\*/|[\[\]{}]', re.DOTALL
 )
-_scan_once = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[no-untyped-call]
+_scan_once: Any = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 
 _Trie = dict[Any, Any]
 _END = None  # trie key marking "a wanted pointer ends here" (JSON keys are never None)
