@@ -34,7 +34,6 @@ class Document:
     value: Any
     # Set when the text is not strict JSON but JSON5 parses it: what strict parsing said.
     json5_only: SyntaxProblem | None = None
-    had_bom: bool = False
 
 
 class _NonFinite(ValueError):
@@ -45,16 +44,16 @@ def _reject_constant(name: str) -> Any:
     raise _NonFinite(name)
 
 
-def decode_text(raw: bytes) -> tuple[str, bool] | SyntaxProblem:
+def decode_text(raw: bytes) -> str | SyntaxProblem:
     """Text of the bytes: UTF-8, or UTF-16/32 announced by a byte-order mark."""
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:
-                return raw[len(bom):].decode(encoding), True
+                return raw[len(bom):].decode(encoding)
             except UnicodeDecodeError as error:
                 return SyntaxProblem(f"not valid {encoding.upper()}: {error.reason}", 1, 1)
     try:
-        return raw.decode("utf-8"), False
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
@@ -88,9 +87,9 @@ def parse_document(raw: bytes, allow_json5: bool) -> Document | tuple[SyntaxProb
     decoded = decode_text(raw)
     if isinstance(decoded, SyntaxProblem):
         return decoded, False
-    text, had_bom = decoded
+    text = decoded
     try:
-        return Document(text, _strict(text), had_bom=had_bom)
+        return Document(text, _strict(text))
     except (ValueError, RecursionError) as error:
         strict_problem = (
             _strict_problem(text, error) if isinstance(error, ValueError)
@@ -103,4 +102,4 @@ def parse_document(raw: bytes, allow_json5: bool) -> Document | tuple[SyntaxProb
         return (_json5_problem(error) if allow_json5 else strict_problem), False
     if not allow_json5:
         return strict_problem, True
-    return Document(text, value, json5_only=strict_problem, had_bom=had_bom)
+    return Document(text, value, json5_only=strict_problem)

@@ -8,7 +8,7 @@ branches on the client's name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,6 @@ class ClientProfile:
     privacy_permission_label: str = "privacy permission"
     json5_from_ios: int = 15  # §1.1
     lenient_urls_from_ios: int = 17  # §1.2
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
     def fields_for(self, model: str) -> tuple[Field, ...]:
         return getattr(self, model)

@@ -57,13 +57,6 @@ def parse_hex_colour(text: str) -> HexColour | None:
     return HexColour(argb, start + len(digits) if digits else 0, count)
 
 
-def colour_css(argb: int) -> str:
-    """#RRGGBB with alpha as a suffix only when it is not opaque: for display."""
-    alpha = argb >> 24
-    rgb = f"#{argb & 0xFFFFFF:06X}"
-    return rgb if alpha == 0xFF else f"{rgb} at {round(alpha / 255 * 100)}% opacity"
-
-
 # ---------------------------------------------------------------------------------------------
 # Dates — spec §3.1 (FetchSourceOperation.swift:101-120): ISO8601DateFormatter, first with
 # [.withFullDate, .withFullTime, .withTimeZone], then with [.withFullDate] (midnight UTC).
