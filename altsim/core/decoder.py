@@ -201,10 +201,13 @@ class Decoder:
 
     def _model(self, cls: Any, obj: Any, ptr: str, model: str, **extra: Any) -> Any:
         """Decode obj into cls; INVALID when a required value failed (failed optionals drop)."""
-        errors = self.errors
-        out = self._fields(obj, ptr, model)
-        if out is None:
+        if type(obj) is not dict:
+            self._fields(obj, ptr, model)  # reports what the client reports
             return INVALID
+        errors = self.errors
+        out = self.decoders[model](obj, ptr)  # _fields, inlined: this runs per version
+        if self.warnings and not self.known[model].issuperset(obj):
+            self._extra_keys(obj.keys() - self.known[model], ptr, model)
         if not self.build_models:
             return None
         if self.errors != errors:
@@ -215,7 +218,8 @@ class Decoder:
             out = {name: value for name, value in out.items() if value is not INVALID}
         if CHECKED_ONLY in out:
             del out[CHECKED_ONLY]
-        return cls(**out, **extra)
+        out.update(extra)
+        return cls(**out)
 
     def _extra_keys(self, keys: set[str], ptr: str, model: str) -> None:
         for key in sorted(keys):
