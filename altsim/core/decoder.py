@@ -102,8 +102,8 @@ class Decoder:
         self.decoders = {model: self._compile(model) for model in MODELS}
         self.errors = 0
         self.build_models = True  # False when only the verdict matters (other clients)
-        self.known = {model: known_keys(profile, model) for model in _MODEL_KEYS}
-        self.notes = {model: extra_key_notes(profile, model) for model in _MODEL_KEYS}
+        self.known = {model: known_keys(profile, model) for model in MODELS}
+        self.notes = {model: extra_key_notes(profile, model) for model in MODELS}
         self.reads_marketplace_id = any(f.key == "marketplaceID" for f in profile.app)
 
     # -- reporting -----------------------------------------------------------------------------
@@ -654,7 +654,6 @@ _FAST_PATHS = {
                "v") for width in ("Int16", "Int32", "Int64")},
 }
 
-_MODEL_KEYS = ("root", "app", "version", "news", "screenshot", "patreon")
 _SWIFT_TYPES = {"url": "URL", "date": "Date", "bool": "Bool", "Int16": "Int16", "Int32": "Int32",
                 "Int64": "Int64", "Int": "Int", "apps": "Array<Any>", "news_items": "Array<Any>"}
 _REQUIRED_ATTRS: dict[Any, frozenset[str]] = {
