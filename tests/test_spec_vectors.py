@@ -365,7 +365,23 @@ WARNED = {  # accepted, with a diagnostic (code, JSON pointer) for the maintaine
     "v52-duplicate-news": (source(news=[news(), news()]),
                            ("duplicate-news-id", "/news/1/identifier")),
     "v67-relative-url": (one(iconURL="icons/a.png"), ("relative-url", "/apps/0/iconURL")),
+    "v25-width-only-warned": (
+        one(screenshots={"ipad": [_IPAD], "iphone": [{"imageURL": U1, "height": 2556}]}),
+        ("screenshot-half-size", "/apps/0/screenshots/iphone/0")),
 }
+
+
+def test_failed_screenshot_size_is_not_half_size() -> None:
+    """A width the client fails to read rejects the source; it is no `half size` besides."""
+    result = check(one(screenshots=[{"imageURL": U1, "width": 40000, "height": 100}]))
+    assert {code for code, ptr in diagnostics(result) if "screenshots" in ptr} == {
+        "dataCorrupted"}
+
+
+def test_screenshot_string_form_keeps_its_device() -> None:
+    result = check(one(screenshots={"ipad": [U2], "iphone": [U1]}))
+    assert result.source is not None
+    assert _shots(result.source) == [(U1, "iphone", None, None), (U2, "ipad", None, None)]
 
 
 @pytest.mark.parametrize(("doc", "found"), WARNED.values(), ids=WARNED.keys())

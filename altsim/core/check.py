@@ -115,9 +115,9 @@ def _other_client_rejection(value: object, source: Source | None, profile: Clien
     found: list[Diagnostic] = []
     delta = _delta_profile(profile, other)
     if delta is not None:
+        # A reduced table cannot build models, and need not.
         decoder = Decoder(delta, ios, date_prefix_parse=date_prefix_parse, collect=False,
-                          warnings=False)
-        decoder.build_models = False  # a reduced table cannot build models, and need not
+                          warnings=False, build_models=False)
         decoder.decode_source(value)
         found = decoder.diagnostics
     if not found and source is not None and other.marketplace_rule != profile.marketplace_rule:

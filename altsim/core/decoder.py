@@ -8,6 +8,7 @@ accepts but a maintainer should know about are raised here, where the value is i
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from decimal import Decimal
@@ -44,6 +45,7 @@ from altsim.core.values import (
     os_version_string,
     parse_hex_colour,
     parse_os_version,
+    parse_plain_colour,
     parse_plain_date,
     parse_source_date,
 )
@@ -77,6 +79,7 @@ class Decoder:
         date_prefix_parse: bool = True,
         collect: bool = True,
         warnings: bool = True,
+        build_models: bool = True,
     ) -> None:
         self.profile = profile
         self.ios = ios
@@ -99,11 +102,15 @@ class Decoder:
             )
             for model in MODELS
         }
-        self.decoders = {model: self._compile(model) for model in MODELS}
         self.errors = 0
-        self.build_models = True  # False when only the verdict matters (other clients)
+        self.build_models = build_models  # False when only the verdict matters (other clients)
         self.known = {model: known_keys(profile, model) for model in MODELS}
         self.notes = {model: extra_key_notes(profile, model) for model in MODELS}
+        self.decoders = {model: self._compile(model) for model in MODELS}
+        self.screenshot_for = {  # list items per device
+            device: functools.partial(self.decoders["screenshot"], device=device)
+            for device in ("iphone", "ipad")
+        }
         self.reads_marketplace_id = any(f.key == "marketplaceID" for f in profile.app)
 
     # -- reporting -----------------------------------------------------------------------------
@@ -165,61 +172,102 @@ class Decoder:
             self._extra_keys(obj.keys() - self.known[model], ptr, model)
         return out
 
-    def _compile(self, model: str) -> Callable[[dict[str, Any], str], dict[str, Any]]:
+    def _compile(self, model: str) -> Callable[..., Any]:
         """The model's table as one straight-line function (as dataclasses does with exec).
 
         It runs for every field of every version of every app, so the common case of each
         kind (a plain string, an https URL, an integer that fits) is checked inline; anything
-        else goes to the kind's method, which decides exactly as the client does.
+        else goes to the kind's method, which decides exactly as the client does. A model in
+        _BUILDS gets a function `(obj, ptr, index, device)` returning its object (INVALID when
+        a required value failed); the others return their fields as a dict, for the code that
+        assembles them.
         """
-        env: dict[str, Any] = {"INVALID": INVALID, "missing": self._missing,
-                               "valid_url": is_valid_url, "INT_RANGES": INT_RANGES,
-                               "os_note": os_version_note, "plain_date": parse_plain_date}
-        lines = ["def decode(obj, ptr):", "    get = obj.get", "    out = {}"]
+        cls, extra, guard = _BUILDS.get(model, (None, "", ""))
+        defaults = {f.name: f for f in dataclasses.fields(cls)} if cls else {}
+        env: dict[str, Any] = {"INVALID": INVALID, "missing": self._missing, "dec": self,
+                               "valid_url": is_valid_url,
+                               "os_note": os_version_note, "plain_date": parse_plain_date,
+                               "plain_colour": parse_plain_colour,
+                               "KNOWN_CATEGORIES": KNOWN_CATEGORIES,
+                               "not_object": self._not_object, "known": self.known[model],
+                               "extra_keys": self._extra_keys, "finish": self._finish, "cls": cls,
+                               "half_size": self._half_size}
+        lines = ["def decode(obj, ptr, index=0, device=None):"]
+        if cls:
+            lines += ["    if type(obj) is not dict:",
+                      f"        return not_object(obj, ptr, {model!r}, device)",
+                      "    errors = dec.errors"]
+        lines.append("    get = obj.get")
         for i, (key, name, required, decode, always, swift_type) in enumerate(self.tables[model]):
             env[f"kind{i}"] = decode
             call = f"kind{i}(v, ptr, {key!r}, obj)"
             lines.append(f"    v = get({key!r})")
             if always:
-                lines.append(f"    out[{name!r}] = {call}")
+                lines.append(f"    f{i} = {call}")
                 continue
-            lines.append("    if v is None:")
-            lines.append(f"        missing(obj, ptr, {key!r}, {swift_type!r})" if required
-                         else "        pass")
-            if required:
-                lines.append(f"        out[{name!r}] = INVALID")
             fast = _FAST_PATHS.get(self.profile.fields_for(model)[i].kind)
             if fast is not None:
                 test, value = fast
-                lines.append(f"    elif {test.format(lenient=self.lenient_urls, key=key)}:")
-                lines.append(f"        out[{name!r}] = {value}")
-            lines.append(f"    else:\n        out[{name!r}] = {call}")
-        lines.append("    return out")
+                valid_url = "True" if self.lenient_urls else "valid_url(v, False)"
+                lines.append(f"    if {test.format(valid_url=valid_url, key=key)}:")
+                lines.append(f"        f{i} = {value}")
+                lines.append("    elif v is None:")
+            else:
+                lines.append("    if v is None:")
+            if required:
+                lines.append(f"        missing(obj, ptr, {key!r}, {swift_type!r})")
+                lines.append(f"        f{i} = INVALID")
+            else:  # absent: the model's default
+                default = defaults.get(name)
+                if default is not None and default.default_factory is not dataclasses.MISSING:
+                    env[f"default{i}"] = default.default_factory
+                    lines.append(f"        f{i} = default{i}()")
+                else:
+                    env[f"default{i}"] = None if default is None else default.default
+                    lines.append(f"        f{i} = default{i}")
+            lines.append(f"    else:\n        f{i} = {call}")
+        stored = [(name, f"f{i}") for i, (_, name, *_) in enumerate(self.tables[model])
+                  if not cls or name != CHECKED_ONLY]
+        fields = "{" + ", ".join(f"{name!r}: {var}" for name, var in stored) + "}"
+        if not cls:
+            lines.append(f"    return {fields}")
+        else:
+            if self.warnings:
+                lines += ["    if not known.issuperset(obj):",
+                          f"        extra_keys(obj.keys() - known, ptr, {model!r})"]
+            if not self.build_models:
+                lines.append("    return None")
+            else:
+                names = {name: var for name, var in stored}
+                lines += ["    if dec.errors != errors:",
+                          f"        return finish(cls, {fields}, dict({extra}))"]
+                lines += [f"    {line.format(**names)}" for line in guard.splitlines()]
+                lines.append(f"    return cls({_arguments(cls, dict(stored), extra)})")
         exec("\n".join(lines), env)  # noqa: S102 (source built from the profile's own tables)
-        decoder: Callable[[dict[str, Any], str], dict[str, Any]] = env["decode"]
+        decoder: Callable[..., Any] = env["decode"]
         return decoder
 
-    def _model(self, cls: Any, obj: Any, ptr: str, model: str, **extra: Any) -> Any:
-        """Decode obj into cls; INVALID when a required value failed (failed optionals drop)."""
-        if type(obj) is not dict:
-            self._fields(obj, ptr, model)  # reports what the client reports
+    def _not_object(self, obj: Any, ptr: str, model: str, device: str | None) -> Any:
+        if model == "screenshot" and (type(obj) is str or obj is None):
+            # A string is a URL; only a type mismatch falls back to the object form (§2.3).
+            url = self._url(obj, ptr)
+            return INVALID if url is INVALID else Screenshot(url, device or "iphone", pointer=ptr)
+        self._fields(obj, ptr, model)  # reports what the client reports
+        return INVALID
+
+    def _half_size(self, ptr: str) -> None:
+        self.warn("screenshot-half-size", ptr,
+                  "only one of width and height is given: the screenshot is treated as unsized "
+                  "(shown at 9:19.5)")
+
+    @staticmethod
+    def _finish(cls: Any, out: dict[str, Any], extra: dict[str, Any]) -> Any:
+        """The object after an error inside it: INVALID if a required value failed, else
+        without the optional values that failed (the client drops them)."""
+        if any(out[name] is INVALID for name in _REQUIRED_ATTRS[cls]):
             return INVALID
-        errors = self.errors
-        out = self.decoders[model](obj, ptr)  # _fields, inlined: this runs per version
-        if self.warnings and not self.known[model].issuperset(obj):
-            self._extra_keys(obj.keys() - self.known[model], ptr, model)
-        if not self.build_models:
-            return None
-        if self.errors != errors:
-            if not _REQUIRED_ATTRS[cls] <= out.keys() or any(
-                out[name] is INVALID for name in _REQUIRED_ATTRS[cls]
-            ):
-                return INVALID
-            out = {name: value for name, value in out.items() if value is not INVALID}
-        if CHECKED_ONLY in out:
-            del out[CHECKED_ONLY]
-        out.update(extra)
-        return cls(**out)
+        return cls(**{name: value for name, value in out.items() if value is not INVALID},
+                   **extra)
 
     def _extra_keys(self, keys: set[str], ptr: str, model: str) -> None:
         for key in sorted(keys):
@@ -238,44 +286,36 @@ class Decoder:
         if type(value) is not list:
             return self._mismatch(lp, "Array<Any>", value)
         # Failed items are left out, so checks of the rest still run; the error is recorded.
+        errors = self.errors
         results = [item(element, f"{lp}/{i}", i) for i, element in enumerate(value)]
-        return [r for r in results if r is not INVALID] if INVALID in results else results
+        return results if self.errors == errors else [r for r in results if r is not INVALID]
 
     # -- the source ----------------------------------------------------------------------------
 
     def decode_source(self, document: Any) -> Source | None:
         try:
-            source = self._model(Source, document, "", "root")
+            source = self.decoders["root"](document, "")
         except StopDecoding:
             return None
         return None if source is INVALID else source
 
     def _k_apps(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
-        return self._list(value, ptr, key, self._app)
-
-    def _app(self, value: Any, ptr: str, index: int) -> Any:
-        return self._model(App, value, ptr, "app", pointer=ptr)
+        return self._list(value, ptr, key, self.decoders["app"])
 
     def _k_news_items(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
-        return self._list(value, ptr, key, self._news_item)
-
-    def _news_item(self, value: Any, ptr: str, index: int) -> Any:
-        return self._model(NewsItem, value, ptr, "news", sort_index=index, pointer=ptr)
+        return self._list(value, ptr, key, self.decoders["news"])
 
     # -- versions (§2.2, §3) -------------------------------------------------------------------
-
-    def _version(self, value: Any, ptr: str, index: int) -> Any:
-        return self._model(Version, value, ptr, "version", pointer=ptr)
 
     def _k_versions(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
         if value is None:  # legacy single-version keys, read only without `versions`
             out = self._fields(app, ptr, "legacy_version", check_keys=False)
             if out is None or not self.build_models:
                 return []
-            if INVALID in out.values() or not _REQUIRED_ATTRS[Version] <= out.keys():
+            if INVALID in out.values():
                 return INVALID
             return [Version(**out, pointer=ptr)]
-        versions = self._list(value, ptr, key, self._version)
+        versions = self._list(value, ptr, key, self.decoders["version"])
         if versions is INVALID:
             return INVALID
         vp = pointer_join(ptr, key)
@@ -318,11 +358,11 @@ class Decoder:
             self.warn("ignored-key", pointer_join(ptr, "screenshotURLs"),
                       "'screenshotURLs' is ignored because 'screenshots' is given")
         if type(value) is list:
-            return self._list(value, ptr, key, self._iphone_screenshot)
+            return self._list(value, ptr, key, self.screenshot_for["iphone"])
         if type(value) is not dict:
             return self._mismatch(sp, "Array<Any>", value)
         shots: list[Screenshot] = []
-        for device, item in (("iphone", self._iphone_screenshot), ("ipad", self._ipad_screenshot)):
+        for device, item in self.screenshot_for.items():
             if value.get(device) is not None:
                 got = self._list(value[device], sp, device, item)
                 if got is INVALID:
@@ -338,28 +378,6 @@ class Decoder:
         if url is INVALID:
             return INVALID
         return Screenshot(url, "iphone", *_LEGACY_SCREENSHOT_SIZE, pointer=ptr)
-
-    def _iphone_screenshot(self, value: Any, ptr: str, index: int) -> Any:
-        return self._screenshot(value, ptr, "iphone")
-
-    def _ipad_screenshot(self, value: Any, ptr: str, index: int) -> Any:
-        return self._screenshot(value, ptr, "ipad")
-
-    def _screenshot(self, value: Any, ptr: str, device: str) -> Any:
-        # A string is a URL; only a type mismatch falls back to the object form.
-        if type(value) is str or value is None:
-            url = self._url(value, ptr)
-            return INVALID if url is INVALID else Screenshot(url, device, pointer=ptr)
-        out = self._fields(value, ptr, "screenshot")
-        if out is None or INVALID in out.values() or "image_url" not in out:
-            return INVALID
-        width, height = out.get("width"), out.get("height")
-        if (width is None) != (height is None):
-            self.warn("screenshot-half-size", ptr,
-                      "only one of width and height is given: the screenshot is treated as "
-                      "unsized (shown at 9:19.5)")
-            width = height = None
-        return Screenshot(out["image_url"], device, width, height, pointer=ptr)
 
     # -- permissions (§2.4) --------------------------------------------------------------------
 
@@ -599,15 +617,16 @@ class Decoder:
         return colour.argb
 
     def _colour_warnings(self, text: str, argb: int, read: int, length: int, cp: str) -> None:
+        if read == length and length != 8:
+            return
         shown = f"#{argb & 0xFFFFFF:06X} at {round((argb >> 24) / 255 * 100)}% opacity"
-        stripped = text.strip()
         if read < length:
             self.warn("colour-not-hex", cp,
                       f"{text!r} is not all hex digits: the client reads it as {shown}")
-        elif stripped[:2] in ("0x", "0X") and length == 8:
+        elif text.strip()[:2] in ("0x", "0X"):
             self.warn("colour-0x", cp,
                       f"{text!r} has 8 characters, so it is read as ARGB: {shown}")
-        elif length == 8:
+        else:
             self.warn("colour-argb", cp,
                       f"8 digits are read as AARRGGBB (alpha first), not CSS #RRGGBBAA: {shown}")
 
@@ -648,18 +667,45 @@ _FAST_PATHS = {
     "sha256": ("type(v) is str and v.isprintable()", "v.lower()"),
     "os_version": ("type(v) is str and v.isprintable() and os_note({key!r}, v) is None", "v"),
     "date": ("type(v) is str and (d := plain_date(v)) is not None", "d"),
-    "url": ('type(v) is str and v.startswith("https://") and ({lenient} or valid_url(v, False))',
-            "v"),
-    **{width: (f"type(v) is int and INT_RANGES[{width!r}][0] <= v <= INT_RANGES[{width!r}][1]",
-               "v") for width in ("Int16", "Int32", "Int64")},
+    "url": ('type(v) is str and v.startswith("https://") and {valid_url}', "v"),
+    "colour": ("type(v) is str and (c := plain_colour(v)) is not None", "c"),
+    "category": ("type(v) is str and v in KNOWN_CATEGORIES", "v"),  # known and lower-case
+    **{width: (f"type(v) is int and {low} <= v <= {high}", "v")
+       for width, (low, high) in INT_RANGES.items()},
 }
 
 _SWIFT_TYPES = {"url": "URL", "date": "Date", "bool": "Bool", "Int16": "Int16", "Int32": "Int32",
                 "Int64": "Int64", "Int": "Int", "apps": "Array<Any>", "news_items": "Array<Any>"}
+def _arguments(cls: Any, values: dict[str, str], extra: str) -> str:
+    """Positional arguments for cls (faster than keywords): the table's values in the class's
+    field order, as far as the table reaches; the rest, and `extra`, by keyword."""
+    positional = []
+    for f in dataclasses.fields(cls):
+        if f.name not in values:
+            break
+        positional.append(values.pop(f.name))
+    return ", ".join([*positional, *(f"{n}={v}" for n, v in values.items()), extra])
+
+
+# The models built straight from their table, and what the decoder adds beside the table's fields.
+# Per model: the class, what the decoder adds beside the table's fields, and a check of the
+# decoded values (attribute names in braces) run before an object without errors is built.
+_BUILDS = {
+    "root": (Source, "", ""),
+    "app": (App, "pointer=ptr", ""),
+    "version": (Version, "pointer=ptr", ""),
+    "news": (NewsItem, "sort_index=index, pointer=ptr", ""),
+    # §2.3: one of width and height alone counts as neither
+    "screenshot": (Screenshot, "device=device, pointer=ptr",
+                   "if ({width} is None) != ({height} is None):\n"
+                   "    {width} = {height} = half_size(ptr)"),
+}
+# The attributes whose failure drops the whole object (the others fall back to their default).
 _REQUIRED_ATTRS: dict[Any, frozenset[str]] = {
     Source: frozenset({"name"}),
     App: frozenset({"name", "bundle_id", "developer_name", "localized_description", "icon_url",
                     "versions"}),
     Version: frozenset({"version", "date", "download_url", "size"}),
     NewsItem: frozenset({"identifier", "date", "title", "caption"}),
+    Screenshot: frozenset({"image_url", "width", "height"}),
 }

@@ -37,9 +37,9 @@ class Rejection:
 
 
 def pointer_join(parent: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{parent}/{key}"
-    return parent + "/" + key.replace("~", "~0").replace("/", "~1")
+    if type(key) is str and ("~" in key or "/" in key):  # RFC 6901 escapes
+        key = key.replace("~", "~0").replace("/", "~1")
+    return f"{parent}/{key}"
 
 
 def pointer_parts(pointer: str) -> list[str]:

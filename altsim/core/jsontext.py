@@ -8,8 +8,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import json5
-
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -95,6 +93,8 @@ def parse_document(raw: bytes, allow_json5: bool) -> Document | tuple[SyntaxProb
             _strict_problem(text, error) if isinstance(error, ValueError)
             else SyntaxProblem("nesting too deep", 1, 1)
         )
+    import json5  # only for files that are not strict JSON: most never need it
+
     try:
         value = json5.loads(text)
     except Exception as error:  # a third-party parser on hostile input: any failure is syntax

@@ -57,6 +57,15 @@ def parse_hex_colour(text: str) -> HexColour | None:
     return HexColour(argb, start + len(digits) if digits else 0, count)
 
 
+_PLAIN_COLOUR = re.compile(r"#?([0-9A-Fa-f]{6})")
+
+
+def parse_plain_colour(text: str) -> int | None:
+    """The ARGB of the usual "#RRGGBB" (nothing to warn about), or None: ask parse_hex_colour."""
+    match = _PLAIN_COLOUR.fullmatch(text)
+    return 0xFF000000 | int(match[1], 16) if match else None
+
+
 # ---------------------------------------------------------------------------------------------
 # Dates — spec §3.1 (FetchSourceOperation.swift:101-120): ISO8601DateFormatter, first with
 # [.withFullDate, .withFullTime, .withTimeZone], then with [.withFullDate] (midnight UTC).
