@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from altsim.core import values
 from altsim.core.check import check_source
 from altsim.core.profiles import PROFILES
 
@@ -81,3 +83,22 @@ def test_mutated_corpus_bytes_yield_a_verdict(data, profile, ios):
         if not raw:
             raw = bytearray(b"{}")
     _assert_verdict(bytes(raw), profile, ios)
+
+
+_PADDED_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII)
+
+
+@given(st.lists(st.tuples(st.integers(0, 19), st.sampled_from("0159-T:Z+ .\u0663\uff12a")),
+                max_size=3))
+def test_fast_date_path_agrees_with_the_general_parser(edits: list[tuple[int, str]]) -> None:
+    """parse_plain_date's shortcut reads exactly what the client's full pattern reads."""
+    chars = list("2024-05-31T12:00:00Z")
+    for index, char in edits:
+        chars[index] = char
+    text = "".join(chars)
+    match = values._FULL_DATE_TIME.fullmatch(text)
+    expected = values._date_from(match) if match else None
+    plain = values.parse_plain_date(text)
+    assert plain is None or plain == expected
+    if _PADDED_Z.fullmatch(text):
+        assert plain == expected

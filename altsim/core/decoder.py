@@ -106,6 +106,8 @@ class Decoder:
         self.build_models = build_models  # False when only the verdict matters (other clients)
         self.known = {model: known_keys(profile, model) for model in MODELS}
         self.notes = {model: extra_key_notes(profile, model) for model in MODELS}
+        # Per key, the OS versions seen that need no warning (and no fresh look).
+        self.quiet_os_versions: dict[str, set[str]] = {}
         self.decoders = {model: self._compile(model) for model in MODELS}
         self.screenshot_for = {  # list items per device
             device: functools.partial(self.decoders["screenshot"], device=device)
@@ -186,7 +188,7 @@ class Decoder:
         defaults = {f.name: f for f in dataclasses.fields(cls)} if cls else {}
         env: dict[str, Any] = {"INVALID": INVALID, "missing": self._missing, "dec": self,
                                "valid_url": is_valid_url,
-                               "os_note": os_version_note, "plain_date": parse_plain_date,
+                               "plain_date": parse_plain_date,
                                "plain_colour": parse_plain_colour,
                                "KNOWN_CATEGORIES": KNOWN_CATEGORIES,
                                "not_object": self._not_object, "known": self.known[model],
@@ -205,7 +207,10 @@ class Decoder:
             if always:
                 lines.append(f"    f{i} = {call}")
                 continue
-            fast = _FAST_PATHS.get(self.profile.fields_for(model)[i].kind)
+            kind = self.profile.fields_for(model)[i].kind
+            if kind == "os_version":
+                env[f"quiet_{key}"] = self.quiet_os_versions.setdefault(key, set())
+            fast = _FAST_PATHS.get(kind)
             if fast is not None:
                 test, value = fast
                 valid_url = "True" if self.lenient_urls else "valid_url(v, False)"
@@ -632,10 +637,13 @@ class Decoder:
 
     def _k_os_version(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         text = self._k_string(value, ptr, key, obj)
-        if text is not INVALID and self.warnings:
-            note = os_version_note(key, text)
-            if note is not None:
-                self.warn(note[0], pointer_join(ptr, key), note[1])
+        if text is INVALID:
+            return INVALID
+        note = os_version_note(key, text)
+        if note is not None:
+            self.warn(note[0], pointer_join(ptr, key), note[1])
+        elif text.isprintable():
+            self.quiet_os_versions[key].add(text)  # the fast path takes it from now on
         return text
 
 
@@ -665,7 +673,8 @@ _FAST_PATHS = {
     "build": ("type(v) is str and v and v.isprintable()", "v"),
     "bool": ("type(v) is bool", "v"),
     "sha256": ("type(v) is str and v.isprintable()", "v.lower()"),
-    "os_version": ("type(v) is str and v.isprintable() and os_note({key!r}, v) is None", "v"),
+    # A source repeats a few OS versions: the first sight of each goes through the kind.
+    "os_version": ("type(v) is str and v in quiet_{key}", "v"),
     "date": ("type(v) is str and (d := plain_date(v)) is not None", "d"),
     "url": ('type(v) is str and v.startswith("https://") and {valid_url}', "v"),
     "colour": ("type(v) is str and (c := plain_colour(v)) is not None", "c"),

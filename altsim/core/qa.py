@@ -82,8 +82,9 @@ def _review_versions(app: App, ios: OSVersion, now: datetime, warn: Warn) -> Non
                  "client takes the first listed version as the latest, whatever the dates (§4)",
                  Severity.WARNING)
             break
-    highest = max(versions, key=lambda v: loose_version_key(v.version))
-    if loose_version_key(highest.version) > loose_version_key(first.version):
+    keys = [loose_version_key(v.version) for v in versions]
+    if max(keys) > keys[0]:
+        highest = versions[keys.index(max(keys))]
         warn("latest-not-highest", first.pointer,
              f"the first version ({first.version}) is not the highest ({highest.version}): the "
              "client offers the first one as the latest (§4)", Severity.WARNING)

@@ -33,13 +33,14 @@ def verify_source(source: Source, profile: ClientProfile, report: Report,
             # 3. Duplicate version, keyed "<version>|<build or nil>"
             version_ids: set[str] = set()
             for version in app.versions:
-                if version.version_id in version_ids:
+                version_id = version.version_id
+                if version_id in version_ids:
                     report("duplicateVersion", version.pointer,
                            f"version {version.localized_version!r} of {app.bundle_id} is listed "
                            "twice",
                            f"The source “{name}” contains duplicate versions "
                            f"({version.localized_version}) for {app.name} ({app.bundle_id}).")
-                version_ids.add(version.version_id)
+                version_ids.add(version_id)
             # 4. Privacy permissions need a usage description
             for permission in app.permissions.privacy:
                 if not permission.usage_description:
