@@ -23,6 +23,8 @@ from altsim.core.profiles import PROFILES
 from altsim.core.values import is_valid_url, parse_hex_colour, parse_os_version, parse_source_date
 from altsim.net.fetch import fetch_source
 
+from .builders import ABSENT, U1, U2, app, news, one, one_version, source, version
+
 IOS = (17, 0, 0)
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 # Foundation's user-visible texts (spec §1.2), with the curly apostrophe U+2019.
@@ -30,45 +32,10 @@ FORMAT = "The data couldn\u2019t be read because it isn\u2019t in the correct fo
 MISSING = "The data couldn\u2019t be read because it is missing."
 HEX_INVALID = "Hex code is invalid."
 DATE_INVALID = "Date is in invalid format."
-ABSENT: Any = object()  # an override that removes the key
-U1, U2 = "https://example.com/u1.png", "https://example.com/u2.png"
 SPACE_URL = "https://example.com/my icon.png"
 
 
-# -- building and checking sources ---------------------------------------------------------------
-
-def _merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    base.update(overrides)
-    return {k: v for k, v in base.items() if v is not ABSENT}
-
-
-def version(**overrides: Any) -> dict[str, Any]:
-    return _merge({"version": "1.0", "date": "2023-02-17",
-                   "downloadURL": "https://example.com/app.ipa", "size": 5_000_000}, overrides)
-
-
-def app(**overrides: Any) -> dict[str, Any]:
-    return _merge({"name": "App", "bundleIdentifier": "com.a", "developerName": "Dev",
-                   "localizedDescription": "An app.", "iconURL": "https://example.com/icon.png",
-                   "versions": [version()]}, overrides)
-
-
-def news(**overrides: Any) -> dict[str, Any]:
-    return _merge({"identifier": "n1", "date": "2023-02-17", "title": "Title",
-                   "caption": "Caption"}, overrides)
-
-
-def source(**root: Any) -> dict[str, Any]:
-    return _merge({"name": "S", "apps": [app()]}, root)
-
-
-def one(**overrides: Any) -> dict[str, Any]:  # a source with one app
-    return source(apps=[app(**overrides)])
-
-
-def one_version(**overrides: Any) -> dict[str, Any]:  # one app with one version
-    return one(versions=[version(**overrides)])
-
+# -- checking sources ---------------------------------------------------------------------------
 
 def check(doc: Any, profile: str = "altstore", ios: tuple[int, int, int] = IOS,
           **kwargs: Any) -> CheckResult:

@@ -7,7 +7,7 @@ import os
 import sys
 
 from altsim import __version__
-from altsim.cli import check
+from altsim.cli import check, matrix, preview
 from altsim.cli.errors import UsageError
 
 
@@ -19,6 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"altsim {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     check.add_parser(commands)
+    preview.add_parser(commands)
+    matrix.add_parser(commands)
     return parser
 
 

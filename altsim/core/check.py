@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from altsim.core.decoder import Decoder
+from altsim.core.decoder import Decoder, StopDecoding
 from altsim.core.diagnostics import FORMAT_TEXT, Diagnostic, Rejection, Severity
 from altsim.core.jsontext import Document, parse_document
 from altsim.core.locate import line_columns, locate
@@ -42,18 +42,9 @@ def check_source(
     now: datetime | None = None,
 ) -> CheckResult:
     now = now or datetime.now(UTC)
-    allow_json5 = ios >= (profile.json5_from_ios, 0, 0)
-    parsed = parse_document(raw, allow_json5)
+    parsed = _parse(raw, profile, ios)
     if not isinstance(parsed, Document):
-        problem, json5_would_parse = parsed
-        message = f"not valid JSON: {problem.message}"
-        if json5_would_parse:
-            message += f" (JSON5 syntax: iOS {profile.json5_from_ios} and later would read it)"
-        diagnostic = Diagnostic(Severity.ERROR, "jsonSyntax", message, "", problem.line,
-                                problem.column)
-        return CheckResult(profile, ios, Rejection("jsonSyntax", FORMAT_TEXT, "",
-                                                   "The given data was not valid JSON."),
-                           [diagnostic])
+        return parsed
 
     decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse)
     source = decoder.decode_source(parsed.value)
@@ -77,6 +68,41 @@ def check_source(
     _locate(parsed, diagnostics)
     diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
     return CheckResult(profile, ios, decoder.rejection, diagnostics, source)
+
+
+def client_verdict(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
+                   date_prefix_parse: bool = True) -> CheckResult:
+    """Only what the client does: decode and verify, stopping at the first error (no QA)."""
+    parsed = _parse(raw, profile, ios)
+    if not isinstance(parsed, Document):
+        return parsed
+    decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse, collect=False,
+                      warnings=False)
+    source = decoder.decode_source(parsed.value)
+    if source is not None:
+        try:
+            verify_source(source, profile, lambda code, ptr, message, text: decoder.reject(
+                code, ptr, message, text))
+        except StopDecoding:
+            source = None
+    return CheckResult(profile, ios, decoder.rejection, decoder.diagnostics, source)
+
+
+def _parse(raw: bytes, profile: ClientProfile, ios: OSVersion) -> Document | CheckResult:
+    """The document, or the client's jsonSyntax verdict (§1.1: JSON5 from iOS 15)."""
+    allow_json5 = ios >= (profile.json5_from_ios, 0, 0)
+    parsed = parse_document(raw, allow_json5)
+    if isinstance(parsed, Document):
+        return parsed
+    problem, json5_would_parse = parsed
+    message = f"not valid JSON: {problem.message}"
+    if json5_would_parse:
+        message += f" (JSON5 syntax: iOS {profile.json5_from_ios} and later would read it)"
+    diagnostic = Diagnostic(Severity.ERROR, "jsonSyntax", message, "", problem.line,
+                            problem.column)
+    return CheckResult(profile, ios, Rejection("jsonSyntax", FORMAT_TEXT, "",
+                                               "The given data was not valid JSON."),
+                       [diagnostic])
 
 
 # Which models each container field leads to, for walking down to the fields that differ.

@@ -93,6 +93,11 @@ class App:
     patreon: Patreon | None = None
     pointer: str = ""
 
+    @property
+    def uses_legacy_keys(self) -> bool:
+        """Described by the app-level single-version keys (§2.2): that version sits at the app."""
+        return len(self.versions) == 1 and self.versions[0].pointer == self.pointer
+
 
 @dataclass(slots=True)
 class NewsItem:

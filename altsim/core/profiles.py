@@ -47,6 +47,17 @@ class ClientProfile:
     privacy_permission_label: str = "privacy permission"
     json5_from_ios: int = 15  # §1.1
     lenient_urls_from_ios: int = 17  # §1.2
+    # -- decisions (what the user sees) --
+    # §5: "string" (AltStore: any difference is an update) or "semver" (SideStore 0.6)
+    update_rule: str = "string"
+    # §8: "app" (2.0's app-level `patreon` object gates), "beta" (1.x: `beta` apps are hidden
+    # unless the user is a patron, §8.4) or "" (SideStore: every app is free and visible, §11)
+    patreon_gating: str = "app"
+    price_from_ios: int = 15  # §8.3: the "$3/mo" title needs iOS 15; before it, PLEDGE
+    # §11: where the BETA badge shows: "beta" (any app with beta: true) or "legacy" (SideStore:
+    # only apps described by the single-version keys)
+    beta_badge: str = "beta"
+    own_bundle_id: str = "com.rileytestut.AltStore"  # §10.1: never listed in Browse
 
     def fields_for(self, model: str) -> tuple[Field, ...]:
         return getattr(self, model)
@@ -167,7 +178,7 @@ ALTSTORE_PAL = replace(
 ALTSTORE_17 = replace(
     ALTSTORE, name="altstore-1.7", title="AltStore 1.7",
     root=(Field("identifier", "string", required=True, attr="json_identifier"), *_ALTSTORE_ROOT),
-    marketplace_rule="",
+    marketplace_rule="", patreon_gating="beta",
 )
 
 # SideStore 0.6 (§11): the JSON `identifier` is optional (it only fills an unused group ID) but
@@ -182,6 +193,7 @@ _SIDESTORE_ROOT = (
 SIDESTORE = replace(
     ALTSTORE, name="sidestore", title="SideStore 0.6", brand="SideStore", root=_SIDESTORE_ROOT,
     privacy_permission_label="Privacy Permission",  # SideStore does not lower-case it
+    update_rule="semver", patreon_gating="", beta_badge="legacy",
 )
 
 # SideStore 0.5 (AltStore 1.x based, §11; SideStore#895, EhPanda#416): `identifier` required;
@@ -205,7 +217,7 @@ SIDESTORE_05 = replace(
         Field("beta", "bool"),
         Field("versions", "versions"),
     ),
-    marketplace_rule="",
+    marketplace_rule="", update_rule="string",  # AltStore 1.x's comparison (UNVERIFIED)
 )
 
 PROFILES: dict[str, ClientProfile] = {

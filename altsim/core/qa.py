@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from altsim.core.diagnostics import Severity, pointer_join
+from altsim.core.latest import latest_supported
 from altsim.core.model import App, Source
 from altsim.core.values import OSVersion, os_version_string
 
@@ -34,14 +35,6 @@ def loose_version_key(text: str) -> tuple[tuple[int, ...], int]:
     numbers = tuple(int(n) for n in match[1].split("."))
     numbers += (0,) * (4 - len(numbers))
     return numbers, 0 if re.search(r"[A-Za-z]", match[2]) else 1
-
-
-def _supported(version_min: OSVersion | None, version_max: OSVersion | None,
-               ios: OSVersion) -> bool:
-    # §3.2 (AppVersion.swift:159-170)
-    if version_min is not None and ios < version_min:
-        return False
-    return not (version_max is not None and ios > version_max)
 
 
 def review_source(source: Source, ios: OSVersion, now: datetime, warn: Warn) -> None:
@@ -98,7 +91,7 @@ def _review_versions(app: App, ios: OSVersion, now: datetime, warn: Warn) -> Non
                      if version is first else "")
             warn("size-over-2gb", pointer_join(version.pointer, "size"),
                  f"size over 2 GB.{crash} (§2.2)", Severity.WARNING)
-    latest = next((v for v in versions if _supported(v.min_os, v.max_os, ios)), None)
+    latest = latest_supported(app, ios)
     if latest is None:
         warn("no-compatible-version", pointer_join(app.pointer, "versions"),
              f"no version supports iOS {os_version_string(ios)}: the app is still listed, and "

@@ -1,0 +1,131 @@
+"""Command-line options the tools share: the client, the simulated device and its user."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from altsim.cli.errors import UsageError
+from altsim.core.device import FAMILIES, Device, InstalledApp, Patron, User
+from altsim.core.formatting import parse_locale, zone
+from altsim.core.profiles import DEFAULT_PROFILE, PROFILES, ClientProfile
+from altsim.core.values import OSVersion, parse_device_version
+
+DEFAULT_IOS = "17.0"
+
+
+def add_client_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--client", default=DEFAULT_PROFILE.name, choices=sorted(PROFILES),
+                        help=f"the client to simulate (default: {DEFAULT_PROFILE.name})")
+
+
+def add_ios_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ios", default=DEFAULT_IOS, metavar="X.Y[.Z]",
+                        help=f"the device's iOS version (default: {DEFAULT_IOS})")
+
+
+def add_date_prefix_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--date-prefix", default="truncate", choices=("truncate", "reject"),
+                        help="how a date with extra text after YYYY-MM-DD is read: as midnight "
+                        "UTC of that day (default) or as an error; the device behaviour is "
+                        "unverified (spec §3.1)")
+
+
+def date_prefix_parse(args: argparse.Namespace) -> bool:
+    return bool(args.date_prefix == "truncate")
+
+
+def add_device_arguments(parser: argparse.ArgumentParser, *, ios: bool = True) -> None:
+    if ios:
+        add_ios_argument(parser)
+    parser.add_argument("--device", default="iphone", choices=FAMILIES,
+                        help="the device family (default: iphone)")
+    parser.add_argument("--locale", default="en_US", metavar="LOCALE",
+                        help="the device locale, e.g. en_US, de_DE, ja_JP (default: en_US)")
+    parser.add_argument("--tz", default="UTC", metavar="ZONE",
+                        help="the device time zone, e.g. Europe/Berlin (default: UTC)")
+    parser.add_argument("--now", metavar="ISO8601",
+                        help="the simulated current time (default: now); without an offset it is "
+                        "read in --tz")
+
+
+def add_user_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--installed", action="append", default=[], metavar="ID=VERSION",
+                        help="an installed app and its version (repeatable)")
+    parser.add_argument("--installed-build", action="append", default=[], metavar="ID=BUILD",
+                        help="the source build recorded for an installed app (repeatable)")
+    parser.add_argument("--pledge", metavar="AMOUNT",
+                        help="an active Patreon pledge of AMOUNT in each campaign's currency")
+    parser.add_argument("--tier", action="append", default=[], metavar="ID",
+                        help="a Patreon tier ID the pledge is in (repeatable)")
+    parser.add_argument("--benefit", action="append", default=[], metavar="ID",
+                        help="a Patreon benefit ID of the pledge's tiers (repeatable)")
+
+
+def profile_from(args: argparse.Namespace) -> ClientProfile:
+    return PROFILES[args.client]
+
+
+def ios_from(text: str) -> OSVersion:
+    ios = parse_device_version(text)
+    if ios is None:
+        raise UsageError(f"--ios {text!r}: expected a version like 17.0 or 16.4.1")
+    return ios
+
+
+def device_from(args: argparse.Namespace, ios: OSVersion) -> Device:
+    try:
+        device_zone = zone(args.tz)
+        parse_locale(args.locale)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if args.now is None:
+        now = datetime.now(UTC)
+    else:
+        try:
+            now = datetime.fromisoformat(args.now)
+        except ValueError:
+            raise UsageError(f"--now {args.now!r}: expected ISO 8601, e.g. "
+                             "2024-06-01T12:00:00Z") from None
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=device_zone)
+    return Device(ios, now.astimezone(UTC), args.device, args.locale, args.tz)
+
+
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key or not rest:
+            raise UsageError(f"{option} {value!r}: expected BUNDLE_ID=VALUE")
+        pairs[key] = rest
+    return pairs
+
+
+def user_from(args: argparse.Namespace) -> User:
+    versions = _pairs(args.installed, "--installed")
+    builds = _pairs(args.installed_build, "--installed-build")
+    if unknown := builds.keys() - versions.keys():
+        raise UsageError(f"--installed-build for {', '.join(sorted(unknown))} needs "
+                         "--installed with its version")
+    installed = {bundle: InstalledApp(bundle, version, builds.get(bundle) or None)
+                 for bundle, version in versions.items()}
+    patron = None
+    if args.pledge is not None or args.tier or args.benefit:
+        try:
+            amount = Decimal(args.pledge or 0)
+        except InvalidOperation:
+            raise UsageError(f"--pledge {args.pledge!r}: expected an amount like 5 or 4.50"
+                             ) from None
+        if not amount.is_finite() or amount < 0:
+            raise UsageError(f"--pledge {args.pledge!r}: expected an amount like 5 or 4.50")
+        patron = Patron(amount, frozenset(args.tier), frozenset(args.benefit))
+    return User(installed, patron)
+
+
+def describe_device(device: Device) -> dict[str, Any]:
+    return {"ios": ".".join(map(str, device.ios)), "family": device.family,
+            "locale": device.locale, "timeZone": device.time_zone,
+            "now": device.now.isoformat().replace("+00:00", "Z")}

@@ -1,0 +1,134 @@
+"""`altsim preview` as a readable page per source: About, Browse, each app page, then News."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from altsim.core.formatting import byte_count, relative_date
+from altsim.core.safe_text import printable
+
+_NOTES_LINES, _DESCRIPTION_LINES = 3, 5  # §10.6: what the app page shows before "more"
+
+
+def render_text(document: dict[str, Any]) -> str:
+    device = document["device"]
+    out = [f"{document['client']} on iOS {device['ios']} ({device['family']}, {device['locale']}, "
+           f"{device['timeZone']}), now {device['now']}", ""]
+    for source in document["sources"]:
+        out += _source(source, device)
+    if document["news"]:
+        out += ["News (all sources, newest first)", ""]
+        out += [_news_line(item, device) for item in document["news"]]
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _clean(text: Any) -> str:
+    """Source text, one line, control characters made visible (never sent to the terminal)."""
+    return printable(str(text), keep_newlines=False)
+
+
+def _when(iso: str | None, device: dict[str, Any]) -> str:
+    if iso is None:
+        return "Never"
+    now = datetime.fromisoformat(device["now"])
+    return relative_date(datetime.fromisoformat(iso), now, device["timeZone"], device["locale"])
+
+
+def _source(source: dict[str, Any], device: dict[str, Any]) -> list[str]:
+    title = _clean(source["name"] or source["input"])
+    out = ["=" * 78, f"{title}  [{_clean(source['input'])}]", "=" * 78]
+    if not source["accepted"]:
+        rejection = source["rejection"] or {}
+        out += [f"REJECTED: the client shows nothing of this source ({rejection.get('code')}: "
+                f"{_clean(rejection.get('message'))} at {_clean(rejection.get('path') or '-')})",
+                ""]
+        return out
+    apps = {app["bundleIdentifier"]: app for app in source["apps"]}
+    out += [f"Sources row: {_clean(source['subtitle'])} · {source['visibleAppCount']} apps · "
+            f"Last Updated: {_when(source['lastUpdated'], device)}"
+            + (f" · tint {source['tint']['shown']}" if source["tint"] else ""), ""]
+    out.append("About page")
+    featured = [_clean(apps[i]["name"]) for i in source["featuredApps"]]
+    out.append(f"  Featured: {', '.join(featured) or '(none)'}")
+    for item in source["aboutNews"]:
+        out.append(f"  News: {_when(item['date'], device)} {_clean(item['title'])}")
+    if source["website"]:
+        out.append(f"  Website: {_clean(source['website'])}")
+    browse = source["browse"]
+    out += ["", "Browse",
+            f"  Featured section: {', '.join(_clean(apps[i]['name']) for i in browse['featured'])}",
+            f"  Categories: {', '.join(browse['categories']) or '(none)'}",
+            "  Recently Updated: "
+            + ", ".join(_clean(apps[i]["name"]) for i in browse["recentlyUpdated"]), ""]
+    for app in source["apps"]:
+        out += _app(app, device)
+    return out
+
+
+def _version_text(version: dict[str, Any] | None) -> str:
+    if version is None:
+        return "none"
+    limits = [f"iOS {version[k]}{sign}" for k, sign in (("minOSVersion", "+"),
+                                                       ("maxOSVersion", " max"))
+              if version[k] is not None]
+    return _clean(version["localizedVersion"]) + (f" ({', '.join(limits)})" if limits else "")
+
+
+def _app(app: dict[str, Any], device: dict[str, Any]) -> list[str]:
+    button = app["button"]
+    badge = " [BETA]" if app["betaBadge"] else ""
+    hidden = "" if app["visible"] else "  (hidden from this user)"
+    label = f"  ({app['pledgeLabel']})" if app["pledgeLabel"] else ""
+    state = "" if button["enabled"] else " disabled"
+    out = [f"- {_clean(app['name'])}{badge} — {_clean(app['developerName'])}{hidden}",
+           f"    button: [{_clean(button['title'])}]{state}{label}"]
+    if app["appPageButton"] != button:
+        out.append(f"    app page button: [{_clean(app['appPageButton']['title'])}]")
+    latest = app["latestVersion"]
+    if latest is not None:
+        size = byte_count(app["size"], device["locale"]) if app["size"] is not None else "-"
+        out.append(f"    Version {_clean(latest['localizedVersion'])} · "
+                   f"{_when(latest['date'], device)} · {size}")
+    supported = _version_text(app["latestSupportedVersion"])
+    out.append(f"    latest supported on this device: {supported}")
+    if app["installed"]:
+        installed = app["installed"]
+        build = f" (build {_clean(installed['buildVersion'])})" if installed["buildVersion"] else ""
+        out.append(f"    installed: {_clean(installed['version'])}{build}; update offered: "
+                   f"{_version_text(app['update']) if app['update'] else 'no'}")
+    out.append("    tap: " + _attempt(app["install"]))
+    notes = _lines(app["versionNotes"], _NOTES_LINES)
+    out += [f"    | {line}" for line in notes]
+    shots = app["screenshots"]
+    if shots:
+        rounded = sum(s["rounded"] for s in shots)
+        out.append(f"    screenshots: {len(shots)} for this device ({rounded} with rounded "
+                   "corners)")
+    out.append("")
+    return out
+
+
+def _attempt(attempt: dict[str, Any]) -> str:
+    version = attempt["version"]
+    if attempt["outcome"] == "install":
+        return f"installs {_version_text(version)}"
+    if attempt["outcome"] == "offer":
+        return (f"alert \"{attempt['title']}\": {_clean(attempt['message'])} "
+                f"[{_clean(attempt['action'])}]")
+    return f"fails: {_clean(attempt['message'])}"
+
+
+def _lines(text: str | None, limit: int) -> list[str]:
+    if not text:
+        return []
+    lines = [printable(line, keep_newlines=False) for line in text.splitlines()]
+    return lines[:limit] + (["… more"] if len(lines) > limit else [])
+
+
+def _news_line(item: dict[str, Any], device: dict[str, Any]) -> str:
+    opens = {"url": f"opens {_clean(item['url'])}", "app": f"opens app {_clean(item['appID'])}",
+             None: "opens nothing"}[item["opens"]]
+    return (f"  {_when(item['date'], device):>12}  {_clean(item['title'])}  "
+            f"({_clean(item['source'])}; {opens})")

@@ -1,0 +1,34 @@
+"""The JSON shapes `preview` and `matrix` share: versions, buttons, dates, colours."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from altsim.core.decisions import Button
+from altsim.core.model import Version
+from altsim.core.tint import adjusted_tint, rgb_hex
+
+
+def version_json(version: Version | None) -> dict[str, Any] | None:
+    if version is None:
+        return None
+    return {"version": version.version, "buildVersion": version.build_version,
+            "localizedVersion": version.localized_version, "date": iso(version.date),
+            "minOSVersion": version.min_os_version, "maxOSVersion": version.max_os_version}
+
+
+def button_json(button: Button) -> dict[str, Any]:
+    return {"title": button.title, "enabled": button.enabled,
+            "countdownTo": iso(button.countdown_to)}
+
+
+def tint_json(argb: int | None) -> dict[str, str] | None:
+    """The colour as stored, and as banners draw it after the black/white adjustment (§2.5)."""
+    if argb is None:
+        return None
+    return {"stored": rgb_hex(argb), "shown": rgb_hex(adjusted_tint(argb))}
+
+
+def iso(date: datetime | None) -> str | None:
+    return None if date is None else date.isoformat().replace("+00:00", "Z")

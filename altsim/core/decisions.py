@@ -1,0 +1,171 @@
+"""The client's decisions about one app: which version, whether an update, what the button does.
+
+Each function is one rule of the client, pure, and cites the spec section it follows. What differs
+between clients comes from the profile (update rule, Patreon gating, price, badge).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from altsim.core.device import Device, User
+from altsim.core.formatting import countdown_title, pledge_price
+from altsim.core.latest import latest_available, latest_supported, matches, unsupported_reason
+from altsim.core.model import App, Source, Version
+from altsim.core.profiles import ClientProfile
+from altsim.core.semver import altstore_has_update, sidestore_has_update
+
+_UPDATE_RULES = {"string": altstore_has_update, "semver": sidestore_has_update}
+
+
+# -- Patreon (§8) and visibility (§10.1) --------------------------------------------------------
+
+def pledge_required(app: App, profile: ClientProfile) -> bool:
+    return profile.patreon_gating == "app" and app.patreon is not None  # §8.1, §11
+
+
+def is_pledged(app: App, source: Source, user: User, profile: ClientProfile) -> bool:
+    """§8.2: matched at fetch only with the source's patreonURL; any condition unlocks."""
+    patreon, patron = app.patreon, user.patron
+    if not pledge_required(app, profile) or patreon is None or patron is None:
+        return False
+    if source.patreon_url is None:
+        return False
+    return (
+        (patreon.pledge is not None and patron.amount >= patreon.pledge)
+        or not patron.tier_ids.isdisjoint(patreon.tiers)
+        or (patreon.benefit is not None and patreon.benefit in patron.benefit_ids)
+    )
+
+
+def pledge_label(app: App, source: Source, user: User, profile: ClientProfile) -> str | None:
+    # §8.3 (AppBannerView.swift:170-191)
+    if not pledge_required(app, profile):
+        return None
+    if is_pledged(app, source, user, profile):
+        return "Pledged"
+    return "Pledge Expired" if app.bundle_id in user.installed else "Join Patreon"
+
+
+def is_visible(app: App, source: Source, user: User, profile: ClientProfile) -> bool:
+    # §10.1 (StoreApp.swift:15-23,520-527); 1.x hid beta apps from non-patrons (§8.4)
+    if app.bundle_id == profile.own_bundle_id:
+        return False
+    if profile.patreon_gating == "beta":
+        return not app.beta or user.patron is not None
+    if app.patreon is None or not pledge_required(app, profile) or not app.patreon.hidden:
+        return True
+    return is_pledged(app, source, user, profile)
+
+
+def shows_beta_badge(app: App, profile: ClientProfile) -> bool:
+    # §2.1 / §11: AltStore badges any beta app; SideStore only single-version-key apps
+    return app.beta and (profile.beta_badge == "beta" or app.uses_legacy_keys)
+
+
+# -- updates (§5) -------------------------------------------------------------------------------
+
+def available_update(app: App, source: Source, user: User, device: Device,
+                     profile: ClientProfile) -> Version | None:
+    """The version the client offers as an update, or None (InstalledApp.swift:331-337)."""
+    installed = user.installed.get(app.bundle_id)
+    latest = latest_supported(app, device.ios)
+    if installed is None or latest is None:
+        return None
+    if pledge_required(app, profile) and not is_pledged(app, source, user, profile):
+        return None  # §8.3: no updates without the pledge
+    has_update = _UPDATE_RULES[profile.update_rule]
+    if has_update(installed.version, installed.build_version, latest.version,
+                  latest.build_version):
+        return latest
+    return None
+
+
+# -- the install button (§7, §8.3) --------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    title: str
+    enabled: bool = True
+    countdown_to: datetime | None = None  # a disabled button counting down to this release
+
+
+def banner_button(app: App, source: Source, user: User, device: Device,
+                  profile: ClientProfile) -> Button:
+    """The button in Browse, the source page and the News banner (AppBannerView.swift:236-329)."""
+    if app.bundle_id in user.installed:
+        # §7: the update path never looks at the date
+        update = available_update(app, source, user, device, profile)
+        return Button("UPDATE" if update is not None else "OPEN")
+    title = _install_title(app, source, user, device, profile)
+    latest = latest_supported(app, device.ios)
+    if latest is not None and latest.date > device.now:  # §7: not installed, not yet released
+        countdown = countdown_title(device.now, latest.date, device.time_zone)
+        return Button(countdown or title, enabled=False, countdown_to=latest.date)
+    return Button(title)
+
+
+def app_page_button(app: App, source: Source, user: User, device: Device,
+                    profile: ClientProfile) -> Button:
+    """The app page's button: 2.0rc offers UPDATE whenever the installed app differs from
+    `versions[0]`, supported or not (§4, AppViewController.swift:390-394,540-547)."""
+    installed, first = user.installed.get(app.bundle_id), latest_available(app)
+    if installed is not None and first is not None and not matches(installed, first):
+        return Button("UPDATE")
+    return banner_button(app, source, user, device, profile)
+
+
+def _install_title(app: App, source: Source, user: User, device: Device,
+                   profile: ClientProfile) -> str:
+    if not pledge_required(app, profile):
+        return "FREE"
+    if is_pledged(app, source, user, profile):
+        return "INSTALL"
+    patreon = app.patreon
+    if (patreon is not None and patreon.pledge is not None and patreon.currency is not None
+            and not patreon.custom_pledge and device.ios >= (profile.price_from_ios, 0, 0)):
+        return pledge_price(patreon.pledge, patreon.currency, device.locale)
+    return "PLEDGE"
+
+
+# -- what tapping the button does (§4, §8.3) ----------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class InstallAttempt:
+    outcome: str  # "install" | "offer" (an alert proposes another version) | "fail"
+    version: Version | None = None  # what gets (or would get) installed
+    title: str | None = None  # the client's alert title
+    message: str | None = None  # the client's alert or error text
+    action: str | None = None  # the alert's button, for "offer"
+
+
+def install_attempt(app: App, source: Source, user: User, device: Device,
+                    profile: ClientProfile) -> InstallAttempt:
+    """Tapping the banner button: a fresh install, or the update when the button says UPDATE."""
+    button = banner_button(app, source, user, device, profile)
+    installed = user.installed.get(app.bundle_id)
+    if button.title == "UPDATE":
+        return InstallAttempt("install", available_update(app, source, user, device, profile))
+    if not button.enabled:
+        when = f"{button.countdown_to:%Y-%m-%d %H:%M} UTC" if button.countdown_to else "later"
+        return InstallAttempt("fail", message=f"The button is disabled until the release "
+                              f"({when}): nothing can be installed before it (§7).")
+    if pledge_required(app, profile) and not is_pledged(app, source, user, profile):
+        # §8.3 (VerifyAppPledgeOperation.swift:43-146): the join page opens, the re-check fails
+        return InstallAttempt("fail", message=f"{app.name} requires an active pledge in order "
+                              "to be installed.")
+    first = latest_available(app)
+    if first is None:
+        return InstallAttempt("fail", message=f"{app.name} has no version to install.")
+    reason = unsupported_reason(app, first, device.ios)
+    if reason is None:
+        return InstallAttempt("install", first)
+    # §4 (DownloadAppOperation.swift:64-121): the last compatible version, unless installed
+    fallback = latest_supported(app, device.ios)
+    if fallback is not None and (installed is None or not matches(installed, fallback)):
+        return InstallAttempt(
+            "offer", fallback, "Unsupported iOS Version",
+            f"{reason}\n\nWould you like to download the last version compatible with this "
+            "device instead?", f"Download {app.name} {fallback.localized_version}")
+    return InstallAttempt("fail", message=reason)

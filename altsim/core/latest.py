@@ -1,0 +1,40 @@
+"""Which versions a device supports, and which one is "latest" (spec §3.2, §4)."""
+
+from __future__ import annotations
+
+from altsim.core.device import InstalledApp
+from altsim.core.model import App, Version
+from altsim.core.values import OSVersion, os_version_string
+
+
+def is_supported(version: Version, ios: OSVersion) -> bool:
+    # §3.2 (AppVersion.swift:159-170): min inclusive; max inclusive of its exact version only
+    low, high = version.min_os, version.max_os
+    if low is not None and ios < low:
+        return False
+    return not (high is not None and ios > high)
+
+
+def latest_available(app: App) -> Version | None:
+    return app.versions[0] if app.versions else None  # §4: JSON order, no sorting
+
+
+def latest_supported(app: App, ios: OSVersion) -> Version | None:
+    return next((v for v in app.versions if is_supported(v, ios)), None)  # §4
+
+
+def unsupported_reason(app: App, version: Version, ios: OSVersion) -> str | None:
+    """VerificationError.iOSVersionNotSupported's text (§4), or None when supported."""
+    device = f"This device is running iOS {os_version_string(ios)}, but {app.name} requires iOS"
+    low, high = version.min_os, version.max_os
+    if low is not None and ios < low:
+        return f"{device} {os_version_string(low)} or later."
+    if high is not None and ios > high:
+        return f"{device} {os_version_string(high)} or earlier."
+    return None
+
+
+def matches(installed: InstalledApp, version: Version) -> bool:
+    # §5.1 (InstalledApp.swift:178-182): exact strings, "" build ≡ none
+    return (installed.version == version.version
+            and (installed.build_version or None) == version.build_version)

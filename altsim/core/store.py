@@ -1,0 +1,159 @@
+"""What the store's screens list: About page, Browse, Recently Updated, Sources, News (§6, §10).
+
+Pure functions over decoded sources. `SourceView` pairs a source with its identity and the
+visibility of its apps for one user, which every screen needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from altsim.core.keys import KNOWN_CATEGORIES
+from altsim.core.latest import latest_available, latest_supported
+from altsim.core.model import App, NewsItem, Screenshot, Source
+from altsim.core.values import OSVersion
+
+ABOUT_FEATURED, ABOUT_NEWS = 5, 5  # §10.2, §6.2
+BROWSE_FEATURED, RECENTLY_UPDATED = 5, 10  # §10.3
+UNSIZED_ASPECT = 9 / 19.5  # §2.3: width / height of an unsized screenshot
+# StoreCategory.swift:12-21, in its order; "other" is the last tile (§10.3)
+CATEGORY_ORDER = ("developer", "entertainment", "games", "lifestyle", "photo-video", "social",
+                  "utilities", "other")
+
+
+@dataclass(slots=True)
+class SourceView:
+    source: Source
+    identifier: str  # normalized URL (§1.4); for an unpublished file, its path
+    url: str | None = None  # as added, for the Sources row subtitle
+    visible: set[str] = field(default_factory=set)  # bundle IDs the user can see (§10.1)
+
+    def visible_apps(self) -> list[App]:
+        return [app for app in self.source.apps if app.bundle_id in self.visible]
+
+
+# -- About page (§10.2) -------------------------------------------------------------------------
+
+def effective_featured(source: Source) -> list[App]:
+    """featuredApps resolved to apps: absent = all apps, [] = none, unknown IDs dropped (§1.3)."""
+    if source.featured_apps is None:
+        return list(source.apps)
+    by_id = {app.bundle_id: app for app in source.apps}
+    return [by_id[i] for i in source.featured_apps if i in by_id]
+
+
+def about_featured(view: SourceView) -> list[App]:
+    # §10.2: the first 5 *then* the visible ones: a hidden app is not back-filled
+    return [app for app in effective_featured(view.source)[:ABOUT_FEATURED]
+            if app.bundle_id in view.visible]
+
+
+def about_news(source: Source) -> list[NewsItem]:
+    return sorted(source.news, key=lambda n: (-n.date.timestamp(), n.sort_index))[:ABOUT_NEWS]
+
+
+# -- News (§6.2, §6.3) --------------------------------------------------------------------------
+
+def merged_news(views: Iterable[SourceView]) -> list[tuple[SourceView, NewsItem]]:
+    # §6.2 (NewsItem.swift:102-116): date desc, JSON position asc, source identifier asc
+    items = [(view, item) for view in views for item in view.source.news]
+    return sorted(items, key=lambda p: (-p[1].date.timestamp(), p[1].sort_index,
+                                        p[0].identifier))
+
+
+def news_opens(item: NewsItem, source: Source) -> str | None:
+    """What a tap opens (§6.3): "url" first, else "app" when appID names an app of this source."""
+    if item.url is not None:
+        return "url"
+    if item.app_id is not None and any(app.bundle_id == item.app_id for app in source.apps):
+        return "app"
+    return None
+
+
+# -- Browse (§10.3, §10.4) ----------------------------------------------------------------------
+
+def browse_order(views: Iterable[SourceView]) -> list[tuple[SourceView, App]]:
+    # §10.4: JSON position, then name, bundle ID, source identifier
+    items = [(view, index, app) for view in views
+             for index, app in enumerate(view.source.apps) if app.bundle_id in view.visible]
+    items.sort(key=lambda t: (t[1], t[2].name, t[2].bundle_id, t[0].identifier))
+    return [(view, app) for view, _, app in items]
+
+
+def browse_featured(view: SourceView, installed: Iterable[str]) -> list[App]:
+    """A source's Browse section (§10.3): uninstalled first, featured first, at most 5. The
+    client shuffles the rest at each launch; altsim keeps JSON order there."""
+    featured = {app.bundle_id for app in effective_featured(view.source)}
+    owned = set(installed)
+    apps = sorted(view.visible_apps(),
+                  key=lambda a: (a.bundle_id in owned, a.bundle_id not in featured))
+    return apps[:BROWSE_FEATURED]
+
+
+def category_of(app: App) -> str:
+    return app.category if app.category in KNOWN_CATEGORIES else "other"  # §2.6
+
+
+def category_tiles(apps: Iterable[App]) -> list[str]:
+    present = {category_of(app) for app in apps}
+    return [c for c in CATEGORY_ORDER if c in present]  # §10.3: one per category, Other last
+
+
+def recently_updated(views: Iterable[SourceView], ios: OSVersion
+                     ) -> list[tuple[SourceView, App]]:
+    # §10.3 (FeaturedViewController.swift:231-244): latest *supported* date desc, none last
+    def key(pair: tuple[SourceView, App]) -> tuple[bool, float, str, str, str]:
+        view, app = pair
+        latest = latest_supported(app, ios)
+        stamp = -latest.date.timestamp() if latest is not None else 0.0
+        return latest is None, stamp, app.name, app.bundle_id, view.identifier
+
+    pairs = [(view, app) for view in views for app in view.visible_apps()]
+    return sorted(pairs, key=key)[:RECENTLY_UPDATED]
+
+
+# -- Sources list (§10.5) -----------------------------------------------------------------------
+
+def last_updated(source: Source) -> datetime | None:
+    # Source.swift:255-260: newest of every app's versions[0] and every news item
+    dates = [v.date for v in map(latest_available, source.apps) if v is not None]
+    dates += [item.date for item in source.news]
+    return max(dates, default=None)
+
+
+def source_subtitle(view: SourceView) -> str:
+    if view.source.subtitle is not None:
+        return view.source.subtitle
+    url = view.url or view.identifier
+    scheme, sep, rest = url.partition("://")  # the URL without "scheme://"
+    return rest if sep and scheme else url
+
+
+def sources_order(views: Iterable[SourceView]) -> list[SourceView]:
+    return sorted(views, key=lambda v: (v.source.name, v.identifier))  # §10.5
+
+
+# -- screenshots (§2.3) -------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ShownScreenshot:
+    screenshot: Screenshot
+    aspect: float  # width / height as drawn
+    rounded: bool  # "Face ID" corners
+
+
+def screenshots_for(app: App, family: str) -> list[ShownScreenshot]:
+    """The device's own kind, or every screenshot when it has none (StoreApp.swift:481-501)."""
+    own = [s for s in app.screenshots if s.device == family]
+    shown = []
+    for shot in own or app.screenshots:
+        if shot.width and shot.height:
+            aspect = shot.width / shot.height
+        else:
+            aspect = UNSIZED_ASPECT
+        ratio = min(aspect, 1 / aspect)
+        # AppScreenshotCollectionViewCell.swift:125-146: short/long within 0.001 of 9/19.5
+        shown.append(ShownScreenshot(shot, aspect, abs(ratio - UNSIZED_ASPECT) <= 0.001))
+    return shown

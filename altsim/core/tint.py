@@ -1,0 +1,94 @@
+"""How the client draws a tint colour: the black/white adjustment of §2.5.
+
+UIColor+AltStore.swift:18-61 (AltStore 2.0rc), applied to source tints in banners, source pages
+and the Browse tab; the stored colour never changes:
+
+    brightnessMaxThreshold = 0.85, brightnessMinThreshold = 0.35
+    saturationBrightnessThreshold = 0.5
+    isTooBright = brightness >= 0.85 && saturation <= 0.5      (getHue, alpha ignored)
+    isTooDark   = brightness <= 0.35
+    adjustedForDisplay: neither -> self, unchanged (alpha too); otherwise a dynamic colour
+        brightness = min(brightness, 0.85); in dark mode also max(brightness, 0.35)
+        UIColor(hue:saturation:brightness:alpha: 1.0)
+
+Pure: stdlib only. Colours are 0xAARRGGBB integers, as the decoder stores them.
+"""
+
+from __future__ import annotations
+
+__all__ = ["adjusted_tint", "hsb", "is_too_bright", "is_too_dark", "rgb_hex"]
+
+_MAX_BRIGHTNESS = 0.85
+_MIN_BRIGHTNESS = 0.35
+_MAX_SATURATION = 0.5
+
+
+def _components(argb: int) -> tuple[float, float, float]:
+    # UIColor+Hex.swift builds the colour from 8-bit components divided by 255
+    return ((argb >> 16 & 0xFF) / 255.0, (argb >> 8 & 0xFF) / 255.0, (argb & 0xFF) / 255.0)
+
+
+def hsb(argb: int) -> tuple[float, float, float]:
+    """(hue, saturation, brightness), each 0...1, as UIColor.getHue(_:saturation:brightness:)."""
+    red, green, blue = _components(argb)
+    high, low = max(red, green, blue), min(red, green, blue)
+    brightness = high
+    delta = high - low
+    saturation = delta / high if high > 0 else 0.0
+    if delta == 0:
+        return 0.0, saturation, brightness
+    if high == red:
+        hue = (green - blue) / delta
+    elif high == green:
+        hue = 2.0 + (blue - red) / delta
+    else:
+        hue = 4.0 + (red - green) / delta
+    hue /= 6.0
+    if hue < 0:
+        hue += 1.0
+    return hue, saturation, brightness
+
+
+def _from_hsb(hue: float, saturation: float, brightness: float) -> tuple[float, float, float]:
+    """UIColor(hue:saturation:brightness:alpha:) -> RGB components."""
+    if saturation == 0:
+        return brightness, brightness, brightness
+    sector = (hue % 1.0) * 6.0
+    index = int(sector)
+    fraction = sector - index
+    p = brightness * (1.0 - saturation)
+    q = brightness * (1.0 - saturation * fraction)
+    t = brightness * (1.0 - saturation * (1.0 - fraction))
+    return ((brightness, t, p), (q, brightness, p), (p, brightness, t),
+            (p, q, brightness), (t, p, brightness), (brightness, p, q))[index % 6]
+
+
+def is_too_bright(argb: int) -> bool:
+    _, saturation, brightness = hsb(argb)
+    return brightness >= _MAX_BRIGHTNESS and saturation <= _MAX_SATURATION
+
+
+def is_too_dark(argb: int) -> bool:
+    return hsb(argb)[2] <= _MIN_BRIGHTNESS
+
+
+def adjusted_tint(argb: int, dark_mode: bool = False) -> int:
+    """The colour the client draws for tint `argb` (0xAARRGGBB) in light or dark mode."""
+    if not (is_too_bright(argb) or is_too_dark(argb)):
+        return argb
+    hue, saturation, brightness = hsb(argb)
+    brightness = min(brightness, _MAX_BRIGHTNESS)
+    if dark_mode:
+        brightness = max(brightness, _MIN_BRIGHTNESS)  # only raised in dark mode
+    red, green, blue = _from_hsb(hue, saturation, brightness)
+    # 8-bit rendering of the drawn colour: nearest value (0.85 * 255 = 216.75 -> 0xD9)
+    return 0xFF000000 | _byte(red) << 16 | _byte(green) << 8 | _byte(blue)
+
+
+def _byte(component: float) -> int:
+    return max(0, min(255, int(component * 255.0 + 0.5)))
+
+
+def rgb_hex(argb: int) -> str:
+    """The colour as "#RRGGBB" (alpha dropped)."""
+    return f"#{argb & 0xFFFFFF:06X}"
