@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import http.server
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,3 +24,34 @@ def corpus() -> list[Path]:
     if not files:
         pytest.skip(f"the shared corpus is not at {CORPUS}")
     return files
+
+
+def altsim(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "altsim", *args], capture_output=True,
+                          text=True, env=env, timeout=60)
+
+
+class Routes(http.server.BaseHTTPRequestHandler):
+    """Serves `routes` (path -> status, body); set it in the test."""
+
+    routes: dict[str, tuple[int, bytes]] = {}
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        status, body = self.routes.get(self.path, (404, b"<html>Not Found</html>"))
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Routes)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()

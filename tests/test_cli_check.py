@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import subprocess
-import sys
-import threading
-from collections.abc import Iterator
 
-import pytest
-
-from .conftest import SAMPLES
+from .conftest import SAMPLES, Routes, altsim
 
 CLEAN = SAMPLES / "clean.json"
 MISTAKES = SAMPLES / "classic-mistakes.json"
-
-
-def altsim(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "altsim", *args], capture_output=True,
-                          text=True, env=env, timeout=60)
 
 
 def test_clean_sample_is_accepted_without_warnings():
@@ -98,33 +86,9 @@ def test_help_and_version():
     assert "--client" in altsim("check", "--help").stdout
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    routes: dict[str, tuple[int, bytes]] = {}
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        status, body = self.routes.get(self.path, (404, b"<html>Not Found</html>"))
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def server() -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
 def test_url_sources_ignore_http_status(server):
     # §1.1: the status is never checked; the body is decoded whatever it is (vectors 5, 6).
-    _Handler.routes = {"/ok.json": (200, CLEAN.read_bytes()),
+    Routes.routes = {"/ok.json": (200, CLEAN.read_bytes()),
                        "/gone.json": (404, CLEAN.read_bytes())}
     run = altsim("check", f"{server}/ok.json", f"{server}/gone.json", f"{server}/missing.json",
                  "--format", "json")

@@ -110,10 +110,13 @@ def test_s4_no_offer_when_the_fallback_is_already_installed() -> None:
     u = user({"com.a": "1.9"})
     dev = device(IOS16)
     # the app page's UPDATE tries versions[0]; the fallback is what is installed: it fails
-    page = d.app_page_button(a, src, u, dev, PROFILES["altstore"])
-    assert page.title == "UPDATE"
-    attempt = d.install_attempt(a, src, user(), dev, PROFILES["altstore"])
-    assert attempt.outcome == "offer"
+    assert d.app_page_button(a, src, u, dev, PROFILES["altstore"]).title == "UPDATE"
+    page = d.app_page_attempt(a, src, u, dev, PROFILES["altstore"])
+    assert (page.outcome, page.message) == (
+        "fail", "This device is running iOS 16.4, but App requires iOS 17.0 or later.")
+    # with another version installed, 1.9 is an update: the banner's UPDATE installs it
+    other = d.app_page_attempt(a, src, user({"com.a": "1.0"}), dev, PROFILES["altstore"])
+    assert (other.outcome, other.version and other.version.version) == ("install", "1.9")
 
 
 @pytest.mark.parametrize(("ios", "supported"), [

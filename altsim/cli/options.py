@@ -9,7 +9,6 @@ from typing import Any
 
 from altsim.cli.errors import UsageError
 from altsim.core.device import FAMILIES, Device, InstalledApp, Patron, User
-from altsim.core.formatting import parse_locale, zone
 from altsim.core.profiles import DEFAULT_PROFILE, PROFILES, ClientProfile
 from altsim.core.values import OSVersion, parse_device_version
 
@@ -76,6 +75,8 @@ def ios_from(text: str) -> OSVersion:
 
 
 def device_from(args: argparse.Namespace, ios: OSVersion) -> Device:
+    from altsim.core.formatting import parse_locale, zone  # Babel: not for `check`
+
     try:
         device_zone = zone(args.tz)
         parse_locale(args.locale)

@@ -45,12 +45,12 @@ def _source(source: dict[str, Any], device: dict[str, Any]) -> list[str]:
                 f"{_clean(rejection.get('message'))} at {_clean(rejection.get('path') or '-')})",
                 ""]
         return out
-    apps = {app["bundleIdentifier"]: app for app in source["apps"]}
+    apps = {app["bundleIdentifier"]: _name(app) for app in source["apps"]}
     out += [f"Sources row: {_clean(source['subtitle'])} · {source['visibleAppCount']} apps · "
             f"Last Updated: {_when(source['lastUpdated'], device)}"
             + (f" · tint {source['tint']['shown']}" if source["tint"] else ""), ""]
     out.append("About page")
-    featured = [_clean(apps[i]["name"]) for i in source["featuredApps"]]
+    featured = [apps[i] for i in source["featuredApps"]]
     out.append(f"  Featured: {', '.join(featured) or '(none)'}")
     for item in source["aboutNews"]:
         out.append(f"  News: {_when(item['date'], device)} {_clean(item['title'])}")
@@ -58,13 +58,17 @@ def _source(source: dict[str, Any], device: dict[str, Any]) -> list[str]:
         out.append(f"  Website: {_clean(source['website'])}")
     browse = source["browse"]
     out += ["", "Browse",
-            f"  Featured section: {', '.join(_clean(apps[i]['name']) for i in browse['featured'])}",
+            f"  Featured section: {', '.join(apps[i] for i in browse['featured'])}",
             f"  Categories: {', '.join(browse['categories']) or '(none)'}",
             "  Recently Updated: "
-            + ", ".join(_clean(apps[i]["name"]) for i in browse["recentlyUpdated"]), ""]
+            + ", ".join(apps[i] for i in browse["recentlyUpdated"]), ""]
     for app in source["apps"]:
         out += _app(app, device)
     return out
+
+
+def _name(app: dict[str, Any]) -> str:
+    return _clean(app["name"]) + (" [BETA]" if app["betaBadge"] else "")
 
 
 def _version_text(version: dict[str, Any] | None) -> str:
@@ -78,11 +82,10 @@ def _version_text(version: dict[str, Any] | None) -> str:
 
 def _app(app: dict[str, Any], device: dict[str, Any]) -> list[str]:
     button = app["button"]
-    badge = " [BETA]" if app["betaBadge"] else ""
     hidden = "" if app["visible"] else "  (hidden from this user)"
     label = f"  ({app['pledgeLabel']})" if app["pledgeLabel"] else ""
     state = "" if button["enabled"] else " disabled"
-    out = [f"- {_clean(app['name'])}{badge} — {_clean(app['developerName'])}{hidden}",
+    out = [f"- {_name(app)} — {_clean(app['developerName'])}{hidden}",
            f"    button: [{_clean(button['title'])}]{state}{label}"]
     if app["appPageButton"] != button:
         out.append(f"    app page button: [{_clean(app['appPageButton']['title'])}]")
@@ -100,7 +103,7 @@ def _app(app: dict[str, Any], device: dict[str, Any]) -> list[str]:
                    f"{_version_text(app['update']) if app['update'] else 'no'}")
     out.append("    tap: " + _attempt(app["install"]))
     notes = _lines(app["versionNotes"], _NOTES_LINES)
-    out += [f"    | {line}" for line in notes]
+    out += [f"    | {line}".rstrip() for line in notes]
     shots = app["screenshots"]
     if shots:
         rounded = sum(s["rounded"] for s in shots)

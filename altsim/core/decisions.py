@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from altsim.core.device import Device, User
+from altsim.core.device import Device, InstalledApp, User
 from altsim.core.formatting import countdown_title, pledge_price
 from altsim.core.latest import latest_available, latest_supported, matches, unsupported_reason
 from altsim.core.model import App, Source, Version
@@ -142,9 +142,8 @@ class InstallAttempt:
 
 def install_attempt(app: App, source: Source, user: User, device: Device,
                     profile: ClientProfile) -> InstallAttempt:
-    """Tapping the banner button: a fresh install, or the update when the button says UPDATE."""
+    """Tapping the banner button: the update when it says UPDATE, else a fresh install."""
     button = banner_button(app, source, user, device, profile)
-    installed = user.installed.get(app.bundle_id)
     if button.title == "UPDATE":
         return InstallAttempt("install", available_update(app, source, user, device, profile))
     if not button.enabled:
@@ -155,6 +154,22 @@ def install_attempt(app: App, source: Source, user: User, device: Device,
         # §8.3 (VerifyAppPledgeOperation.swift:43-146): the join page opens, the re-check fails
         return InstallAttempt("fail", message=f"{app.name} requires an active pledge in order "
                               "to be installed.")
+    return _download(app, device, None)
+
+
+def app_page_attempt(app: App, source: Source, user: User, device: Device,
+                     profile: ClientProfile) -> InstallAttempt:
+    """Tapping the app page's button: its UPDATE (2.0rc) downloads `versions[0]` (§4)."""
+    installed = user.installed.get(app.bundle_id)
+    banner = banner_button(app, source, user, device, profile)
+    page = app_page_button(app, source, user, device, profile)
+    if installed is None or page.title != "UPDATE" or banner.title == "UPDATE":
+        return install_attempt(app, source, user, device, profile)
+    return _download(app, device, installed)
+
+
+def _download(app: App, device: Device, installed: InstalledApp | None) -> InstallAttempt:
+    """DownloadAppOperation (§4): versions[0], else an offer of the last compatible version."""
     first = latest_available(app)
     if first is None:
         return InstallAttempt("fail", message=f"{app.name} has no version to install.")
