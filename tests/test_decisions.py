@@ -219,7 +219,7 @@ def test_s6_2_merged_across_sources() -> None:
 ])
 def test_news_tap(item: dict[str, Any], opens: str | None) -> None:
     src = decode(source(news=[item]))
-    assert store.news_opens(src.news[0], src) == opens
+    assert store.news_opens(src.news[0], {a.bundle_id for a in src.apps}) == opens
 
 
 # -- Patreon (§8) -------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from altsim.cli.shapes import button_json, version_json
 from altsim.core import decisions as d
 from altsim.core.check import client_verdict
 from altsim.core.device import Device, User
-from altsim.core.latest import latest_supported
 from altsim.core.profiles import ClientProfile
 from altsim.core.safe_text import printable
 
@@ -38,11 +37,12 @@ def matrix_document(raw: bytes, input_name: str, profile: ClientProfile, devices
         for app in source.apps:
             row = apps.setdefault(app.bundle_id, {"bundleIdentifier": app.bundle_id,
                                                   "name": app.name, "cells": {}})
+            decision = d.decide(app, source, user, device, profile)
             row["cells"][column["ios"]] = {
                 "visible": d.is_visible(app, source, user, profile),
-                "latestSupportedVersion": version_json(latest_supported(app, ios)),
-                "update": version_json(d.available_update(app, source, user, device, profile)),
-                "button": button_json(d.banner_button(app, source, user, device, profile)),
+                "latestSupportedVersion": version_json(decision.latest_supported),
+                "update": version_json(decision.update),
+                "button": button_json(decision.button),
             }
     document = {
         "client": profile.name, "device": describe_device(devices[-1]),

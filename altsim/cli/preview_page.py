@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +12,7 @@ from altsim.core import decisions as d
 from altsim.core import store
 from altsim.core.check import CheckResult
 from altsim.core.device import Device, User
-from altsim.core.latest import latest_available, latest_supported
-from altsim.core.model import App, NewsItem
+from altsim.core.model import App, NewsItem, Version
 from altsim.core.profiles import ClientProfile
 
 
@@ -43,7 +43,9 @@ def preview_document(loaded: list[Loaded], profile: ClientProfile, device: Devic
         views.append(view)
         entry.update(_source_entry(view, profile, device, user))
         sources.append(entry)
-    news = [_news_entry(view, item) for view, item in store.merged_news(views)]
+    bundle_ids = {id(view): {app.bundle_id for app in view.source.apps} for view in views}
+    news = [_news_entry(view, item, bundle_ids[id(view)])
+            for view, item in store.merged_news(views)]
     return {"client": profile.name, "device": describe_device(device), "sources": sources,
             "news": news}
 
@@ -77,11 +79,15 @@ def _app_entry(app: App, view: store.SourceView, profile: ClientProfile, device:
                user: User) -> dict[str, Any]:
     source = view.source
     installed = user.installed.get(app.bundle_id)
-    button = d.banner_button(app, source, user, device, profile)
-    page_button = d.app_page_button(app, source, user, device, profile)
-    attempt = d.install_attempt(app, source, user, device, profile)
-    page_attempt = d.app_page_attempt(app, source, user, device, profile)
-    first = latest_available(app)
+    decision = d.decide(app, source, user, device, profile)
+    first = decision.latest
+    shapes: dict[int, dict[str, Any] | None] = {}  # the decisions often name one version
+
+    def version(value: Version | None) -> dict[str, Any] | None:
+        if id(value) not in shapes:
+            shapes[id(value)] = version_json(value)
+        return shapes[id(value)]
+
     return {
         "bundleIdentifier": app.bundle_id, "name": app.name,
         "developerName": app.developer_name, "subtitle": app.subtitle,
@@ -89,16 +95,16 @@ def _app_entry(app: App, view: store.SourceView, profile: ClientProfile, device:
         "category": store.category_of(app),
         "betaBadge": d.shows_beta_badge(app, profile),
         "tint": tint_json(app.tint_colour),
-        "latestVersion": version_json(first),
-        "latestSupportedVersion": version_json(latest_supported(app, device.ios)),
+        "latestVersion": version(first),
+        "latestSupportedVersion": version(decision.latest_supported),
         "installed": installed and {"version": installed.version,
                                     "buildVersion": installed.build_version},
-        "update": version_json(d.available_update(app, source, user, device, profile)),
-        "button": button_json(button),
-        "appPageButton": button_json(page_button),
+        "update": version(decision.update),
+        "button": button_json(decision.button),
+        "appPageButton": button_json(decision.app_page_button),
         "pledgeLabel": d.pledge_label(app, source, user, profile),
-        "install": _attempt_json(attempt),
-        "appPageInstall": _attempt_json(page_attempt),
+        "install": _attempt_json(decision.install, version),
+        "appPageInstall": _attempt_json(decision.app_page_install, version),
         "size": first.size if first else None,
         "description": app.localized_description,
         "versionNotes": first.localized_description if first else None,
@@ -110,17 +116,18 @@ def _app_entry(app: App, view: store.SourceView, profile: ClientProfile, device:
         "permissions": {
             "entitlements": app.permissions.entitlements,
             "privacy": {p.name: p.usage_description for p in app.permissions.privacy}},
-        "versions": [version_json(v) for v in app.versions],
     }
 
 
-def _news_entry(view: store.SourceView, item: NewsItem) -> dict[str, Any]:
+def _news_entry(view: store.SourceView, item: NewsItem, bundle_ids: set[str]
+                ) -> dict[str, Any]:
     return {"source": view.source.name, "sourceIdentifier": view.identifier,
             "identifier": item.identifier, "title": item.title, "caption": item.caption,
             "date": iso(item.date), "appID": item.app_id, "url": item.url,
-            "tint": tint_json(item.tint_colour), "opens": store.news_opens(item, view.source)}
+            "tint": tint_json(item.tint_colour), "opens": store.news_opens(item, bundle_ids)}
 
 
-def _attempt_json(attempt: d.InstallAttempt) -> dict[str, Any]:
-    return {"outcome": attempt.outcome, "version": version_json(attempt.version),
+def _attempt_json(attempt: d.InstallAttempt,
+                  version: Callable[[Version | None], dict[str, Any] | None]) -> dict[str, Any]:
+    return {"outcome": attempt.outcome, "version": version(attempt.version),
             "title": attempt.title, "message": attempt.message, "action": attempt.action}

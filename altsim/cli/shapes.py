@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +28,13 @@ def tint_json(argb: int | None) -> dict[str, str] | None:
     """The colour as stored, and as banners draw it after the black/white adjustment (§2.5)."""
     if argb is None:
         return None
-    return {"stored": rgb_hex(argb), "shown": rgb_hex(adjusted_tint(argb))}
+    stored, shown = _tint(argb)
+    return {"stored": stored, "shown": shown}
+
+
+@functools.lru_cache(maxsize=4096)  # sources repeat their colours
+def _tint(argb: int) -> tuple[str, str]:
+    return rgb_hex(argb), rgb_hex(adjusted_tint(argb))
 
 
 def iso(date: datetime | None) -> str | None:

@@ -64,25 +64,7 @@ def shows_beta_badge(app: App, profile: ClientProfile) -> bool:
     return app.beta and (profile.beta_badge == "beta" or app.uses_legacy_keys)
 
 
-# -- updates (§5) -------------------------------------------------------------------------------
-
-def available_update(app: App, source: Source, user: User, device: Device,
-                     profile: ClientProfile) -> Version | None:
-    """The version the client offers as an update, or None (InstalledApp.swift:331-337)."""
-    installed = user.installed.get(app.bundle_id)
-    latest = latest_supported(app, device.ios)
-    if installed is None or latest is None:
-        return None
-    if pledge_required(app, profile) and not is_pledged(app, source, user, profile):
-        return None  # §8.3: no updates without the pledge
-    has_update = _UPDATE_RULES[profile.update_rule]
-    if has_update(installed.version, installed.build_version, latest.version,
-                  latest.build_version):
-        return latest
-    return None
-
-
-# -- the install button (§7, §8.3) --------------------------------------------------------------
+# -- one app, every decision (§4, §5, §7, §8.3) -------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class Button:
@@ -90,46 +72,6 @@ class Button:
     enabled: bool = True
     countdown_to: datetime | None = None  # a disabled button counting down to this release
 
-
-def banner_button(app: App, source: Source, user: User, device: Device,
-                  profile: ClientProfile) -> Button:
-    """The button in Browse, the source page and the News banner (AppBannerView.swift:236-329)."""
-    if app.bundle_id in user.installed:
-        # §7: the update path never looks at the date
-        update = available_update(app, source, user, device, profile)
-        return Button("UPDATE" if update is not None else "OPEN")
-    title = _install_title(app, source, user, device, profile)
-    latest = latest_supported(app, device.ios)
-    if latest is not None and latest.date > device.now:  # §7: not installed, not yet released
-        countdown = countdown_title(device.now, latest.date, device.time_zone)
-        return Button(countdown or title, enabled=False, countdown_to=latest.date)
-    return Button(title)
-
-
-def app_page_button(app: App, source: Source, user: User, device: Device,
-                    profile: ClientProfile) -> Button:
-    """The app page's button: 2.0rc offers UPDATE whenever the installed app differs from
-    `versions[0]`, supported or not (§4, AppViewController.swift:390-394,540-547)."""
-    installed, first = user.installed.get(app.bundle_id), latest_available(app)
-    if installed is not None and first is not None and not matches(installed, first):
-        return Button("UPDATE")
-    return banner_button(app, source, user, device, profile)
-
-
-def _install_title(app: App, source: Source, user: User, device: Device,
-                   profile: ClientProfile) -> str:
-    if not pledge_required(app, profile):
-        return "FREE"
-    if is_pledged(app, source, user, profile):
-        return "INSTALL"
-    patreon = app.patreon
-    if (patreon is not None and patreon.pledge is not None and patreon.currency is not None
-            and not patreon.custom_pledge and device.ios >= (profile.price_from_ios, 0, 0)):
-        return pledge_price(patreon.pledge, patreon.currency, device.locale)
-    return "PLEDGE"
-
-
-# -- what tapping the button does (§4, §8.3) ----------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class InstallAttempt:
@@ -140,32 +82,115 @@ class InstallAttempt:
     action: str | None = None  # the alert's button, for "offer"
 
 
+@dataclass(frozen=True, slots=True)
+class AppDecision:
+    """What the client decides about one app for one user and device."""
+
+    latest: Version | None  # versions[0] (§4)
+    latest_supported: Version | None  # the first supported version (§4)
+    update: Version | None  # the update offered, if any (§5)
+    button: Button  # in Browse, on the source page and News banners
+    app_page_button: Button
+    install: InstallAttempt  # tapping `button`: the update, or a fresh install
+    app_page_install: InstallAttempt  # tapping `app_page_button`
+
+
+def decide(app: App, source: Source, user: User, device: Device,
+           profile: ClientProfile) -> AppDecision:
+    installed = user.installed.get(app.bundle_id)
+    first, supported = latest_available(app), latest_supported(app, device.ios)
+    locked = pledge_required(app, profile) and not is_pledged(app, source, user, profile)
+    update = _update(installed, supported, locked, profile)
+    button = _banner(app, source, user, device, profile, installed, supported, update, locked)
+    # §4 (AppViewController.swift:390-394,540-547): 2.0rc's app page says UPDATE whenever the
+    # installed app differs from versions[0], supported or not
+    page_update = installed is not None and first is not None and not matches(installed, first)
+    page_button = Button("UPDATE") if page_update else button
+    install = _tap(app, device, button, update, locked)
+    if page_update and button.title != "UPDATE":
+        page_install = _download(app, device, installed)  # versions[0], or the alert
+    else:
+        page_install = install
+    return AppDecision(first, supported, update, button, page_button, install, page_install)
+
+
+def available_update(app: App, source: Source, user: User, device: Device,
+                     profile: ClientProfile) -> Version | None:
+    return decide(app, source, user, device, profile).update
+
+
+def banner_button(app: App, source: Source, user: User, device: Device,
+                  profile: ClientProfile) -> Button:
+    return decide(app, source, user, device, profile).button
+
+
+def app_page_button(app: App, source: Source, user: User, device: Device,
+                    profile: ClientProfile) -> Button:
+    return decide(app, source, user, device, profile).app_page_button
+
+
 def install_attempt(app: App, source: Source, user: User, device: Device,
                     profile: ClientProfile) -> InstallAttempt:
-    """Tapping the banner button: the update when it says UPDATE, else a fresh install."""
-    button = banner_button(app, source, user, device, profile)
-    if button.title == "UPDATE":
-        return InstallAttempt("install", available_update(app, source, user, device, profile))
-    if not button.enabled:
-        when = f"{button.countdown_to:%Y-%m-%d %H:%M} UTC" if button.countdown_to else "later"
-        return InstallAttempt("fail", message=f"The button is disabled until the release "
-                              f"({when}): nothing can be installed before it (§7).")
-    if pledge_required(app, profile) and not is_pledged(app, source, user, profile):
-        # §8.3 (VerifyAppPledgeOperation.swift:43-146): the join page opens, the re-check fails
-        return InstallAttempt("fail", message=f"{app.name} requires an active pledge in order "
-                              "to be installed.")
-    return _download(app, device, None)
+    return decide(app, source, user, device, profile).install
 
 
 def app_page_attempt(app: App, source: Source, user: User, device: Device,
                      profile: ClientProfile) -> InstallAttempt:
-    """Tapping the app page's button: its UPDATE (2.0rc) downloads `versions[0]` (§4)."""
-    installed = user.installed.get(app.bundle_id)
-    banner = banner_button(app, source, user, device, profile)
-    page = app_page_button(app, source, user, device, profile)
-    if installed is None or page.title != "UPDATE" or banner.title == "UPDATE":
-        return install_attempt(app, source, user, device, profile)
-    return _download(app, device, installed)
+    return decide(app, source, user, device, profile).app_page_install
+
+
+def _update(installed: InstalledApp | None, supported: Version | None, locked: bool,
+            profile: ClientProfile) -> Version | None:
+    # §5 (InstalledApp.swift:331-337): the latest *supported* version, never without the pledge
+    if installed is None or supported is None or locked:
+        return None
+    has_update = _UPDATE_RULES[profile.update_rule]
+    if has_update(installed.version, installed.build_version, supported.version,
+                  supported.build_version):
+        return supported
+    return None
+
+
+def _banner(app: App, source: Source, user: User, device: Device, profile: ClientProfile,
+            installed: InstalledApp | None, supported: Version | None, update: Version | None,
+            locked: bool) -> Button:
+    """AppBannerView.swift:236-329 (§7, §8.3)."""
+    if installed is not None:
+        return Button("UPDATE" if update is not None else "OPEN")  # §7: no date check
+    if not pledge_required(app, profile):
+        title = "FREE"
+    elif not locked:
+        title = "INSTALL"
+    else:
+        title = _price(app, device, profile) or "PLEDGE"
+    if supported is not None and supported.date > device.now:  # §7: not yet released
+        countdown = countdown_title(device.now, supported.date, device.time_zone)
+        return Button(countdown or title, enabled=False, countdown_to=supported.date)
+    return Button(title)
+
+
+def _price(app: App, device: Device, profile: ClientProfile) -> str | None:
+    # §8.3: a pledge amount with a currency, not custom, from iOS 15
+    patreon = app.patreon
+    if (patreon is None or patreon.pledge is None or patreon.currency is None
+            or patreon.custom_pledge or device.ios < (profile.price_from_ios, 0, 0)):
+        return None
+    return pledge_price(patreon.pledge, patreon.currency, device.locale)
+
+
+def _tap(app: App, device: Device, button: Button, update: Version | None,
+         locked: bool) -> InstallAttempt:
+    if button.title == "UPDATE":
+        return InstallAttempt("install", update)
+    if not button.enabled:
+        when = f"{button.countdown_to:%Y-%m-%d %H:%M} UTC" if button.countdown_to else "later"
+        return InstallAttempt("fail", message=f"The button is disabled until the release "
+                              f"({when}): nothing can be installed before it (§7).")
+    if locked:
+        # §8.3 (VerifyAppPledgeOperation.swift:43-146): the join page opens, the re-check fails
+        return InstallAttempt("fail", message=f"{app.name} requires an active pledge in order "
+                              "to be installed.")
+    return _download(app, device, None)
 
 
 def _download(app: App, device: Device, installed: InstalledApp | None) -> InstallAttempt:

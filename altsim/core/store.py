@@ -6,7 +6,7 @@ visibility of its apps for one user, which every screen needs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -63,11 +63,12 @@ def merged_news(views: Iterable[SourceView]) -> list[tuple[SourceView, NewsItem]
                                         p[0].identifier))
 
 
-def news_opens(item: NewsItem, source: Source) -> str | None:
-    """What a tap opens (§6.3): "url" first, else "app" when appID names an app of this source."""
+def news_opens(item: NewsItem, bundle_ids: Collection[str]) -> str | None:
+    """What a tap opens (§6.3): "url" first, else "app" when appID names an app of the item's
+    source (`bundle_ids`: that source's apps)."""
     if item.url is not None:
         return "url"
-    if item.app_id is not None and any(app.bundle_id == item.app_id for app in source.apps):
+    if item.app_id is not None and item.app_id in bundle_ids:
         return "app"
     return None
 
