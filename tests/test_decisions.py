@@ -437,3 +437,20 @@ def test_button_never_enabled_during_countdown(rows: list[Any], ios: tuple[int, 
     else:
         assert found.enabled
         assert found.title == "FREE"
+
+
+@pytest.mark.parametrize(("sort", "expected"), [
+    pytest.param("default", ["com.b", "com.a", "com.c"], id="s10.4-json-order"),
+    pytest.param("name", ["com.a", "com.b", "com.c"], id="s10.4-name"),
+    pytest.param("developer", ["com.c", "com.b", "com.a"], id="s10.4-developer"),
+    pytest.param("updated", ["com.a", "com.b", "com.c"], id="s10.4-last-updated"),
+])
+def test_browse_sorts(sort: str, expected: list[str]) -> None:
+    apps = [app(bundleIdentifier="com.b", name="B", developerName="Y",
+                versions=[version(date="2023-01-01")]),
+            app(bundleIdentifier="com.a", name="A", developerName="Z",
+                versions=[version(date="2024-01-01")]),
+            app(bundleIdentifier="com.c", name="C", developerName="X",
+                versions=[version(minOSVersion="99")])]
+    view = _view(source(apps=apps))
+    assert [a.bundle_id for _, a in store.browse_order([view], IOS17, sort)] == expected

@@ -46,8 +46,23 @@ def preview_document(loaded: list[Loaded], profile: ClientProfile, device: Devic
     bundle_ids = {id(view): {app.bundle_id for app in view.source.apps} for view in views}
     news = [_news_entry(view, item, bundle_ids[id(view)])
             for view, item in store.merged_news(views)]
-    return {"client": profile.name, "device": describe_device(device), "sources": sources,
-            "news": news}
+    every = [app for view in views for app in view.visible_apps()]
+    return {
+        "client": profile.name, "device": describe_device(device), "sources": sources,
+        "news": news,
+        # the screens that merge every source (§10.3-10.5)
+        "sourcesList": [view.identifier for view in store.sources_order(views)],
+        "browse": {
+            "all": [_ref(v, a) for v, a in store.browse_order(views, device.ios)],
+            "categories": store.category_tiles(every),
+            "recentlyUpdated": [_ref(v, a) for v, a in
+                                store.recently_updated(views, device.ios)],
+        },
+    }
+
+
+def _ref(view: store.SourceView, app: App) -> dict[str, str]:
+    return {"source": view.identifier, "bundleIdentifier": app.bundle_id}
 
 
 def _source_entry(view: store.SourceView, profile: ClientProfile, device: Device,

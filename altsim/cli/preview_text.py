@@ -17,11 +17,28 @@ def render_text(document: dict[str, Any]) -> str:
            f"{device['timeZone']}), now {device['now']}", ""]
     for source in document["sources"]:
         out += _source(source, device)
+    out += _merged(document)
     if document["news"]:
         out += ["News (all sources, newest first)", ""]
         out += [_news_line(item, device) for item in document["news"]]
         out.append("")
     return "\n".join(out) + "\n"
+
+
+def _merged(document: dict[str, Any]) -> list[str]:
+    """The screens that merge every accepted source: Sources and Browse (§10.3-10.5)."""
+    by_id = {s["identifier"] or s["input"]: s for s in document["sources"] if s["accepted"]}
+    if len(by_id) < 2:
+        return []
+    names = {(key, app["bundleIdentifier"]): _name(app)
+             for key, s in by_id.items() for app in s["apps"]}
+    recently = [names[(r["source"], r["bundleIdentifier"])]
+                for r in document["browse"]["recentlyUpdated"]]
+    return ["All sources",
+            "  Sources list: " + ", ".join(_clean(by_id[i]["name"]) for i in
+                                           document["sourcesList"]),
+            f"  Browse categories: {', '.join(document['browse']['categories'])}",
+            f"  Recently Updated: {', '.join(recently)}", ""]
 
 
 def _clean(text: Any) -> str:

@@ -75,11 +75,31 @@ def news_opens(item: NewsItem, bundle_ids: Collection[str]) -> str | None:
 
 # -- Browse (§10.3, §10.4) ----------------------------------------------------------------------
 
-def browse_order(views: Iterable[SourceView]) -> list[tuple[SourceView, App]]:
-    # §10.4: JSON position, then name, bundle ID, source identifier
+BROWSE_SORTS = ("default", "name", "developer", "updated")
+
+
+def browse_order(views: Iterable[SourceView], ios: OSVersion, sort: str = "default"
+                 ) -> list[tuple[SourceView, App]]:
+    """Browse's list of every visible app (§10.4, BrowseViewController.swift:186-237): by
+    default JSON position, then name, bundle ID, source; or by name, developer, last updated
+    (the latest *supported* version's date, newest first)."""
     items = [(view, index, app) for view in views
              for index, app in enumerate(view.source.apps) if app.bundle_id in view.visible]
-    items.sort(key=lambda t: (t[1], t[2].name, t[2].bundle_id, t[0].identifier))
+
+    def tie(t: tuple[SourceView, int, App]) -> tuple[str, str, str]:
+        return t[2].name, t[2].bundle_id, t[0].identifier
+
+    if sort == "default":
+        items.sort(key=lambda t: (t[1], *tie(t)))
+    elif sort == "name":
+        items.sort(key=tie)
+    elif sort == "developer":
+        items.sort(key=lambda t: (t[2].developer_name, *tie(t)))
+    else:  # "updated"
+        def updated(t: tuple[SourceView, int, App]) -> tuple[bool, float, str, str, str]:
+            latest = latest_supported(t[2], ios)
+            return latest is None, -latest.date.timestamp() if latest else 0.0, *tie(t)
+        items.sort(key=updated)
     return [(view, app) for view, _, app in items]
 
 
