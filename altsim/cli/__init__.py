@@ -7,7 +7,7 @@ import os
 import sys
 
 from altsim import __version__
-from altsim.cli import check, matrix, preview
+from altsim.cli import check, diff, matrix, preview
 from altsim.cli.errors import UsageError
 
 
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_parser(commands)
     preview.add_parser(commands)
     matrix.add_parser(commands)
+    diff.add_parser(commands)
     return parser
 
 

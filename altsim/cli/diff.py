@@ -1,0 +1,129 @@
+"""`altsim diff OLD NEW`: what publishing NEW where OLD is today does at the next background
+refresh of a user who installed apps from OLD (spec §6.4, §9.2, §9.3)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from altsim.cli.errors import UsageError
+from altsim.cli.inputs import InputError, read_source
+from altsim.cli.options import (
+    add_client_argument,
+    add_date_prefix_argument,
+    add_device_arguments,
+    add_user_arguments,
+    date_prefix_parse,
+    device_from,
+    ios_from,
+    profile_from,
+    user_from,
+)
+from altsim.core.check import client_verdict
+from altsim.core.safe_text import printable
+
+SOURCE = "source"  # OLD and NEW are one source, at one identity
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "diff",
+        help="what publishing NEW over OLD does to a user at the next background refresh",
+        description="Simulate a user who has OLD (and installed apps from it, --installed) when "
+        "the next background refresh fetches NEW: the notifications the client posts, the "
+        "updates it offers, the apps that disappear, the badge. Exit status: 0 the client "
+        "accepts NEW, 1 it rejects NEW (nothing is saved or posted), 2 unreadable input, OLD "
+        "rejected, or wrong arguments.",
+    )
+    parser.add_argument("old", metavar="OLD", help="the source as published today (file or URL)")
+    parser.add_argument("new", metavar="NEW", help="the source you intend to publish")
+    add_client_argument(parser)
+    add_device_arguments(parser)
+    add_user_arguments(parser)
+    add_date_prefix_argument(parser)
+    parser.add_argument("--no-build-bug", action="store_true",
+                        help="compare builds correctly; by default the shipped client's bug is "
+                        "reproduced: a pending update with a build is posted again at every "
+                        "background refresh (§9.3)")
+    parser.add_argument("--format", default="text", choices=("text", "json"),
+                        help="text for people, json for tools")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # Decisions and Babel load only for this command, not for `check`.
+    from altsim.cli.shapes import version_json
+    from altsim.core.refresh import refresh
+
+    profile = profile_from(args)
+    device = device_from(args, ios_from(args.ios))
+    user = user_from(args)
+    decoded = []
+    for name in (args.old, args.new):
+        try:
+            raw = read_source(name)
+        except InputError as error:
+            print(f"altsim diff: cannot read {error}", file=sys.stderr)
+            return 2
+        decoded.append(client_verdict(raw, profile, device.ios,
+                                      date_prefix_parse=date_prefix_parse(args)))
+    old, new = decoded
+    if old.source is None:
+        assert old.rejection is not None
+        raise UsageError(f"OLD is rejected by {profile.title} ({old.rejection.code}): no user "
+                         "can have it; fix it first (altsim check)")
+    links = {bundle: SOURCE for bundle in user.installed}
+    fetched = {SOURCE: new.source if new.source is not None else "rejected"}
+    outcome = refresh({SOURCE: old.source}, fetched, links, user, device, profile,
+                      background=True, renotify_build_bug=not args.no_build_bug)
+    kept = {app.bundle_id for app in outcome.sources[SOURCE].apps}
+    document = {
+        "accepted": new.rejection is None,
+        "rejection": new.rejection and {"code": new.rejection.code,
+                                        "message": new.rejection.message,
+                                        "path": new.rejection.path,
+                                        "detail": new.rejection.detail},
+        "notifications": [
+            {"kind": n.kind, "title": n.title, "body": n.body,
+             **({"bundleIdentifier": n.bundle_id} if n.kind == "update"
+                else {"newsIdentifier": n.news_id})}
+            for n in outcome.notifications],
+        "updates": [
+            {"bundleIdentifier": u.bundle_id,
+             "from": {"version": user.installed[u.bundle_id].version,
+                      "buildVersion": user.installed[u.bundle_id].build_version},
+             "to": version_json(u.version)}
+            for u in outcome.updates],
+        "removedApps": [app.bundle_id for app in old.source.apps if app.bundle_id not in kept],
+        "badge": outcome.badge,
+    }
+    if args.format == "json":
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(render_text(document, user.installed.keys()))
+    return 0 if document["accepted"] else 1
+
+
+def render_text(document: dict[str, Any], installed: Any) -> str:
+    if not document["accepted"]:
+        r = document["rejection"]
+        return (f"The client rejects NEW ({r['code']}: {printable(r['message'])} at "
+                f"{r['path'] or '-'}): the background refresh fails, nothing is saved, nothing "
+                "is posted. Users keep OLD.\n")
+    lines = [f"Notifications posted ({len(document['notifications'])}):"]
+    lines += [f"  {printable(n['title'], keep_newlines=False)}: "
+              f"{printable(n['body'], keep_newlines=False)}" for n in document["notifications"]]
+    if not document["notifications"]:
+        lines.append("  none")
+    lines.append("Updates offered:")
+    lines += [f"  {u['bundleIdentifier']}: {printable(u['from']['version'])} -> "
+              f"{printable(u['to']['localizedVersion'])}" for u in document["updates"]]
+    if not document["updates"]:
+        lines.append("  none")
+    removed = [f"{b} (installed: loses its store link, no more updates)" if b in installed
+               else b for b in document["removedApps"]]
+    lines.append(f"Apps removed from the store: {', '.join(removed) or 'none'}")
+    lines.append(f"Badge: {document['badge']}")
+    return "\n".join(lines) + "\n"
