@@ -8,19 +8,9 @@ import json
 import sys
 from typing import Any
 
+from altsim.cli import options
 from altsim.cli.errors import UsageError
-from altsim.cli.inputs import InputError, read_source
-from altsim.cli.options import (
-    add_client_argument,
-    add_date_prefix_argument,
-    add_device_arguments,
-    add_user_arguments,
-    date_prefix_parse,
-    device_from,
-    ios_from,
-    profile_from,
-    user_from,
-)
+from altsim.cli.inputs import read_or_report
 from altsim.core.check import client_verdict
 from altsim.core.safe_text import printable
 
@@ -39,10 +29,10 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("old", metavar="OLD", help="the source as published today (file or URL)")
     parser.add_argument("new", metavar="NEW", help="the source you intend to publish")
-    add_client_argument(parser)
-    add_device_arguments(parser)
-    add_user_arguments(parser)
-    add_date_prefix_argument(parser)
+    options.add_client_argument(parser)
+    options.add_device_arguments(parser)
+    options.add_user_arguments(parser)
+    options.add_date_prefix_argument(parser)
     parser.add_argument("--no-build-bug", action="store_true",
                         help="compare builds correctly; by default the shipped client's bug is "
                         "reproduced: a pending update with a build is posted again at every "
@@ -57,18 +47,16 @@ def run(args: argparse.Namespace) -> int:
     from altsim.cli.shapes import version_json
     from altsim.core.refresh import refresh
 
-    profile = profile_from(args)
-    device = device_from(args, ios_from(args.ios))
-    user = user_from(args)
+    profile = options.profile_from(args)
+    device = options.device_from(args, options.ios_from(args.ios))
+    user = options.user_from(args)
     decoded = []
     for name in (args.old, args.new):
-        try:
-            raw = read_source(name)
-        except InputError as error:
-            print(f"altsim diff: cannot read {error}", file=sys.stderr)
+        raw = read_or_report(name, "diff")
+        if raw is None:
             return 2
         decoded.append(client_verdict(raw, profile, device.ios,
-                                      date_prefix_parse=date_prefix_parse(args)))
+                                      date_prefix_parse=options.date_prefix_parse(args)))
     old, new = decoded
     if old.source is None:
         assert old.rejection is not None

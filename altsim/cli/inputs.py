@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -28,3 +29,12 @@ def read_source(name: str) -> bytes:
         return path.read_bytes()
     except OSError as error:
         raise InputError(f"{name}: {error.strerror or error}") from None
+
+
+def read_or_report(name: str, command: str) -> bytes | None:
+    """The bytes, or None after telling the user on stderr why they cannot be read."""
+    try:
+        return read_source(name)
+    except InputError as error:
+        print(f"altsim {command}: cannot read {error}", file=sys.stderr)
+        return None

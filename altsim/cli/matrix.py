@@ -8,19 +8,9 @@ import os
 import sys
 from typing import Any
 
+from altsim.cli import options
 from altsim.cli.errors import UsageError
-from altsim.cli.inputs import InputError, read_source
-from altsim.cli.options import (
-    add_client_argument,
-    add_date_prefix_argument,
-    add_device_arguments,
-    add_user_arguments,
-    date_prefix_parse,
-    device_from,
-    ios_from,
-    profile_from,
-    user_from,
-)
+from altsim.cli.inputs import read_or_report
 from altsim.core.device import LAST_RELEASES
 from altsim.core.values import os_version_string
 
@@ -42,31 +32,29 @@ def add_parser(commands: Any) -> None:
                         default=",".join(os_version_string(v) for v in LAST_RELEASES),
                         help="comma-separated iOS versions (default: the last release of each "
                         "major from 12)")
-    add_client_argument(parser)
-    add_device_arguments(parser, ios=False)
-    add_user_arguments(parser)
-    add_date_prefix_argument(parser)
+    options.add_client_argument(parser)
+    options.add_device_arguments(parser, ios=False)
+    options.add_user_arguments(parser)
+    options.add_date_prefix_argument(parser)
     parser.add_argument("--format", default="text", choices=("text", "json"),
                         help="text for people, json for tools")
     parser.set_defaults(run=run, hard_exit=True)
 
 
 def run(args: argparse.Namespace) -> int:
-    profile = profile_from(args)
-    versions = [ios_from(part.strip()) for part in args.ios.split(",") if part.strip()]
+    profile = options.profile_from(args)
+    versions = [options.ios_from(part.strip()) for part in args.ios.split(",") if part.strip()]
     if not versions:
         raise UsageError("--ios: give at least one version")
-    devices = [device_from(args, ios) for ios in versions]
-    try:
-        raw = read_source(args.source)
-    except InputError as error:
-        print(f"altsim matrix: cannot read {error}", file=sys.stderr)
+    devices = [options.device_from(args, ios) for ios in versions]
+    raw = read_or_report(args.source, "matrix")
+    if raw is None:
         return 2
     # Decisions and Babel load only for this command, not for `check`.
     from altsim.cli.matrix_table import matrix_document, render_text
 
-    document = matrix_document(raw, args.source, profile, devices, user_from(args),
-                               date_prefix_parse(args))
+    document = matrix_document(raw, args.source, profile, devices, options.user_from(args),
+                               options.date_prefix_parse(args))
     if args.format == "json":
         # compact: with an indent, json falls back to its pure-Python encoder (10× slower)
         sys.stdout.write(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")

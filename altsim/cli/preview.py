@@ -8,19 +8,9 @@ import json
 import sys
 from typing import Any
 
+from altsim.cli import options
 from altsim.cli.errors import UsageError
-from altsim.cli.inputs import InputError, read_source
-from altsim.cli.options import (
-    add_client_argument,
-    add_date_prefix_argument,
-    add_device_arguments,
-    add_user_arguments,
-    date_prefix_parse,
-    device_from,
-    ios_from,
-    profile_from,
-    user_from,
-)
+from altsim.cli.inputs import read_or_report
 from altsim.core.check import client_verdict
 from altsim.core.identity import normalize_source_url
 
@@ -36,22 +26,22 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("sources", nargs="+", metavar="SOURCE",
                         help="a source file, or an http(s) URL")
-    add_client_argument(parser)
-    add_device_arguments(parser)
-    add_user_arguments(parser)
+    options.add_client_argument(parser)
+    options.add_device_arguments(parser)
+    options.add_user_arguments(parser)
     parser.add_argument("--as", dest="published_as", action="append", default=[],
                         metavar="URL", help="preview a file as if published at URL (its "
                         "identity); repeat to pair with each SOURCE in order")
     parser.add_argument("--format", default="text", choices=("text", "json"),
                         help="text for people, json for tools")
-    add_date_prefix_argument(parser)
+    options.add_date_prefix_argument(parser)
     parser.set_defaults(run=run, hard_exit=True)
 
 
 def run(args: argparse.Namespace) -> int:
-    profile = profile_from(args)
-    device = device_from(args, ios_from(args.ios))
-    user = user_from(args)
+    profile = options.profile_from(args)
+    device = options.device_from(args, options.ios_from(args.ios))
+    user = options.user_from(args)
     if len(args.published_as) > len(args.sources):
         raise UsageError("more --as URLs than SOURCEs")
     # Decisions and Babel load only for this command, not for `check`.
@@ -68,13 +58,11 @@ def run(args: argparse.Namespace) -> int:
             identifier = normalize_source_url(url) if url is not None else None
         except ValueError as error:
             raise UsageError(f"{url!r}: {error}") from None
-        try:
-            raw = read_source(name)
-        except InputError as error:
-            print(f"altsim preview: cannot read {error}", file=sys.stderr)
+        raw = read_or_report(name, "preview")
+        if raw is None:
             return 2
         result = client_verdict(raw, profile, device.ios,
-                                date_prefix_parse=date_prefix_parse(args))
+                                date_prefix_parse=options.date_prefix_parse(args))
         loaded.append(Loaded(name, identifier, url, result))
     document = preview_document(loaded, profile, device, user)
     if args.format == "json":
