@@ -1,4 +1,4 @@
-"""The house rules hold: ruff over everything, mypy over the pure core."""
+"""The house rules hold: ruff over everything, mypy over core, state and network."""
 
 from __future__ import annotations
 

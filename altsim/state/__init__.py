@@ -1,0 +1,48 @@
+"""The simulator's persistent state: a crash-safe JSON store shared between processes
+(`storage`) and the typed world it holds (`world`). Imports neither textual, rich nor httpx."""
+
+from altsim.state.storage import (
+    HOME_ENV,
+    JsonStore,
+    Loaded,
+    SetAside,
+    StateFormat,
+    StateShapeError,
+    default_home,
+    write_atomic,
+)
+from altsim.state.world import (
+    NOTIFICATION_LIMIT,
+    SCHEMA,
+    WORLD_FORMAT,
+    DeviceSettings,
+    InstalledRecord,
+    NotificationRecord,
+    PatreonAccount,
+    Settings,
+    SourceRecord,
+    World,
+    open_world,
+)
+
+__all__ = [
+    "HOME_ENV",
+    "NOTIFICATION_LIMIT",
+    "SCHEMA",
+    "WORLD_FORMAT",
+    "DeviceSettings",
+    "InstalledRecord",
+    "JsonStore",
+    "Loaded",
+    "NotificationRecord",
+    "PatreonAccount",
+    "SetAside",
+    "Settings",
+    "SourceRecord",
+    "StateFormat",
+    "StateShapeError",
+    "World",
+    "default_home",
+    "open_world",
+    "write_atomic",
+]

@@ -1,0 +1,439 @@
+"""The simulator's persistent world (schema 1): device, settings, sources, installed apps, news
+already in the store, notification history — and its JSON document.
+
+`World.from_json` accepts exactly what `World.to_json` writes and raises `StateShapeError`
+(with a JSON pointer) for anything else, so a damaged file takes the store's "corrupt" path
+instead of a traceback. Keys it does not know are ignored; a top-level section that is missing
+takes its default. A new field or a changed meaning needs a new schema number and a migration
+(`StateFormat.migrations`), since an older altsim would drop what it does not know.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from altsim.core.device import FAMILIES, Device, InstalledApp, Patron, User
+from altsim.core.values import parse_device_version, parse_os_version
+from altsim.state.storage import JsonObject, JsonStore, StateFormat, StateShapeError, default_home
+
+SCHEMA = 1
+NOTIFICATION_LIMIT = 500  # the history keeps the newest ones
+MAX_CLOCK_OFFSET = 100 * 366 * 86400.0  # seconds; keeps `now + offset` inside datetime's range
+
+NotificationKind = Literal["update", "news"]
+NOTIFICATION_KINDS: tuple[NotificationKind, ...] = ("update", "news")
+
+Clock = datetime | timedelta | None  # None: real time; datetime: fixed; timedelta: offset
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """A source the user added. Its last good copy is a blob keyed by `identifier`."""
+
+    url: str  # as added
+    identifier: str  # normalized URL (§9.4): the source's identity
+    name: str | None  # last known; None until a fetch succeeded
+    added_at: datetime
+    last_refresh_at: datetime | None = None
+    # §9.2: a failing source keeps its old data and shows its error (None: last refresh fine)
+    last_error: str | None = None
+    has_copy: bool = False  # whether a last good copy (blob) exists
+    last_status: int | None = None  # HTTP status of the last refresh; None: no response
+
+
+@dataclass(frozen=True, slots=True)
+class InstalledRecord:
+    bundle_id: str
+    version: str  # the IPA's CFBundleShortVersionString
+    build_version: str | None  # the build recorded FROM THE SOURCE (§5.1), not the IPA's
+    source_identifier: str | None  # None once the store link is lost (§9.2)
+    installed_at: datetime
+
+
+@dataclass(slots=True)
+class DeviceSettings:
+    ios: str = "17.0.0"  # strict X.Y[.Z]
+    family: str = "iphone"  # one of altsim.core.device.FAMILIES
+    locale: str = "en_US"
+    time_zone: str = "UTC"
+    clock: Clock = None
+
+    def now(self, real: datetime) -> datetime:
+        """The simulated time when the real (aware) time is `real`."""
+        if isinstance(self.clock, datetime):
+            return self.clock
+        if isinstance(self.clock, timedelta):
+            return real + self.clock
+        return real
+
+
+@dataclass(frozen=True, slots=True)
+class PatreonAccount:
+    amount: Decimal = Decimal(0)  # the pledge, in the campaign's currency (§8.2)
+    tiers: frozenset[str] = frozenset()
+    benefits: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Settings:
+    client: str = "altstore"  # a profile name (altsim.core.profiles.PROFILES)
+    background_interval_minutes: int = 60  # §9.1: iOS background fetch, at least hourly
+    renotify_build_bug: bool = True  # §9.3: reproduce the shipped re-notification bug
+    dark_mode: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRecord:
+    at: datetime
+    kind: NotificationKind
+    title: str
+    body: str
+    source_identifier: str | None
+    bundle_id: str | None = None  # kind "update"
+    news_id: str | None = None  # kind "news"
+
+
+@dataclass(slots=True)
+class World:
+    device_settings: DeviceSettings = field(default_factory=DeviceSettings)  # "device"
+    settings: Settings = field(default_factory=Settings)
+    patreon: PatreonAccount | None = None  # None: no Patreon account connected
+    sources: dict[str, SourceRecord] = field(default_factory=dict)  # by identifier, as added
+    installed: dict[str, InstalledRecord] = field(default_factory=dict)  # by bundle ID
+    known_news: set[str] = field(default_factory=set)  # §6.4: news identifiers in the store
+    notifications: list[NotificationRecord] = field(default_factory=list)  # newest last
+
+    def add_notification(self, record: NotificationRecord) -> None:
+        self.notifications.append(record)
+        del self.notifications[:-NOTIFICATION_LIMIT]
+
+    def device(self, now_real: datetime) -> Device:
+        """The simulated device for the core's decisions, at real (aware) time `now_real`."""
+        settings = self.device_settings
+        return Device(ios=parse_os_version(settings.ios), now=settings.now(now_real),
+                      family=settings.family, locale=settings.locale,
+                      time_zone=settings.time_zone)
+
+    def user(self) -> User:
+        installed = {bundle_id: InstalledApp(bundle_id, record.version, record.build_version)
+                     for bundle_id, record in self.installed.items()}
+        account = self.patreon
+        patron = None if account is None else Patron(account.amount, account.tiers,
+                                                      account.benefits)
+        return User(installed=installed, patron=patron)
+
+    # -- JSON ------------------------------------------------------------------------------
+
+    def to_json(self) -> JsonObject:
+        return {
+            "schema": SCHEMA,
+            "device": _device_to_json(self.device_settings),
+            "settings": {
+                "client": self.settings.client,
+                "background_interval_minutes": self.settings.background_interval_minutes,
+                "renotify_build_bug": self.settings.renotify_build_bug,
+                "dark_mode": self.settings.dark_mode,
+            },
+            "patreon": None if self.patreon is None else {
+                "amount": str(self.patreon.amount),
+                "tiers": sorted(self.patreon.tiers),
+                "benefits": sorted(self.patreon.benefits),
+            },
+            "sources": [_source_to_json(record) for record in self.sources.values()],
+            "installed": [_installed_to_json(record) for record in self.installed.values()],
+            "known_news": sorted(self.known_news),
+            "notifications": [_notification_to_json(record) for record in self.notifications],
+        }
+
+    @classmethod
+    def from_json(cls, document: object) -> World:
+        root = _Obj(document, "")
+        schema = root.value.get("schema")
+        if type(schema) is not int or schema != SCHEMA:
+            raise StateShapeError(root.at("schema"), f"expected {SCHEMA}")
+        world = cls()
+        if root.has("device"):
+            world.device_settings = _device_from_json(root.obj("device"))
+        if root.has("settings"):
+            world.settings = _settings_from_json(root.obj("settings"))
+        if root.has("patreon"):
+            patreon = root.opt_obj("patreon")
+            world.patreon = None if patreon is None else _patreon_from_json(patreon)
+        if root.has("sources"):
+            world.sources = _keyed(root, "sources", _source_from_json,
+                                   lambda record: record.identifier, "identifier")
+        if root.has("installed"):
+            world.installed = _keyed(root, "installed", _installed_from_json,
+                                     lambda record: record.bundle_id, "bundle_id")
+        if root.has("known_news"):
+            world.known_news = set(root.strings("known_news"))
+        if root.has("notifications"):
+            items = root.items("notifications")
+            world.notifications = [_notification_from_json(item) for item in items]
+            del world.notifications[:-NOTIFICATION_LIMIT]
+        return world
+
+
+def _decode(document: JsonObject) -> World:
+    return World.from_json(document)
+
+
+def _encode(world: World) -> JsonObject:
+    return world.to_json()
+
+
+WORLD_FORMAT: StateFormat[World] = StateFormat(SCHEMA, World, _decode, _encode, migrations={})
+
+
+def open_world(home: Path | None = None) -> JsonStore[World]:
+    """The world's store in `home` (default: `default_home()`)."""
+    return JsonStore(default_home() if home is None else home, WORLD_FORMAT)
+
+
+# ---------------------------------------------------------------------------------------------
+# Encoding
+
+
+def _time(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _device_to_json(device: DeviceSettings) -> JsonObject:
+    clock: JsonObject | None
+    if isinstance(device.clock, datetime):
+        clock = {"fixed": device.clock.isoformat()}
+    elif isinstance(device.clock, timedelta):
+        seconds = device.clock.total_seconds()
+        clock = {"offset_seconds": int(seconds) if seconds.is_integer() else seconds}
+    else:
+        clock = None
+    return {"ios": device.ios, "family": device.family, "locale": device.locale,
+            "time_zone": device.time_zone, "clock": clock}
+
+
+def _source_to_json(record: SourceRecord) -> JsonObject:
+    return {"url": record.url, "identifier": record.identifier, "name": record.name,
+            "added_at": _time(record.added_at), "last_refresh_at": _time(record.last_refresh_at),
+            "last_error": record.last_error, "has_copy": record.has_copy,
+            "last_status": record.last_status}
+
+
+def _installed_to_json(record: InstalledRecord) -> JsonObject:
+    return {"bundle_id": record.bundle_id, "version": record.version,
+            "build_version": record.build_version,
+            "source_identifier": record.source_identifier,
+            "installed_at": _time(record.installed_at)}
+
+
+def _notification_to_json(record: NotificationRecord) -> JsonObject:
+    return {"at": _time(record.at), "kind": record.kind, "title": record.title,
+            "body": record.body, "source_identifier": record.source_identifier,
+            "bundle_id": record.bundle_id, "news_id": record.news_id}
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding: every check raises StateShapeError naming the JSON pointer of the bad value.
+
+_R = TypeVar("_R")
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    names = {dict: "an object", list: "an array", str: "a string", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+class _Obj:
+    """A JSON object being read, with its pointer for messages."""
+
+    def __init__(self, value: object, where: str) -> None:
+        if not isinstance(value, dict):
+            raise StateShapeError(where, f"expected an object, found {_kind(value)}")
+        self.value: dict[str, Any] = value
+        self.where = where
+
+    def at(self, key: str) -> str:
+        return f"{self.where}/{key}"
+
+    def has(self, key: str) -> bool:
+        return key in self.value
+
+    def _get(self, key: str) -> object:
+        if key not in self.value:
+            raise StateShapeError(self.at(key), "missing")
+        return self.value[key]
+
+    def _wrong(self, key: str, expected: str) -> StateShapeError:
+        return StateShapeError(self.at(key), f"expected {expected}, found "
+                                             f"{_kind(self.value.get(key))}")
+
+    def text(self, key: str, *, non_empty: bool = False) -> str:
+        value = self._get(key)
+        if not isinstance(value, str):
+            raise self._wrong(key, "a string")
+        if non_empty and not value:
+            raise StateShapeError(self.at(key), "empty")
+        return value
+
+    def opt_text(self, key: str) -> str | None:
+        return None if self.value.get(key) is None else self.text(key)
+
+    def flag(self, key: str) -> bool:
+        value = self._get(key)
+        if not isinstance(value, bool):
+            raise self._wrong(key, "true or false")
+        return value
+
+    def integer(self, key: str, low: int, high: int) -> int:
+        value = self._get(key)
+        if type(value) is not int:
+            raise self._wrong(key, "an integer")
+        if not low <= value <= high:
+            raise StateShapeError(self.at(key), f"{value} is not between {low} and {high}")
+        return value
+
+    def opt_integer(self, key: str, low: int, high: int) -> int | None:
+        return None if self.value.get(key) is None else self.integer(key, low, high)
+
+    def number(self, key: str) -> float:
+        value = self._get(key)
+        if type(value) not in (int, float):
+            raise self._wrong(key, "a number")
+        assert isinstance(value, int | float)
+        return float(value)
+
+    def time(self, key: str) -> datetime:
+        text = self.text(key)
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise StateShapeError(self.at(key), f"{text!r} is not an ISO 8601 date") from None
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise StateShapeError(self.at(key), f"{text!r} has no UTC offset")
+        return moment
+
+    def opt_time(self, key: str) -> datetime | None:
+        return None if self.value.get(key) is None else self.time(key)
+
+    def obj(self, key: str) -> _Obj:
+        return _Obj(self._get(key), self.at(key))
+
+    def opt_obj(self, key: str) -> _Obj | None:
+        return None if self.value.get(key) is None else self.obj(key)
+
+    def items(self, key: str) -> list[_Obj]:
+        value = self._get(key)
+        if not isinstance(value, list):
+            raise self._wrong(key, "an array")
+        return [_Obj(item, f"{self.at(key)}/{index}") for index, item in enumerate(value)]
+
+    def strings(self, key: str) -> list[str]:
+        value = self._get(key)
+        if not isinstance(value, list):
+            raise self._wrong(key, "an array")
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise StateShapeError(f"{self.at(key)}/{index}",
+                                      f"expected a string, found {_kind(item)}")
+        return value
+
+
+def _keyed(root: _Obj, key: str, read: Callable[[_Obj], _R], key_of: Callable[[_R], str],
+           key_name: str) -> dict[str, _R]:
+    result: dict[str, _R] = {}
+    for item in root.items(key):
+        record = read(item)
+        name = key_of(record)
+        if name in result:
+            raise StateShapeError(item.at(key_name), f"{name!r} appears twice")
+        result[name] = record
+    return result
+
+
+def _device_from_json(obj: _Obj) -> DeviceSettings:
+    ios = obj.text("ios")
+    if parse_device_version(ios) is None:
+        raise StateShapeError(obj.at("ios"), f"{ios!r} is not an iOS version like 17.0.1")
+    family = obj.text("family")
+    if family not in FAMILIES:
+        raise StateShapeError(obj.at("family"), f"{family!r} is not one of {FAMILIES}")
+    return DeviceSettings(ios=ios, family=family, locale=obj.text("locale", non_empty=True),
+                          time_zone=obj.text("time_zone", non_empty=True),
+                          clock=_clock_from_json(obj.opt_obj("clock")))
+
+
+def _clock_from_json(obj: _Obj | None) -> Clock:
+    if obj is None:
+        return None
+    if obj.has("fixed") == obj.has("offset_seconds"):
+        raise StateShapeError(obj.where, "expected either \"fixed\" or \"offset_seconds\"")
+    if obj.has("fixed"):
+        return obj.time("fixed")
+    seconds = obj.number("offset_seconds")
+    if not math.isfinite(seconds) or abs(seconds) > MAX_CLOCK_OFFSET:
+        raise StateShapeError(obj.at("offset_seconds"), "offset out of range (±100 years)")
+    return timedelta(seconds=seconds)
+
+
+def _settings_from_json(obj: _Obj) -> Settings:
+    return Settings(client=obj.text("client", non_empty=True),
+                    background_interval_minutes=obj.integer("background_interval_minutes",
+                                                        1, 7 * 24 * 60),
+                    renotify_build_bug=obj.flag("renotify_build_bug"),
+                    dark_mode=obj.flag("dark_mode"))
+
+
+def _patreon_from_json(obj: _Obj) -> PatreonAccount:
+    text = obj.text("amount")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise StateShapeError(obj.at("amount"), f"{text!r} is not a decimal number") from None
+    if not amount.is_finite() or amount < 0:
+        raise StateShapeError(obj.at("amount"), f"{text!r} is not an amount")
+    return PatreonAccount(amount, frozenset(obj.strings("tiers")),
+                          frozenset(obj.strings("benefits")))
+
+
+def _source_from_json(obj: _Obj) -> SourceRecord:
+    return SourceRecord(url=obj.text("url", non_empty=True),
+                        identifier=obj.text("identifier", non_empty=True),
+                        name=obj.opt_text("name"), added_at=obj.time("added_at"),
+                        last_refresh_at=obj.opt_time("last_refresh_at"),
+                        last_error=obj.opt_text("last_error"), has_copy=obj.flag("has_copy"),
+                        last_status=obj.opt_integer("last_status", 100, 999))
+
+
+def _installed_from_json(obj: _Obj) -> InstalledRecord:
+    return InstalledRecord(bundle_id=obj.text("bundle_id", non_empty=True),
+                           version=obj.text("version"), build_version=obj.opt_text("build_version"),
+                           source_identifier=obj.opt_text("source_identifier"),
+                           installed_at=obj.time("installed_at"))
+
+
+def _notification_from_json(obj: _Obj) -> NotificationRecord:
+    kind = obj.text("kind")
+    if kind == "update":
+        record_kind: NotificationKind = "update"
+    elif kind == "news":
+        record_kind = "news"
+    else:
+        raise StateShapeError(obj.at("kind"), f"{kind!r} is not one of {NOTIFICATION_KINDS}")
+    record = NotificationRecord(at=obj.time("at"), kind=record_kind, title=obj.text("title"),
+                                body=obj.text("body"),
+                                source_identifier=obj.opt_text("source_identifier"),
+                                bundle_id=obj.opt_text("bundle_id"),
+                                news_id=obj.opt_text("news_id"))
+    subject = "bundle_id" if record_kind == "update" else "news_id"
+    if getattr(record, subject) is None:
+        raise StateShapeError(obj.at(subject), f"a {kind} notification needs one")
+    return record

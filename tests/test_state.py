@@ -1,0 +1,577 @@
+"""altsim.state: the world on disk, with real files and real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import platformdirs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from altsim.core.device import InstalledApp, Patron
+from altsim.state import (
+    HOME_ENV,
+    NOTIFICATION_LIMIT,
+    DeviceSettings,
+    InstalledRecord,
+    JsonStore,
+    NotificationRecord,
+    PatreonAccount,
+    Settings,
+    SourceRecord,
+    StateFormat,
+    StateShapeError,
+    World,
+    default_home,
+    open_world,
+)
+
+from .state_worker import (
+    BLOB_KEY,
+    STAGES,
+    blob_generation,
+    generation_of,
+    world_for,
+)
+
+WORKER = Path(__file__).with_name("state_worker.py")
+T0 = datetime(2026, 11, 22, 3, 15, tzinfo=UTC)
+
+
+def full_world() -> World:
+    world = World(
+        device_settings=DeviceSettings("16.4.1", "ipad", "fr_CA", "America/Toronto",
+                                       T0 + timedelta(days=3)),
+        settings=Settings("sidestore", 15, False, True),
+        patreon=PatreonAccount(Decimal("4.50"), frozenset({"tier-1", "tier 2"}),
+                               frozenset({"beta"})),
+    )
+    world.sources["example.com/a"] = SourceRecord(
+        "https://example.com/a?x=1", "example.com/a", "Source “A”", T0, T0 + timedelta(hours=1),
+        None, True, 200)
+    world.sources["example.org/b"] = SourceRecord(
+        "example.org/b", "example.org/b", None, T0 - timedelta(days=400), None,
+        "Unable to Refresh “B” Source: 404", False, 404)
+    world.installed["com.a.app"] = InstalledRecord("com.a.app", "1.2 (3)", "45", "example.com/a",
+                                                   T0)
+    world.installed["com.gone"] = InstalledRecord(
+        "com.gone", "0.9", None, None, T0.astimezone(timezone(timedelta(hours=-7, minutes=-30))))
+    world.known_news = {"welcome", "n\u00e9ws\n2"}
+    world.add_notification(NotificationRecord(T0, "update", "New Update Available",
+                                              "A 1.3 is now available for download.",
+                                              "example.com/a", bundle_id="com.a.app"))
+    world.add_notification(NotificationRecord(T0, "news", "AltStore News", "Hello\x00",
+                                              "example.com/a", news_id="welcome"))
+    return world
+
+
+# ---------------------------------------------------------------------------------------------
+# The world and its document
+
+
+@pytest.mark.parametrize("clock", [None, T0, timedelta(seconds=-90), timedelta(seconds=1.25)])
+def test_full_world_round_trips_through_a_file(
+    tmp_path: Path, clock: datetime | timedelta | None
+) -> None:
+    world = full_world()
+    world.device_settings.clock = clock
+    store = open_world(tmp_path)
+    with store.transaction() as state:
+        state.value = world
+    loaded = open_world(tmp_path).load()
+    assert loaded.set_aside is None
+    assert loaded.value == world
+    assert list(loaded.value.sources) == ["example.com/a", "example.org/b"]  # order kept
+    document = json.loads((tmp_path / "state.json").read_text("utf-8"))
+    assert document["schema"] == 1
+    assert World.from_json(json.loads(json.dumps(world.to_json()))) == world
+
+
+def test_text_from_sources_survives_any_code_point(tmp_path: Path) -> None:
+    world = World()
+    odd = "\ud800 lone surrogate, \x00 NUL, \u202e bidi, \U0001f600"
+    world.sources[odd] = SourceRecord(odd, odd, odd, T0, last_error=odd)
+    world.known_news.add(odd)
+    open_world(tmp_path).save(world)
+    assert open_world(tmp_path).load().value == world
+
+
+def test_document_shape() -> None:
+    document = full_world().to_json()
+    assert document["device"]["clock"] == {"fixed": "2026-11-25T03:15:00+00:00"}
+    assert document["patreon"] == {"amount": "4.50", "tiers": ["tier 2", "tier-1"],
+                                   "benefits": ["beta"]}
+    assert document["settings"] == {"client": "sidestore", "background_interval_minutes": 15,
+                                    "renotify_build_bug": False, "dark_mode": True}
+    assert document["installed"][1] == {
+        "bundle_id": "com.gone", "version": "0.9", "build_version": None,
+        "source_identifier": None, "installed_at": "2026-11-21T19:45:00-07:30"}
+
+
+def test_defaults() -> None:
+    world = World.from_json({"schema": 1})
+    assert world == World()
+    assert world.settings == Settings("altstore", 60, True, False)
+    assert world.device_settings == DeviceSettings("17.0.0", "iphone", "en_US", "UTC", None)
+    assert World.from_json(World().to_json()) == World()
+
+
+def test_device_and_user_plug_into_core() -> None:
+    world = full_world()
+    device = world.device(T0)
+    assert device.ios == (16, 4, 1)
+    assert device.now == T0 + timedelta(days=3)  # fixed clock
+    assert (device.family, device.locale, device.time_zone) == ("ipad", "fr_CA",
+                                                                "America/Toronto")
+    world.device_settings.clock = timedelta(hours=-2)
+    assert world.device(T0).now == T0 - timedelta(hours=2)
+    world.device_settings.clock = None
+    assert world.device(T0).now == T0
+    user = world.user()
+    assert user.installed == {"com.a.app": InstalledApp("com.a.app", "1.2 (3)", "45"),
+                              "com.gone": InstalledApp("com.gone", "0.9", None)}
+    assert user.patron == Patron(Decimal("4.50"), frozenset({"tier-1", "tier 2"}),
+                                 frozenset({"beta"}))
+    world.patreon = None
+    assert world.user().patron is None
+
+
+def test_notification_history_is_bounded() -> None:
+    world = World()
+    for index in range(NOTIFICATION_LIMIT + 20):
+        world.add_notification(NotificationRecord(T0, "news", str(index), "", None,
+                                                  news_id=str(index)))
+    assert len(world.notifications) == NOTIFICATION_LIMIT
+    assert world.notifications[0].title == "20"
+    assert world.notifications[-1].title == str(NOTIFICATION_LIMIT + 19)
+
+
+@pytest.mark.parametrize(("change", "where"), [
+    ({"schema": 2}, "/schema"),
+    ({"sources": {}}, "/sources"),
+    ({"device": {"ios": "17", "family": "watch", "locale": "x", "time_zone": "UTC",
+                 "clock": None}}, "/device/family"),
+    ({"device": {"ios": "17.x", "family": "ipad", "locale": "x", "time_zone": "UTC",
+                 "clock": None}}, "/device/ios"),
+    ({"device": {"ios": "17", "family": "ipad", "locale": "x", "time_zone": "UTC",
+                 "clock": {"offset_seconds": 1e300}}}, "/device/clock/offset_seconds"),
+    ({"patreon": {"amount": 5, "tiers": [], "benefits": []}}, "/patreon/amount"),
+    ({"patreon": {"amount": "NaN", "tiers": [], "benefits": []}}, "/patreon/amount"),
+    ({"settings": {"client": "altstore", "background_interval_minutes": True,
+                   "renotify_build_bug": True, "dark_mode": False}},
+     "/settings/background_interval_minutes"),
+    ({"installed": [{"bundle_id": "a", "version": "1", "build_version": None,
+                     "source_identifier": None, "installed_at": "2026-01-01T00:00:00"}]},
+     "/installed/0/installed_at"),
+    ({"installed": [{"bundle_id": "a", "version": "1",
+                     "installed_at": "2026-01-01T00:00:00Z"}] * 2},
+     "/installed/1/bundle_id"),
+    ({"known_news": ["a", 1]}, "/known_news/1"),
+    ({"notifications": [{"at": "2026-01-01T00:00:00Z", "kind": "news", "title": "",
+                         "body": "", "source_identifier": None}]}, "/notifications/0/news_id"),
+])
+def test_wrong_shapes_name_the_place(change: dict[str, object], where: str) -> None:
+    document = {"schema": 1, **change}
+    with pytest.raises(StateShapeError) as caught:
+        World.from_json(document)
+    assert caught.value.where == where
+
+
+_JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+_JSON = st.recursive(_JSON_LEAVES, lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=8)
+
+
+def _leaf_paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(value, dict):
+        return [path] + [p for k, v in value.items() for p in _leaf_paths(v, (*path, k))]
+    if isinstance(value, list):
+        return [path] + [p for i, v in enumerate(value) for p in _leaf_paths(v, (*path, i))]
+    return [path]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_damage_is_a_shape_error_or_a_world(data: st.DataObject) -> None:
+    """Replacing or deleting any part of a full document never escapes as another error."""
+    document = json.loads(json.dumps(full_world().to_json()))
+    path = data.draw(st.sampled_from(_leaf_paths(document)))
+    if not path:
+        document = data.draw(_JSON)
+    else:
+        parent = document
+        for step in path[:-1]:
+            parent = parent[step]
+        if isinstance(parent, dict) and data.draw(st.booleans()):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = data.draw(_JSON)
+    try:
+        world = World.from_json(document)
+    except StateShapeError:
+        return
+    assert World.from_json(world.to_json()) == world
+
+
+# ---------------------------------------------------------------------------------------------
+# The store: home, missing file, corruption, schemas
+
+
+def test_missing_file_is_the_default_world_and_creates_nothing(tmp_path: Path) -> None:
+    home = tmp_path / "not-yet"
+    loaded = open_world(home).load()
+    assert loaded.value == World()
+    assert loaded.set_aside is None
+    assert not home.exists()
+    with open_world(home).transaction() as state:
+        state.value.settings.dark_mode = True
+    assert open_world(home).load().value.settings.dark_mode
+
+
+def test_altsim_home_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(HOME_ENV, str(tmp_path / "home"))
+    assert default_home() == tmp_path / "home"
+    store = open_world()
+    assert store.path == tmp_path / "home" / "state.json"
+    store.save(full_world())
+    assert (tmp_path / "home" / "state.json").is_file()
+    monkeypatch.setenv(HOME_ENV, "")
+    assert default_home() == Path(platformdirs.user_data_dir("altsim"))
+    assert default_home({}) == default_home()
+
+
+def _full_bytes(tmp_path: Path) -> bytes:
+    scratch = tmp_path / "scratch"
+    open_world(scratch).save(full_world())
+    return (scratch / "state.json").read_bytes()
+
+
+CORRUPT = {
+    "garbage bytes": lambda good: b"\x00\xff\xfe\x80garbage" * 10,
+    "truncated JSON": lambda good: good[: len(good) // 2],
+    "empty file": lambda good: b"",
+    "an array": lambda good: b"[1, 2, 3]",
+    "no schema": lambda good: b'{"sources": []}',
+    "schema as a string": lambda good: b'{"schema": "1"}',
+    "wrong types inside": lambda good: good.replace(b'"has_copy": true', b'"has_copy": "yes"'),
+    "NaN": lambda good: b'{"schema": 1, "device": {"clock": {"offset_seconds": NaN}}}',
+    "schema too old": lambda good: b'{"schema": 0}',
+}
+
+
+@pytest.mark.parametrize("name", list(CORRUPT))
+def test_corrupt_file_is_moved_aside_and_reported(tmp_path: Path, name: str) -> None:
+    bad = CORRUPT[name](_full_bytes(tmp_path))
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "state.json").write_bytes(bad)
+    store = JsonStore(home, open_world(home).format, clock=lambda: T0)
+    loaded = store.load()
+    moved = home / "state.json.corrupt-20261122T031500Z"
+    assert loaded.value == World()
+    assert loaded.set_aside is not None
+    assert loaded.set_aside.reason == "corrupt"
+    assert loaded.set_aside.moved_to == moved
+    assert str(moved) in loaded.set_aside.message
+    assert str(home / "state.json") in loaded.set_aside.message
+    assert moved.read_bytes() == bad
+    assert not (home / "state.json").exists()
+    before = moved.stat()
+    with store.transaction() as state:
+        assert state.set_aside is None
+        state.value.known_news.add("fresh")
+    assert moved.read_bytes() == bad
+    assert moved.stat().st_mtime_ns == before.st_mtime_ns
+    assert store.load().value.known_news == {"fresh"}
+
+
+def test_save_never_overwrites_an_unusable_file(tmp_path: Path) -> None:
+    (tmp_path / "state.json").write_bytes(b"not json")
+    store = open_world(tmp_path)
+    assert store.save(full_world()) is not None
+    assert store.save(full_world()) is None
+    (moved,) = tmp_path.glob("state.json.corrupt-*")
+    assert moved.read_bytes() == b"not json"
+    assert store.load().value == full_world()
+
+
+def test_wrong_shape_message_names_the_place(tmp_path: Path) -> None:
+    (tmp_path / "state.json").write_text('{"schema": 1, "installed": [{"bundle_id": 3}]}')
+    set_aside = open_world(tmp_path).load().set_aside
+    assert set_aside is not None
+    assert "/installed/0/bundle_id: expected a string, found a number" in set_aside.message
+
+
+def test_corrupt_file_found_in_a_transaction(tmp_path: Path) -> None:
+    (tmp_path / "state.json").write_bytes(b"{")
+    with open_world(tmp_path).transaction() as state:
+        assert state.set_aside is not None
+        assert state.value == World()
+    assert open_world(tmp_path).load().set_aside is None
+    assert len(list(tmp_path.glob("state.json.corrupt-*"))) == 1
+
+
+def test_newer_schema_is_moved_aside_never_over_another(tmp_path: Path) -> None:
+    newer = json.dumps({"schema": 7, "whatever": {"future": True}}).encode()
+    store = JsonStore(tmp_path, open_world(tmp_path).format, clock=lambda: T0)
+    reports = []
+    for _ in range(3):
+        (tmp_path / "state.json").write_bytes(newer)
+        loaded = store.load()
+        assert loaded.set_aside is not None
+        reports.append(loaded.set_aside)
+        store.save(full_world())
+    assert [r.reason for r in reports] == ["newer-schema"] * 3
+    assert [r.moved_to.name for r in reports] == [
+        "state.json.newer-schema-20261122T031500Z",
+        "state.json.newer-schema-20261122T031500Z-2",
+        "state.json.newer-schema-20261122T031500Z-3",
+    ]
+    assert all(r.moved_to.read_bytes() == newer for r in reports)
+    assert "newer altsim" in reports[0].message
+    assert "schema 7" in reports[0].message
+    assert store.load().value == full_world()
+
+
+def test_older_schema_is_migrated_and_the_old_file_kept(tmp_path: Path) -> None:
+    def to_v2(document: dict[str, object]) -> dict[str, object]:
+        return {"schema": 2, "items": [document["item"]]}
+
+    def decode(document: dict[str, object]) -> list[str]:
+        items = document.get("items")
+        if not isinstance(items, list):
+            raise StateShapeError("/items", "expected an array")
+        return [str(item) for item in items]
+
+    fmt: StateFormat[list[str]] = StateFormat(2, list, decode, lambda v: {"items": v},
+                                              migrations={1: to_v2})
+    old = b'{"schema": 1, "item": "a"}'
+    (tmp_path / "state.json").write_bytes(old)
+    store = JsonStore(tmp_path, fmt)
+    loaded = store.load()
+    assert (loaded.value, loaded.migrated_from, loaded.set_aside) == (["a"], 1, None)
+    with store.transaction() as state:
+        state.value.append("b")
+    assert (tmp_path / "state.json.schema-1").read_bytes() == old
+    assert json.loads((tmp_path / "state.json").read_bytes()) == {"items": ["a", "b"],
+                                                                  "schema": 2}
+
+
+def test_a_failed_transaction_saves_nothing(tmp_path: Path) -> None:
+    store = open_world(tmp_path)
+    store.save(full_world())
+    before = (tmp_path / "state.json").read_bytes()
+
+    def fail() -> None:
+        with store.transaction() as state:
+            state.value.installed.clear()
+            raise KeyError("boom")
+
+    with pytest.raises(KeyError):
+        fail()
+    assert (tmp_path / "state.json").read_bytes() == before
+
+
+def test_nested_use_is_refused(tmp_path: Path) -> None:
+    store = open_world(tmp_path)
+    with store.transaction():
+        with pytest.raises(RuntimeError), store.transaction():
+            pass
+        with pytest.raises(RuntimeError):
+            store.save(World())
+        store.save_blob("k", b"ok")  # the lock is re-entrant for blobs
+        assert store.load().value == World()
+
+
+def test_leftover_temporary_files_are_never_read_and_are_swept(tmp_path: Path) -> None:
+    store = open_world(tmp_path)
+    store.save(full_world())
+    leftover = tmp_path / ".state.json.abc123.tmp"
+    leftover.write_bytes(b'{"schema": 1, "known_news": ["from a dead writer"]}')
+    assert store.load().value == full_world()
+    with store.transaction() as state:
+        state.value.known_news.add("x")
+    assert not leftover.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Blobs
+
+
+def test_blobs(tmp_path: Path) -> None:
+    store = open_world(tmp_path)
+    assert store.load_blob("https://a.example/s.json") is None
+    data = os.urandom(3_000_000)
+    store.save_blob("https://a.example/s.json", data)
+    store.save_blob("b", b"")
+    assert store.load_blob("https://a.example/s.json") == data
+    assert store.load_blob("b") == b""
+    path = store.blob_path("https://a.example/s.json")
+    assert path.parent == tmp_path / "sources"
+    assert len(path.stem) == 64
+    assert path.suffix == ".blob"
+    store.save_blob("https://a.example/s.json", b"new")
+    assert store.load_blob("https://a.example/s.json") == b"new"
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted(
+        [path.name, store.blob_path("b").name])  # no temporary files left
+    store.delete_blob("b")
+    store.delete_blob("never saved")
+    assert store.load_blob("b") is None
+    (path.parent / f".{path.name}.dead.tmp").write_bytes(b"x")
+    store.save_blob("c", b"c")
+    assert store.prune_blobs(["https://a.example/s.json"]) == 1
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+    assert (tmp_path / "state.json").exists() is False  # blobs never touch the state
+
+
+# ---------------------------------------------------------------------------------------------
+# Real processes
+
+
+def test_state_imports_no_ui_or_network() -> None:
+    code = ("import sys, altsim.state\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('textual', 'rich', 'httpx')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def _start_churn(home: Path) -> subprocess.Popen[str]:
+    child = subprocess.Popen([sys.executable, str(WORKER), "churn", str(home)],
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    assert child.stdout.readline() == "ready\n"
+    return child
+
+
+def _assert_complete(home: Path, *, writer_running: bool = False) -> int:
+    loaded = open_world(home).load()
+    assert loaded.set_aside is None, loaded.set_aside.message
+    generation = generation_of(loaded.value)
+    assert loaded.value == world_for(generation)  # one whole generation, nothing mixed
+    blob = open_world(home).load_blob(BLOB_KEY)
+    assert blob is not None
+    blob_of = blob_generation(blob)  # a complete blob
+    if not writer_running:  # churn saves the blob of each odd generation just before the state
+        assert blob_of in (generation - 1, generation, generation + 1)
+    return generation
+
+
+def _kill_rounds(home: Path, rounds: int, seed: int) -> None:
+    rng = random.Random(seed)
+    generation = 0
+    for _ in range(rounds):
+        child = _start_churn(home)
+        time.sleep(rng.uniform(0, 0.03))
+        child.send_signal(signal.SIGKILL)
+        assert child.wait(timeout=10) == -signal.SIGKILL
+        assert child.stdout is not None
+        child.stdout.close()
+        newer = _assert_complete(home)
+        assert newer > generation  # each round saved at least once, and nothing went back
+        generation = newer
+    names = {p.name for p in home.iterdir()}
+    assert {"state.json", "state.lock", "sources"} <= names
+    assert not any(".corrupt-" in name or ".newer-schema-" in name for name in names)
+    assert all(name.endswith(".tmp") for name in names - {"state.json", "state.lock",
+                                                          "sources"})
+    with open_world(home).transaction():
+        pass
+    assert not any(p.name.endswith(".tmp") for p in home.iterdir())
+
+
+def test_sigkill_at_random_moments_leaves_old_or_new_state(tmp_path: Path) -> None:
+    """30 kills: three homes side by side (for speed), ten rounds each."""
+    failures: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            _kill_rounds(tmp_path / str(index), 10, 20261122 + index)
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_killed_at_each_stage_of_a_write(tmp_path: Path, stage: str) -> None:
+    done = subprocess.run([sys.executable, str(WORKER), "die", str(tmp_path), stage],
+                          capture_output=True, timeout=30)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    leftovers = list(tmp_path.glob(".state.json.*.tmp"))
+    assert len(leftovers) == (0 if stage == "renamed" else 1)
+    loaded = open_world(tmp_path).load()
+    assert loaded.set_aside is None
+    assert loaded.value == world_for(2 if stage == "renamed" else 1)
+    with open_world(tmp_path).transaction() as state:
+        state.value = world_for(3)
+    assert not list(tmp_path.glob(".state.json.*.tmp"))
+    assert open_world(tmp_path).load().value == world_for(3)
+
+
+def test_readers_never_see_a_partial_file(tmp_path: Path) -> None:
+    child = _start_churn(tmp_path)
+    try:
+        seen = set()
+        deadline = time.monotonic() + 0.6
+        while time.monotonic() < deadline:
+            seen.add(_assert_complete(tmp_path, writer_running=True))
+    finally:
+        child.kill()
+        child.wait(timeout=10)
+        assert child.stdout is not None
+        child.stdout.close()
+    assert len(seen) > 3  # the reads did overlap with writes
+
+
+def test_concurrent_transactions_lose_no_writes(tmp_path: Path) -> None:
+    go = tmp_path / "go"
+    home = tmp_path / "home"
+    tags, count = ["p0", "p1", "p2"], 40
+    children = [subprocess.Popen([sys.executable, str(WORKER), "append", str(home), tag,
+                                  str(count), str(go)]) for tag in tags]
+    time.sleep(0.2)  # let them all start, then release them at once
+    go.touch()
+    assert [child.wait(timeout=30) for child in children] == [0, 0, 0]
+    world = open_world(home).load().value
+    expected = {f"{tag}.app{index}" for tag in tags for index in range(count)}
+    assert set(world.installed) == expected
+    assert {n.bundle_id for n in world.notifications} == expected
+    assert len(world.notifications) == len(tags) * count
+    for tag in tags:  # each process's own order is kept
+        mine = [int(n.body) for n in world.notifications if n.title == tag]
+        assert mine == list(range(count))
+
+
+def test_threads_sharing_a_store_lose_no_writes(tmp_path: Path) -> None:
+    store = open_world(tmp_path)
+
+    def work(tag: str) -> None:
+        for index in range(25):
+            with store.transaction() as state:
+                state.value.known_news.add(f"{tag}{index}")
+
+    threads = [threading.Thread(target=work, args=(tag,)) for tag in "abc"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(store.load().value.known_news) == 75
