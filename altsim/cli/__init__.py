@@ -7,7 +7,7 @@ import os
 import sys
 
 from altsim import __version__
-from altsim.cli import check, diff, matrix, preview
+from altsim.cli import check, diff, matrix, preview, world
 from altsim.cli.errors import UsageError
 
 
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_parser(commands)
     matrix.add_parser(commands)
     diff.add_parser(commands)
+    world.add_parsers(commands)
     return parser
 
 

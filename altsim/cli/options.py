@@ -113,17 +113,20 @@ def user_from(args: argparse.Namespace) -> User:
                          "--installed with its version")
     installed = {bundle: InstalledApp(bundle, version, builds.get(bundle) or None)
                  for bundle, version in versions.items()}
-    patron = None
-    if args.pledge is not None or args.tier or args.benefit:
-        try:
-            amount = Decimal(args.pledge or 0)
-        except InvalidOperation:
-            raise UsageError(f"--pledge {args.pledge!r}: expected an amount like 5 or 4.50"
-                             ) from None
-        if not amount.is_finite() or amount < 0:
-            raise UsageError(f"--pledge {args.pledge!r}: expected an amount like 5 or 4.50")
-        patron = Patron(amount, frozenset(args.tier), frozenset(args.benefit))
-    return User(installed, patron)
+    return User(installed, patron_from(args))
+
+
+def patron_from(args: argparse.Namespace) -> Patron | None:
+    """The active patron that --pledge/--tier/--benefit describe; None without any of them."""
+    if args.pledge is None and not args.tier and not args.benefit:
+        return None
+    try:
+        amount = Decimal(args.pledge or 0)
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount < 0:
+        raise UsageError(f"--pledge {args.pledge!r}: expected an amount like 5 or 4.50")
+    return Patron(amount, frozenset(args.tier), frozenset(args.benefit))
 
 
 def describe_device(device: Device) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""The simulated client: its flows over the persistent world, and the background refresh."""

@@ -1,0 +1,54 @@
+"""The background refresh loop (spec §6.4, §9.1): the client asks iOS for a fetch at least
+hourly; here any interval, never two refreshes at once, cancellable, "refresh now" on demand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from altsim.sim.simulator import Refreshed, Simulator
+
+Observer = Callable[[Refreshed], None]
+
+
+class BackgroundLoop:
+    def __init__(self, simulator: Simulator, interval: float) -> None:
+        self.simulator = simulator
+        self.interval = interval  # seconds between background refreshes
+        self.observers: list[Observer] = []
+        self._lock = asyncio.Lock()  # one refresh at a time, background or on demand
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="altsim background refresh")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def refresh_soon(self) -> None:
+        """Run a background refresh now instead of at the next tick."""
+        self._wake.set()
+
+    async def refresh_now(self, *, background: bool = True) -> Refreshed:
+        """One refresh, after any running one; observers hear of it."""
+        async with self._lock:
+            refreshed = await self.simulator.refresh(background=background)
+        for observer in list(self.observers):
+            observer(refreshed)
+        return refreshed
+
+    async def _run(self) -> None:
+        while True:
+            # Sleeps on an event: an idle loop costs no CPU between ticks.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+            self._wake.clear()
+            await self.refresh_now(background=True)

@@ -1,0 +1,263 @@
+"""The simulated client's flows over the persistent world: add and remove sources, refresh in
+the foreground or the background, install, update and remove apps (spec §4, §6.4, §8.3, §9).
+
+Every change goes through one state transaction, so two altsim processes never lose each
+other's writes; network work happens before the transaction, never inside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from altsim.core import decisions
+from altsim.core.check import CheckResult, client_verdict
+from altsim.core.device import Device
+from altsim.core.identity import normalize_source_url
+from altsim.core.model import App, Source
+from altsim.core.profiles import PROFILES, ClientProfile
+from altsim.core.refresh import RefreshOutcome, news_identifiers, refresh
+from altsim.net.fetch import Fetched, FetchError, FetchLimits, SourceFetcher
+from altsim.state import InstalledRecord, JsonStore, NotificationRecord, SourceRecord, World
+
+
+class FlowError(Exception):
+    """A flow the client refuses, with the client's text where it has one."""
+
+
+@dataclass(slots=True)
+class SourcePreview:
+    """A fetched source awaiting the user's confirmation (§9.5)."""
+
+    fetched: Fetched
+    identifier: str
+    result: CheckResult
+
+    @property
+    def source(self) -> Source | None:
+        return self.result.source
+
+
+@dataclass(slots=True)
+class Refreshed:
+    outcome: RefreshOutcome
+    background: bool
+    names: dict[str, str]  # source identifier -> name, for messages
+
+
+@dataclass(slots=True)
+class Installed:
+    """The result of an install or update: what was installed, or the client's answer."""
+
+    attempt: decisions.InstallAttempt
+    record: InstalledRecord | None  # None: nothing was installed
+
+
+def source_identity(fetched: Fetched) -> str:
+    """§1.4: the normalized requested URL; a local file is known by its own file URL."""
+    if fetched.url.startswith("file:"):
+        return fetched.url
+    return normalize_source_url(fetched.url)
+
+
+class Simulator:
+    def __init__(self, store: JsonStore[World], *, limits: FetchLimits | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.store = store
+        self.limits = limits
+        self.clock = clock
+
+    # -- reading the world -------------------------------------------------------------------
+
+    def world(self) -> World:
+        return self.store.load().value
+
+    @staticmethod
+    def profile(world: World) -> ClientProfile:
+        return PROFILES.get(world.settings.client, PROFILES["altstore"])
+
+    def device(self, world: World) -> Device:
+        return world.device(self.clock())
+
+    def sources(self, world: World) -> dict[str, Source]:
+        """The last good copy of every source, decoded for the current client and device."""
+        profile, ios = self.profile(world), self.device(world).ios
+        decoded = {}
+        for identifier in world.sources:
+            raw = self.store.load_blob(identifier)
+            if raw is None:
+                continue
+            source = client_verdict(raw, profile, ios).source
+            if source is not None:
+                decoded[identifier] = source
+        return decoded
+
+    def find_app(self, world: World, bundle_id: str) -> tuple[str, Source, App]:
+        """The app in its linked source if installed, else the first source listing it."""
+        sources = self.sources(world)
+        record = world.installed.get(bundle_id)
+        order = ([record.source_identifier] if record and record.source_identifier else [])
+        for identifier in [*order, *sources]:
+            source = sources.get(identifier)
+            app = next((a for a in source.apps if a.bundle_id == bundle_id), None) if source \
+                else None
+            if source is not None and app is not None:
+                return identifier, source, app
+        raise FlowError(f"no source lists an app with the bundle ID {bundle_id!r}")
+
+    # -- sources (§9.5) ------------------------------------------------------------------------
+
+    async def preview_source(self, address: str) -> SourcePreview:
+        """Fetch and decode a source to add; the client shows it and asks to confirm."""
+        world = self.world()
+        async with SourceFetcher(self.limits) as fetcher:
+            try:
+                fetched = await fetcher.fetch(address)
+            except FetchError as error:
+                raise FlowError(str(error)) from None
+        try:
+            identifier = source_identity(fetched)
+        except ValueError as error:
+            raise FlowError(f"{fetched.url}: {error}") from None
+        self._refuse_duplicate(world, identifier)
+        result = client_verdict(fetched.body, self.profile(world), self.device(world).ios)
+        return SourcePreview(fetched, identifier, result)
+
+    @staticmethod
+    def _refuse_duplicate(world: World, identifier: str) -> None:
+        if identifier in world.sources:  # SourceError.duplicate (SourceError.swift:118-123)
+            raise FlowError(f"A source with the identifier '{identifier}' already exists.")
+
+    def add_source(self, preview: SourcePreview) -> SourceRecord:
+        """Save a confirmed preview. Its news is in the store from now on, so a background
+        refresh never notifies it (§6.4)."""
+        source = preview.source
+        if source is None:
+            raise FlowError("the client rejects this source: it cannot be added")
+        now = self.clock()
+        with self.store.transaction() as loaded:
+            world = loaded.value
+            self._refuse_duplicate(world, preview.identifier)
+            self.store.save_blob(preview.identifier, preview.fetched.body)
+            record = SourceRecord(preview.fetched.url, preview.identifier, source.name, now,
+                                  now, None, True, preview.fetched.status)
+            world.sources[preview.identifier] = record
+            world.known_news |= {item.identifier for item in source.news}
+        return record
+
+    def remove_source(self, identifier: str) -> SourceRecord:
+        with self.store.transaction() as loaded:
+            world = loaded.value
+            record = world.sources.pop(identifier, None)
+            if record is None:
+                raise FlowError(f"no source with the identifier {identifier!r}")
+            for bundle_id, app in list(world.installed.items()):
+                if app.source_identifier == identifier:  # installed apps stay, unlinked
+                    world.installed[bundle_id] = replace(app, source_identifier=None)
+            self.store.delete_blob(identifier)
+            world.known_news = news_identifiers(self.sources(world))  # its news left the store
+        return record
+
+    # -- refresh (§9.2, §6.4, §9.3) --------------------------------------------------------------
+
+    async def refresh(self, *, background: bool) -> Refreshed:
+        world = self.world()
+        profile, device = self.profile(world), self.device(world)
+        before = self.sources(world)
+        records = list(world.sources.values())
+        async with SourceFetcher(self.limits) as fetcher:
+            results = await fetcher.fetch_all(record.url for record in records)
+        fetched: dict[str, Source | str] = {}
+        bodies: dict[str, Fetched] = {}
+        for record, result in zip(records, results, strict=True):
+            if isinstance(result, FetchError):
+                fetched[record.identifier] = str(result)
+                continue
+            verdict = client_verdict(result.body, profile, device.ios)
+            if verdict.source is None:
+                assert verdict.rejection is not None
+                fetched[record.identifier] = (f"{verdict.rejection.message} "
+                                              f"({verdict.rejection.code})")
+            else:
+                fetched[record.identifier] = verdict.source
+                bodies[record.identifier] = result
+        links = {bundle: app.source_identifier for bundle, app in world.installed.items()
+                 if app.source_identifier is not None}
+        outcome = refresh(before, fetched, links, world.user(), device, profile,
+                          background=background, known_news=world.known_news,
+                          renotify_build_bug=world.settings.renotify_build_bug)
+        if outcome.saved:
+            self._save_refresh(outcome, bodies)
+        names = {identifier: source.name for identifier, source in outcome.sources.items()}
+        return Refreshed(outcome, background, names)
+
+    def _save_refresh(self, outcome: RefreshOutcome, bodies: dict[str, Fetched]) -> None:
+        now = self.clock()
+        with self.store.transaction() as loaded:
+            world = loaded.value
+            for identifier, fetched in bodies.items():
+                record = world.sources.get(identifier)
+                if record is None:  # removed meanwhile by another process
+                    continue
+                self.store.save_blob(identifier, fetched.body)
+                world.sources[identifier] = replace(
+                    record, name=outcome.sources[identifier].name, last_refresh_at=now,
+                    last_error=None, has_copy=True, last_status=fetched.status)
+            for identifier, error in outcome.errors.items():
+                if identifier in world.sources:  # §9.2: old data kept, error shown
+                    world.sources[identifier] = replace(world.sources[identifier],
+                                                        last_refresh_at=now, last_error=error)
+            for bundle_id in outcome.lost_links:
+                if bundle_id in world.installed:
+                    world.installed[bundle_id] = replace(world.installed[bundle_id],
+                                                         source_identifier=None)
+            world.known_news = news_identifiers(outcome.sources)
+            for note in outcome.notifications:
+                world.add_notification(NotificationRecord(
+                    now, "update" if note.kind == "update" else "news", note.title, note.body,
+                    note.source, note.bundle_id, note.news_id))
+
+    # -- apps (§4, §5, §7, §8.3) ---------------------------------------------------------------
+
+    def install(self, bundle_id: str, *, accept_offer: bool = False) -> Installed:
+        """Tap the button of an app that is not installed (§4): install versions[0], or the
+        alert's last compatible version when `accept_offer`."""
+        world = self.world()
+        if bundle_id in world.installed:
+            raise FlowError(f"{bundle_id} is already installed (update or remove it)")
+        identifier, source, app = self.find_app(world, bundle_id)
+        attempt = decisions.install_attempt(app, source, world.user(), self.device(world),
+                                            self.profile(world))
+        if attempt.outcome == "install" or (attempt.outcome == "offer" and accept_offer):
+            return Installed(attempt, self._record(bundle_id, attempt, identifier))
+        return Installed(attempt, None)
+
+    def update(self, bundle_id: str) -> Installed:
+        world = self.world()
+        if bundle_id not in world.installed:
+            raise FlowError(f"{bundle_id} is not installed")
+        identifier, source, app = self.find_app(world, bundle_id)
+        decision = decisions.decide(app, source, world.user(), self.device(world),
+                                    self.profile(world))
+        if decision.update is None:
+            raise FlowError(f"no update is offered for {app.name}")
+        attempt = decisions.InstallAttempt("install", decision.update)
+        return Installed(attempt, self._record(bundle_id, attempt, identifier))
+
+    def _record(self, bundle_id: str, attempt: decisions.InstallAttempt,
+                identifier: str) -> InstalledRecord:
+        version = attempt.version
+        assert version is not None
+        record = InstalledRecord(bundle_id, version.version, version.build_version, identifier,
+                                 self.clock())
+        with self.store.transaction() as loaded:
+            loaded.value.installed[bundle_id] = record
+        return record
+
+    def uninstall(self, bundle_id: str) -> InstalledRecord:
+        with self.store.transaction() as loaded:
+            record = loaded.value.installed.pop(bundle_id, None)
+        if record is None:
+            raise FlowError(f"{bundle_id} is not installed")
+        return record
