@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,8 +28,10 @@ def body(doc: dict[str, Any]) -> tuple[int, bytes]:
 
 
 @pytest.fixture
-def sim(tmp_path) -> Simulator:
-    return Simulator(open_world(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
+async def sim(tmp_path) -> AsyncIterator[Simulator]:
+    simulator = Simulator(open_world(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
+    yield simulator
+    await simulator.aclose()
 
 
 async def added(sim: Simulator, url: str) -> str:
@@ -122,3 +125,19 @@ async def test_idle_loop_uses_no_cpu(sim):
     await asyncio.sleep(0.5)
     await loop.stop()
     assert time.process_time() - start < 0.05
+
+
+async def test_hundred_sources_one_failing(sim, server):
+    Routes.routes = {f"/{i}.json": body(source(name=f"S{i}")) for i in range(100)}
+    for i in range(100):
+        await added(sim, f"{server}/{i}.json")
+    Routes.routes = {f"/{i}.json": body(source(name=f"T{i}", news=[news(notify=True)]))
+                     for i in range(100) if i != 37}
+    back = await sim.refresh(background=True)
+    assert (back.outcome.saved, len(back.outcome.errors)) == (False, 1)
+    assert all(r.name and r.name.startswith("S") for r in sim.world().sources.values())
+    fore = await sim.refresh(background=False)
+    names = sorted(r.name or "" for r in sim.world().sources.values())
+    assert fore.outcome.saved
+    assert names.count("S37") == 1
+    assert sum(n.startswith("T") for n in names) == 99

@@ -7,7 +7,8 @@ import argparse
 import asyncio
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from altsim.cli import options
 from altsim.cli.errors import UsageError
@@ -16,6 +17,8 @@ from altsim.core.safe_text import printable
 
 if TYPE_CHECKING:
     from altsim.sim.simulator import Refreshed, Simulator
+
+_T = TypeVar("_T")
 
 
 def add_parsers(commands: Any) -> None:
@@ -94,6 +97,17 @@ def _simulator() -> Simulator:
     return Simulator(store)
 
 
+def _network(sim: Simulator, work: Coroutine[Any, Any, _T]) -> _T:
+    """Run network work, then close the simulator's connections in the same event loop."""
+    async def run() -> _T:
+        try:
+            return await work
+        finally:
+            await sim.aclose()
+
+    return asyncio.run(run())
+
+
 def _fail(error: Exception) -> int:
     print(f"altsim: {printable(str(error), keep_newlines=False)}", file=sys.stderr)
     return 1
@@ -123,7 +137,7 @@ def run_sources(args: argparse.Namespace) -> int:
 
 
 def _add(sim: Simulator, args: argparse.Namespace) -> int:
-    preview = asyncio.run(sim.preview_source(args.address))
+    preview = _network(sim, sim.preview_source(args.address))
     source, rejection = preview.source, preview.result.rejection
     for warning in preview.fetched.warnings:
         print(f"warning: {printable(warning)}", file=sys.stderr)
@@ -197,7 +211,8 @@ def _list(sim: Simulator, args: argparse.Namespace) -> int:
 # -- refresh ----------------------------------------------------------------------------------
 
 def run_refresh(args: argparse.Namespace) -> int:
-    refreshed = asyncio.run(_simulator().refresh(background=args.background))
+    sim = _simulator()
+    refreshed = _network(sim, sim.refresh(background=args.background))
     _emit(refresh_json(refreshed), refresh_text(refreshed), args)
     return 0 if not refreshed.outcome.errors else 1
 

@@ -12,6 +12,7 @@ import dataclasses
 import functools
 from collections.abc import Callable
 from decimal import Decimal
+from types import CodeType
 from typing import Any
 
 from altsim.core.diagnostics import (
@@ -248,7 +249,7 @@ class Decoder:
                           f"        return finish(cls, {fields}, dict({extra}))"]
                 lines += [f"    {line.format(**names)}" for line in guard.splitlines()]
                 lines.append(f"    return cls({_arguments(cls, dict(stored), extra)})")
-        exec("\n".join(lines), env)  # noqa: S102 (source built from the profile's own tables)
+        exec(_compiled("\n".join(lines)), env)  # noqa: S102 (built from the profile's tables)
         decoder: Callable[..., Any] = env["decode"]
         return decoder
 
@@ -645,6 +646,12 @@ class Decoder:
         elif text.isprintable():
             self.quiet_os_versions[key].add(text)  # the fast path takes it from now on
         return text
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> CodeType:
+    """Compiling is most of a decoder's set-up; each client and iOS range has one source."""
+    return compile(source, "<altsim decoder>", "exec")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -67,6 +67,17 @@ class Simulator:
         self.store = store
         self.limits = limits
         self.clock = clock
+        self._fetcher: SourceFetcher | None = None  # one long-lived client set, made on use
+
+    async def fetcher(self) -> SourceFetcher:
+        if self._fetcher is None:
+            self._fetcher = SourceFetcher(self.limits)
+        return self._fetcher
+
+    async def aclose(self) -> None:
+        if self._fetcher is not None:
+            await self._fetcher.aclose()
+            self._fetcher = None
 
     # -- reading the world -------------------------------------------------------------------
 
@@ -111,11 +122,10 @@ class Simulator:
     async def preview_source(self, address: str) -> SourcePreview:
         """Fetch and decode a source to add; the client shows it and asks to confirm."""
         world = self.world()
-        async with SourceFetcher(self.limits) as fetcher:
-            try:
-                fetched = await fetcher.fetch(address)
-            except FetchError as error:
-                raise FlowError(str(error)) from None
+        try:
+            fetched = await (await self.fetcher()).fetch(address)
+        except FetchError as error:
+            raise FlowError(str(error)) from None
         try:
             identifier = source_identity(fetched)
         except ValueError as error:
@@ -166,8 +176,8 @@ class Simulator:
         profile, device = self.profile(world), self.device(world)
         before = self.sources(world)
         records = list(world.sources.values())
-        async with SourceFetcher(self.limits) as fetcher:
-            results = await fetcher.fetch_all(record.url for record in records)
+        fetcher = await self.fetcher()
+        results = await fetcher.fetch_all(record.url for record in records)
         fetched: dict[str, Source | str] = {}
         bodies: dict[str, Fetched] = {}
         for record, result in zip(records, results, strict=True):
