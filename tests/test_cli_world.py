@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from typing import Any
 
 import pytest
@@ -84,3 +88,20 @@ def test_settings_commands(home):
     assert "iOS 15.2.0 (ipad)" in moved.stdout
     assert "2030-01-01" in moved.stdout
     assert run(home, "device", "--tz", "Mars/Base").returncode == 2
+
+
+def test_build_bug_switch_and_watching(home, server):
+    versions = [version(version="1.1", buildVersion="7"), version(version="1.0")]
+    Routes.routes = {"/apps.json": serve(source(apps=[app(versions=[version()])]))}
+    run(home, "sources", "add", f"{server}/apps.json", "--yes")
+    run(home, "install", "com.a")
+    Routes.routes["/apps.json"] = serve(source(apps=[app(versions=versions)]))
+    assert "New Update Available" in run(home, "refresh", "--background").stdout
+    assert "build bug: off" in run(home, "settings", "--build-bug", "off").stdout
+    assert "No notifications." in run(home, "refresh", "--background").stdout
+    watch = subprocess.Popen([sys.executable, "-m", "altsim", "refresh", "--background",
+                              "--every", "0.004"], env=home, stdout=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    watch.send_signal(signal.SIGINT)
+    out, _ = watch.communicate(timeout=10)
+    assert out.count("Badge: 1") >= 3  # the first refresh, then one every 0.24 s

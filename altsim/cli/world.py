@@ -42,6 +42,10 @@ def add_parsers(commands: Any) -> None:
         "nothing, and the client's notifications are posted and printed (§6.4, §9.3).")
     refresh.add_argument("--background", action="store_true",
                          help="a background refresh, which posts notifications")
+    refresh.add_argument("--every", type=float, nargs="?", const=0.0, metavar="MINUTES",
+                         help="keep running background refreshes every MINUTES (default: the "
+                         "settings' interval, 60 as the client asks of iOS), printing what each "
+                         "posts, until Ctrl-C")
     _format(refresh)
     refresh.set_defaults(run=run_refresh)
 
@@ -75,6 +79,14 @@ def add_parsers(commands: Any) -> None:
     patron.add_argument("--benefit", action="append", default=[], metavar="ID")
     patron.add_argument("--none", action="store_true", help="disconnect the account")
     patron.set_defaults(run=run_patron)
+
+    settings = commands.add_parser("settings", help="the simulator's own switches")
+    settings.add_argument("--build-bug", choices=("on", "off"),
+                          help="reproduce the shipped client's re-notification of pending "
+                          "updates that have a build (§9.3; on by default)")
+    settings.add_argument("--interval", type=int, metavar="MINUTES",
+                          help="the background refresh interval (default 60)")
+    settings.set_defaults(run=run_settings)
 
     client = commands.add_parser("client", help="show or choose the simulated client")
     client.add_argument("name", nargs="?", choices=sorted(PROFILES))
@@ -212,9 +224,31 @@ def _list(sim: Simulator, args: argparse.Namespace) -> int:
 
 def run_refresh(args: argparse.Namespace) -> int:
     sim = _simulator()
+    if args.every is not None:
+        return _watch(sim, args)
     refreshed = _network(sim, sim.refresh(background=args.background))
     _emit(refresh_json(refreshed), refresh_text(refreshed), args)
     return 0 if not refreshed.outcome.errors else 1
+
+
+def _watch(sim: Simulator, args: argparse.Namespace) -> int:
+    """The background loop in the foreground: a refresh every N minutes until interrupted."""
+    from altsim.sim.background import BackgroundLoop
+
+    def show(refreshed: Refreshed) -> None:
+        _emit(refresh_json(refreshed), refresh_text(refreshed), args)
+        sys.stdout.flush()
+
+    async def watch() -> None:
+        minutes = args.every or sim.world().settings.background_interval_minutes
+        loop = BackgroundLoop(sim, minutes * 60)
+        loop.observers.append(show)
+        await loop.refresh_now()
+        loop.start()
+        await asyncio.Event().wait()  # until Ctrl-C cancels it
+
+    _network(sim, watch())
+    return 0
 
 
 def refresh_json(refreshed: Refreshed) -> dict[str, Any]:
@@ -348,4 +382,19 @@ def run_client(args: argparse.Namespace) -> int:
             loaded.value.settings.client = args.name
         name = loaded.value.settings.client
     print(f"{name}: {PROFILES[name].title if name in PROFILES else 'unknown'}")
+    return 0
+
+
+def run_settings(args: argparse.Namespace) -> int:
+    sim = _simulator()
+    with sim.store.transaction() as loaded:
+        settings = loaded.value.settings
+        if args.build_bug is not None:
+            settings.renotify_build_bug = args.build_bug == "on"
+        if args.interval is not None:
+            if args.interval < 1:
+                raise UsageError("--interval: at least 1 minute")
+            settings.background_interval_minutes = args.interval
+    print(f"build bug: {'on' if settings.renotify_build_bug else 'off'}; background interval: "
+          f"{settings.background_interval_minutes} min")
     return 0
