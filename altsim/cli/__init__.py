@@ -14,7 +14,8 @@ from altsim.cli.errors import UsageError
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="altsim",
-        description="See an AltStore source the way the AltStore and SideStore clients do.",
+        description="See an AltStore source the way the AltStore and SideStore clients do. "
+        "Without a command, opens the simulated store in the terminal.",
     )
     parser.add_argument("--version", action="version", version=f"altsim {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -29,9 +30,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
+    if args.command is None:  # the terminal UI on the persistent world
+        from altsim.sim.simulator import Simulator
+        from altsim.state import open_world
+        from altsim.ui.app import AltsimApp
+
+        store = open_world()
+        set_aside = store.load().set_aside
+        if set_aside is not None:
+            print(f"altsim: {set_aside.message}", file=sys.stderr)
+        AltsimApp(Simulator(store)).run()
+        return 0
     try:
         status = int(args.run(args))
     except UsageError as error:

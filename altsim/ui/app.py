@@ -1,0 +1,372 @@
+"""The altsim terminal app: the client's tabs over the persistent world, and a Simulator tab
+that changes the device, client, clock and Patreon state (every screen follows at once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from importlib.resources import files
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    TabbedContent,
+    TabPane,
+)
+
+from altsim.core.formatting import relative_date
+from altsim.core.profiles import PROFILES
+from altsim.core.values import parse_device_version
+from altsim.sim.background import BackgroundLoop
+from altsim.sim.simulator import FlowError, Refreshed, Simulator
+from altsim.state import PatreonAccount, World
+from altsim.ui.app_page import AppPage
+from altsim.ui.snapshot import AppRow, StoreSnapshot, take_snapshot
+from altsim.ui.text import literal
+
+BUNDLED = ("clean.json",)  # the sample sources a first start adds
+
+
+def bundled_sources() -> list[str]:
+    folder = files("altsim") / "sample_sources"
+    return [str(folder / name) for name in BUNDLED]
+
+
+class AltsimApp(App[None]):
+    TITLE = "altsim"
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh"),
+        Binding("b", "background", "Background refresh"),
+        Binding("enter", "open", "Open", show=False),
+        Binding("s", "sort", "Sort"),
+        Binding("u", "update", "Update"),
+        Binding("x", "remove", "Remove"),
+        Binding("q", "quit", "Quit"),
+    ]
+    SORTS = ("default", "name", "developer", "updated")
+
+    def __init__(self, simulator: Simulator, *, background: bool = True,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        super().__init__()
+        self.simulator = simulator
+        self.clock = clock
+        self.snapshot: StoreSnapshot | None = None
+        self.sort = "default"
+        self.history: list[str] = []
+        interval = simulator.world().settings.background_interval_minutes * 60
+        self.loop = BackgroundLoop(simulator, interval) if background else None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial="browse"):
+            with TabPane("Browse", id="browse"):
+                yield DataTable(id="browse-table", cursor_type="row")
+            with TabPane("Sources", id="sources"):
+                with Horizontal(classes="bar"):
+                    yield Input(placeholder="URL or path of a source to add", id="add-address")
+                    yield Button("Add", id="add")
+                yield DataTable(id="sources-table", cursor_type="row")
+            with TabPane("News", id="news"):
+                yield DataTable(id="news-table", cursor_type="row")
+            with TabPane("My Apps", id="my-apps"):
+                yield DataTable(id="apps-table", cursor_type="row")
+            with TabPane("Simulator", id="simulator"):
+                yield from self.compose_simulator()
+        yield Footer()
+
+    def compose_simulator(self) -> ComposeResult:
+        world = self.simulator.world()
+        device = world.device_settings
+        with VerticalScroll(id="controls"):
+            yield Label("iOS version")
+            yield Input(device.ios, id="ios")
+            yield Label("Device")
+            yield Select([("iPhone", "iphone"), ("iPad", "ipad")], value=device.family,
+                         allow_blank=False, id="family")
+            yield Label("Client")
+            yield Select([(p.title, name) for name, p in PROFILES.items()],
+                         value=world.settings.client, allow_blank=False, id="client")
+            yield Label("Clock offset (hours, time travel)")
+            yield Input("0", id="offset")
+            yield Label("Patreon pledge (empty: no account)")
+            yield Input("" if world.patreon is None else str(world.patreon.amount), id="pledge")
+            yield Button("Apply", id="apply", variant="primary")
+            yield Label("", id="sim-status")
+
+    async def on_mount(self) -> None:
+        for table_id, columns in (
+            ("#browse-table", ("App", "Developer", "Source", "Version", "Button")),
+            ("#sources-table", ("Source", "Subtitle", "Apps", "Last Updated")),
+            ("#news-table", ("Date", "Title", "Source", "Opens")),
+            ("#apps-table", ("App", "Installed", "Update", "Source")),
+        ):
+            self.query_one(table_id, DataTable).add_columns(*columns)
+        if not self.simulator.world().sources:
+            await self.add_bundled()
+        self.reload()
+        if self.loop is not None:
+            self.loop.observers.append(self.on_refreshed)
+            self.loop.start()
+        self.set_interval(1, self.tick)  # countdowns tick live
+
+    async def on_unmount(self) -> None:
+        if self.loop is not None:
+            await self.loop.stop()
+        await self.simulator.aclose()
+
+    async def add_bundled(self) -> None:
+        for path in bundled_sources():
+            try:
+                self.simulator.add_source(await self.simulator.preview_source(path))
+            except FlowError as error:
+                self.notify(str(error), severity="error", markup=False)
+
+    # -- snapshot and tables -------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.snapshot = snapshot = take_snapshot(self.simulator)
+        self.sub_title = (f"{snapshot.profile.title} · iOS "
+                          f"{'.'.join(map(str, snapshot.device.ios))} · {snapshot.device.family}")
+        self.fill_browse(snapshot)
+        self.fill_sources(snapshot)
+        self.fill_news(snapshot)
+        self.fill_apps(snapshot)
+
+    def tick(self) -> None:
+        if self.snapshot is not None and any(
+                not r.decision.button.enabled for r in self.snapshot.rows.values()):
+            self.reload()
+
+    @staticmethod
+    def _refill(table: DataTable[Text], rows: list[tuple[str, list[Text]]]) -> None:
+        cursor = table.cursor_row
+        table.clear()
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+
+    def fill_browse(self, snapshot: StoreSnapshot) -> None:
+        rows = []
+        for row in snapshot.browse(self.sort):
+            button = row.decision.button
+            supported = row.decision.latest_supported
+            rows.append((f"{row.view.identifier}\n{row.app.bundle_id}", [
+                literal(row.app.name, colour=row.app.tint_colour, bold=True),
+                literal(row.app.developer_name), literal(row.view.source.name, limit=40),
+                literal(supported.localized_version if supported else "—", limit=30),
+                Text(button.title + ("" if button.enabled else " ⏳"),
+                     "bold" if button.enabled else "dim")]))
+        self._refill(self.query_one("#browse-table", DataTable), rows)
+
+    def fill_sources(self, snapshot: StoreSnapshot) -> None:
+        from altsim.core import store
+
+        rows = []
+        device = snapshot.device
+        for view in store.sources_order(snapshot.views):
+            record = snapshot.world.sources[view.identifier]
+            updated = store.last_updated(view.source)
+            rows.append((view.identifier, [
+                literal(view.source.name, colour=view.source.tint_colour, bold=True),
+                literal(store.source_subtitle(view), limit=60),
+                Text("!" if record.last_error else str(len(view.visible)),
+                     "bold red" if record.last_error else ""),
+                Text(relative_date(updated, device.now, device.time_zone, device.locale)
+                     if updated else "Never")]))
+        self._refill(self.query_one("#sources-table", DataTable), rows)
+
+    def fill_news(self, snapshot: StoreSnapshot) -> None:
+        from altsim.core import store
+
+        device, rows = snapshot.device, []
+        for view, item in snapshot.news:
+            opens = store.news_opens(item, {a.bundle_id for a in view.source.apps})
+            rows.append((f"{view.identifier}\n{item.identifier}\n{item.sort_index}", [
+                Text(relative_date(item.date, device.now, device.time_zone, device.locale)),
+                literal(item.title, colour=item.tint_colour, bold=True),
+                literal(view.source.name, limit=40), Text(opens or "—")]))
+        self._refill(self.query_one("#news-table", DataTable), rows)
+
+    def fill_apps(self, snapshot: StoreSnapshot) -> None:
+        updates = {u.bundle_id: u for u in snapshot.updates}
+        rows = []
+        for bundle_id, record in snapshot.world.installed.items():
+            found = snapshot.row_for(bundle_id)
+            update = updates.get(bundle_id)
+            rows.append((bundle_id, [
+                literal(found.app.name if found else bundle_id, bold=True),
+                literal(record.version + (f" ({record.build_version})"
+                                          if record.build_version else "")),
+                literal(update.version.localized_version if update else "—"),
+                literal(record.source_identifier or "(no store link)", limit=50)]))
+        self._refill(self.query_one("#apps-table", DataTable), rows)
+        pane = self.query_one(TabbedContent).get_tab("my-apps")
+        pane.label = f"My Apps ({len(updates)})" if updates else "My Apps"  # the badge
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _selected(self, table_id: str) -> str | None:
+        table = self.query_one(table_id, DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_open(self) -> None:
+        active = self.query_one(TabbedContent).active
+        key = self._selected({"browse": "#browse-table", "my-apps": "#apps-table"}.get(
+            active, "#browse-table"))
+        if key is None or self.snapshot is None:
+            return
+        row = (self.snapshot.rows.get(tuple(key.split("\n")))  # type: ignore[arg-type]
+               if "\n" in key else self.snapshot.row_for(key))
+        if row is not None:
+            self.open_app(row)
+
+    @on(DataTable.RowSelected, "#browse-table, #apps-table")
+    def row_selected(self) -> None:
+        self.action_open()
+
+    def open_app(self, row: AppRow) -> None:
+        assert self.snapshot is not None
+
+        def tapped(result: str | None) -> None:
+            if result == "tap":
+                self.tap(row)
+
+        self.push_screen(AppPage(row, self.snapshot), tapped)
+
+    def tap(self, row: AppRow) -> None:
+        bundle_id = row.app.bundle_id
+        try:
+            if row.decision.app_page_button.title == "UPDATE" and \
+                    bundle_id in self.simulator.world().installed:
+                done = self.simulator.update(bundle_id)
+            elif bundle_id in self.simulator.world().installed:
+                self.notify(f"{row.app.name} is installed and up to date.", markup=False)
+                return
+            else:
+                done = self.simulator.install(bundle_id, accept_offer=True)
+        except FlowError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        attempt = done.attempt
+        if done.record is not None:
+            title = attempt.title or "Installed"
+            self.notify(f"{row.app.name} {done.record.version}", title=title, markup=False)
+        else:
+            self.notify(attempt.message or "Not installed", severity="warning", markup=False)
+        self.reload()
+
+    def action_sort(self) -> None:
+        self.sort = self.SORTS[(self.SORTS.index(self.sort) + 1) % len(self.SORTS)]
+        self.notify(f"Browse sorted by {self.sort}")
+        if self.snapshot is not None:
+            self.fill_browse(self.snapshot)
+
+    def action_update(self) -> None:
+        key = self._selected("#apps-table")
+        if key is None:
+            return
+        try:
+            self.simulator.update(key)
+        except FlowError as error:
+            self.notify(str(error), severity="warning", markup=False)
+        self.reload()
+
+    def action_remove(self) -> None:
+        active = self.query_one(TabbedContent).active
+        try:
+            if active == "sources" and (key := self._selected("#sources-table")):
+                self.simulator.remove_source(key)
+            elif active == "my-apps" and (key := self._selected("#apps-table")):
+                self.simulator.uninstall(key)
+        except FlowError as error:
+            self.notify(str(error), severity="warning", markup=False)
+        self.reload()
+
+    @work(exclusive=True, group="refresh", exit_on_error=False)
+    async def action_refresh(self) -> None:
+        refreshed = await (self.loop.refresh_now(background=False) if self.loop is not None
+                           else self.simulator.refresh(background=False))
+        if self.loop is None:
+            self.on_refreshed(refreshed)
+
+    @work(exclusive=True, group="refresh", exit_on_error=False)
+    async def action_background(self) -> None:
+        if self.loop is not None:
+            await self.loop.refresh_now()
+        else:
+            self.on_refreshed(await self.simulator.refresh(background=True))
+
+    def on_refreshed(self, refreshed: Refreshed) -> None:
+        outcome = refreshed.outcome
+        for identifier, error in outcome.errors.items():
+            name = refreshed.names.get(identifier, identifier)
+            self.notify(error, title=f"Unable to Refresh “{name}” Source", severity="error",
+                        markup=False)
+        for note in outcome.notifications:  # the client's notifications, as toasts
+            self.notify(note.body, title=note.title, markup=False, timeout=8)
+            self.history.append(f"{note.title}: {note.body}")
+        self.reload()
+
+    @on(Button.Pressed, "#add")
+    @on(Input.Submitted, "#add-address")
+    async def add_source(self) -> None:
+        field = self.query_one("#add-address", Input)
+        address = field.value.strip()
+        if not address:
+            return
+        try:
+            preview = await self.simulator.preview_source(address)
+            if preview.source is None:
+                rejection = preview.result.rejection
+                message = rejection.message if rejection else "rejected"
+                self.notify(message, title="The client rejects this source", severity="error",
+                            markup=False)
+                return
+            self.simulator.add_source(preview)
+        except FlowError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        field.value = ""
+        self.notify(f"Added “{preview.source.name}”", markup=False)
+        self.reload()
+
+    @on(Button.Pressed, "#apply")
+    def apply_simulator(self) -> None:
+        status = self.query_one("#sim-status", Label)
+        ios = parse_device_version(self.query_one("#ios", Input).value)
+        try:
+            hours = float(self.query_one("#offset", Input).value or 0)
+            pledge_text = self.query_one("#pledge", Input).value.strip()
+            pledge = Decimal(pledge_text) if pledge_text else None
+        except (ValueError, InvalidOperation):
+            status.update("Clock offset and pledge must be numbers.")
+            return
+        if ios is None:
+            status.update("iOS version: like 17.0 or 16.4.1")
+            return
+        with self.simulator.store.transaction() as loaded:
+            self.apply_to(loaded.value, ios, hours, pledge)
+        status.update("Applied.")
+        self.reload()
+
+    def apply_to(self, world: World, ios: tuple[int, int, int], hours: float,
+                 pledge: Decimal | None) -> None:
+        world.device_settings.ios = ".".join(map(str, ios))
+        world.device_settings.family = str(self.query_one("#family", Select).value)
+        world.device_settings.clock = timedelta(hours=hours) if hours else None
+        world.settings.client = str(self.query_one("#client", Select).value)
+        world.patreon = None if pledge is None else PatreonAccount(pledge)

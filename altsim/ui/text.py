@@ -1,0 +1,28 @@
+"""The one way source text reaches the screen: control characters stripped, never markup."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+
+from altsim.core.safe_text import printable
+from altsim.core.tint import adjusted_tint, rgb_hex
+
+MAX_CELL = 200  # characters of one source string shown in a list cell
+
+
+def literal(value: object, *, limit: int | None = MAX_CELL, colour: int | None = None,
+            bold: bool = False) -> Text:
+    """Source text as a Rich Text: shown as written, one line, bounded, optionally tinted
+    with the client's black/white adjustment (§2.5)."""
+    text = printable(str(value), keep_newlines=False)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    style = Style(color=rgb_hex(adjusted_tint(colour)) if colour is not None else None,
+                  bold=bold)
+    return Text(text, style=style, no_wrap=True, end="")
+
+
+def paragraph(value: object) -> Text:
+    """Multi-line source text (descriptions, notes), literal."""
+    return Text(printable(str(value)), end="")

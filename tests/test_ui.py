@@ -1,0 +1,151 @@
+"""The terminal UI driven with Pilot: the real app over a temp state directory."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Input, TabbedContent
+
+from altsim.sim.simulator import Simulator
+from altsim.state import open_world
+from altsim.ui.app import AltsimApp
+from altsim.ui.app_page import AppPage
+
+from .builders import app, news, source, version
+
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+SIZE = (120, 40)
+
+
+def make(tmp_path: Path, *, clock: datetime = NOW) -> AltsimApp:
+    simulator = Simulator(open_world(tmp_path / "home"), clock=lambda: clock)
+    return AltsimApp(simulator, background=False)
+
+
+def write(tmp_path: Path, doc: dict[str, Any], name: str = "src.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return str(path)
+
+
+def cells(table: DataTable[Any], column: int) -> list[str]:
+    return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
+
+
+async def test_first_start_shows_the_bundled_store(tmp_path):
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        browse = pilot.app.query_one("#browse-table", DataTable)
+        assert "Notes Lite" in cells(browse, 0)
+        assert pilot.app.simulator.world().sources
+
+
+async def test_install_then_change_ios_and_see_the_update(tmp_path):
+    doc = source(apps=[app(versions=[version(version="2.0", minOSVersion="17.0"),
+                                     version(version="1.0")])])
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        sim = pilot.app.simulator
+        sim.add_source(await sim.preview_source(write(tmp_path, doc)))
+        with sim.store.transaction() as loaded:
+            loaded.value.device_settings.ios = "16.4.0"
+        pilot.app.reload()
+        sim.install("com.a", accept_offer=True)
+        pilot.app.reload()
+        apps = pilot.app.query_one("#apps-table", DataTable)
+        assert cells(apps, 2) == ["—"]
+        pilot.app.query_one(TabbedContent).active = "simulator"
+        await pilot.pause()
+        pilot.app.query_one("#ios", Input).value = "17.0"
+        await pilot.click("#apply")
+        await pilot.pause()
+        assert cells(apps, 2) == ["2.0"]
+        assert "My Apps (1)" in str(pilot.app.query_one(TabbedContent).get_tab("my-apps").label)
+
+
+async def test_app_page_tap_installs(tmp_path):
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        browse = pilot.app.query_one("#browse-table", DataTable)
+        browse.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AppPage)
+        await pilot.press("i")
+        await pilot.pause()
+        assert pilot.app.simulator.world().installed
+
+
+async def test_background_refresh_toast(tmp_path):
+    path = write(tmp_path, source(apps=[app()]))
+    async with make(tmp_path).run_test(size=SIZE, notifications=True) as pilot:
+        sim = pilot.app.simulator
+        sim.add_source(await sim.preview_source(path))
+        write(tmp_path, source(apps=[app()], news=[
+            news(identifier="hot", title="[b]Hot[/b] news", notify=True)]))
+        await pilot.press("b")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "AltStore News: [b]Hot[/b] news" in pilot.app.history
+
+
+async def test_countdown_reaches_zero_and_the_button_enables(tmp_path):
+    release = NOW + timedelta(seconds=2)
+    doc = source(apps=[app(versions=[version(date=release.strftime("%Y-%m-%dT%H:%M:%SZ"))])])
+    clock = [NOW]
+    simulator = Simulator(open_world(tmp_path / "home"), clock=lambda: clock[0])
+    async with AltsimApp(simulator, background=False).run_test(size=SIZE) as pilot:
+        simulator.add_source(await simulator.preview_source(write(tmp_path, doc)))
+        pilot.app.reload()
+        row = next(r for r in pilot.app.snapshot.rows.values() if r.app.bundle_id == "com.a")
+        assert not row.decision.button.enabled
+        clock[0] = NOW + timedelta(seconds=3)
+        pilot.app.tick()
+        row = next(r for r in pilot.app.snapshot.rows.values() if r.app.bundle_id == "com.a")
+        assert (row.decision.button.title, row.decision.button.enabled) == ("FREE", True)
+
+
+HOSTILE = ["[/x]", "[@click=app.quit]q[/]", "\x1b]52;c;aGk=\x07", "\x1b[2J", "x" * 100_000,
+           "\u202eevil", "🦄" * 50]
+
+
+async def test_hostile_source_walk(tmp_path):
+    evil = "".join(HOSTILE)
+    doc = source(name=evil, subtitle=evil, apps=[app(
+        name=evil, developerName=evil, subtitle=evil, localizedDescription=evil,
+        versions=[version(localizedDescription=evil)],
+        appPermissions={"entitlements": [evil], "privacy": {"NSCameraUsageDescription": evil}})],
+        news=[news(title=evil, caption=evil, notify=True)])
+    path = write(tmp_path, doc)
+    async with make(tmp_path).run_test(size=SIZE, notifications=True) as pilot:
+        sim = pilot.app.simulator
+        sim.add_source(await sim.preview_source(path))
+        pilot.app.reload()
+        for tab in ("browse", "sources", "news", "my-apps", "simulator"):
+            pilot.app.query_one(TabbedContent).active = tab
+            await pilot.pause()
+        pilot.app.notify(evil, markup=False)
+        browse = pilot.app.query_one("#browse-table", DataTable)
+        pilot.app.query_one(TabbedContent).active = "browse"
+        browse.focus()
+        for _ in range(browse.row_count):
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("m")
+            await pilot.press("escape")
+            await pilot.press("down")
+        assert pilot.app.is_running
+        assert any("[/x]" in c for c in cells(browse, 0))
+        screen = pilot.app.export_screenshot()
+        assert "\x1b]52" not in screen
+        assert "\x1b[2J" not in screen
+
+
+@pytest.mark.parametrize("tab", ["browse", "sources", "news", "my-apps"])
+def test_snapshots(tab, tmp_path, snap_compare):
+    async def setup(pilot: Any) -> None:
+        pilot.app.query_one(TabbedContent).active = tab
+        await pilot.pause()
+
+    assert snap_compare(make(tmp_path), terminal_size=SIZE, run_before=setup)
