@@ -162,3 +162,23 @@ def test_help():
         run = altsim(command, "--help")
         assert run.returncode == 0
         assert "--installed" in run.stdout
+
+
+def test_showcase_sample_shows_every_behaviour():
+    showcase = str(SAMPLES / "showcase.json")
+    assert altsim("check", showcase).returncode == 0
+
+    def apps(*args: str) -> dict[str, Any]:
+        run = altsim("preview", showcase, "--now", "2026-01-01T00:00:00Z", "--format", "json",
+                     *args)
+        return {a["bundleIdentifier"]: a for a in json.loads(run.stdout)["sources"][0]["apps"]}
+
+    old = apps("--ios", "14.8")
+    new = apps("--ios", "17.4", "--installed", "com.example.showcase.ladder=1.0")
+    assert old["com.example.showcase.ladder"]["latestSupportedVersion"]["version"] == "1.0"
+    assert new["com.example.showcase.ladder"]["update"]["version"] == "3.0"
+    assert new["com.example.showcase.tomorrow"]["button"]["enabled"] is False
+    assert new["com.example.showcase.pledge"]["button"]["title"] == "€4.5/mo"
+    assert new["com.example.showcase.hidden"]["visible"] is False
+    tinted = new["com.example.showcase.tomorrow"]["tint"]
+    assert (tinted["stored"], tinted["shown"]) == ("#FFFFFF", "#D9D9D9")

@@ -35,7 +35,7 @@ from altsim.ui.app_page import AppPage
 from altsim.ui.snapshot import AppRow, StoreSnapshot, take_snapshot
 from altsim.ui.text import literal
 
-BUNDLED = ("clean.json",)  # the sample sources a first start adds
+BUNDLED = ("clean.json", "showcase.json")  # the sample sources a first start adds
 
 
 def bundled_sources() -> list[str]:
