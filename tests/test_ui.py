@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, TabbedContent
+from textual.widgets import Button, DataTable, Input, TabbedContent
 
 from altsim.sim.simulator import Simulator
 from altsim.state import open_world
@@ -59,7 +59,7 @@ async def test_install_then_change_ios_and_see_the_update(tmp_path):
         pilot.app.query_one(TabbedContent).active = "simulator"
         await pilot.pause()
         pilot.app.query_one("#ios", Input).value = "17.0"
-        await pilot.click("#apply")
+        pilot.app.query_one("#apply", Button).press()
         await pilot.pause()
         assert cells(apps, 2) == ["2.0"]
         assert "My Apps (1)" in str(pilot.app.query_one(TabbedContent).get_tab("my-apps").label)
@@ -142,10 +142,53 @@ async def test_hostile_source_walk(tmp_path):
         assert "\x1b[2J" not in screen
 
 
-@pytest.mark.parametrize("tab", ["browse", "sources", "news", "my-apps"])
+@pytest.mark.parametrize("tab", ["browse", "sources", "news", "my-apps", "simulator"])
 def test_snapshots(tab, tmp_path, snap_compare):
     async def setup(pilot: Any) -> None:
         pilot.app.query_one(TabbedContent).active = tab
         await pilot.pause()
 
     assert snap_compare(make(tmp_path), terminal_size=SIZE, run_before=setup)
+
+
+async def test_source_page_news_tap_history_and_patreon(tmp_path):
+    async with make(tmp_path).run_test(size=SIZE, notifications=True) as pilot:
+        tabs = pilot.app.query_one(TabbedContent)
+        tabs.active = "sources"
+        await pilot.pause()
+        pilot.app.query_one("#sources-table", DataTable).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(pilot.app.screen).__name__ == "TextPage"
+        await pilot.press("escape")
+        tabs.active = "news"
+        await pilot.pause()
+        pilot.app.query_one("#news-table", DataTable).focus()
+        await pilot.press("enter")  # the newest item links an app: its page opens
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AppPage)
+        await pilot.press("escape")
+        await pilot.press("n")
+        await pilot.pause()
+        assert type(pilot.app.screen).__name__ == "TextPage"
+        await pilot.press("escape")
+        # a Patreon lock, then a pledge, then unlocked
+        pledge = "com.example.showcase.pledge"
+        row = next(r for k, r in pilot.app.snapshot.rows.items() if k[1] == pledge)
+        assert row.decision.button.title == "€4.5/mo"
+        tabs.active = "simulator"
+        await pilot.pause()
+        pilot.app.query_one("#pledge", Input).value = "5"
+        pilot.app.query_one("#apply", Button).press()
+        await pilot.pause()
+        row = next(r for k, r in pilot.app.snapshot.rows.items() if k[1] == pledge)
+        assert (row.decision.button.title, row.pledge_label) == ("INSTALL", "Pledged")
+
+
+def test_app_page_snapshot(tmp_path, snap_compare):
+    async def open_first(pilot: Any) -> None:
+        pilot.app.query_one("#browse-table", DataTable).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(make(tmp_path), terminal_size=SIZE, run_before=open_first)

@@ -3,16 +3,18 @@ that changes the device, client, clock and Patreon state (every screen follows a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
 from textual.widgets import (
     Button,
     DataTable,
@@ -21,17 +23,19 @@ from textual.widgets import (
     Input,
     Label,
     Select,
+    Switch,
     TabbedContent,
     TabPane,
 )
 
-from altsim.core.formatting import relative_date
+from altsim.core.formatting import parse_locale, relative_date, zone
 from altsim.core.profiles import PROFILES
 from altsim.core.values import parse_device_version
 from altsim.sim.background import BackgroundLoop
 from altsim.sim.simulator import FlowError, Refreshed, Simulator
 from altsim.state import PatreonAccount, World
 from altsim.ui.app_page import AppPage
+from altsim.ui.pages import TextPage, history_page, source_page
 from altsim.ui.snapshot import AppRow, StoreSnapshot, take_snapshot
 from altsim.ui.text import literal
 
@@ -52,9 +56,15 @@ class AltsimApp(App[None]):
         Binding("s", "sort", "Sort"),
         Binding("u", "update", "Update"),
         Binding("x", "remove", "Remove"),
+        Binding("n", "history", "Notifications"),
         Binding("q", "quit", "Quit"),
     ]
     SORTS = ("default", "name", "developer", "updated")
+    CSS = """
+    Horizontal.pair, Horizontal.bar { height: auto; }
+    Horizontal.pair Input, Horizontal.bar Input { width: 1fr; }
+    Horizontal.pair Label { padding: 1 1; }
+    """
 
     def __init__(self, simulator: Simulator, *, background: bool = True,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
@@ -97,10 +107,26 @@ class AltsimApp(App[None]):
             yield Label("Client")
             yield Select([(p.title, name) for name, p in PROFILES.items()],
                          value=world.settings.client, allow_blank=False, id="client")
+            yield Label("Locale")
+            yield Input(device.locale, id="locale")
+            yield Label("Time zone")
+            yield Input(device.time_zone, id="tz")
             yield Label("Clock offset (hours, time travel)")
             yield Input("0", id="offset")
-            yield Label("Patreon pledge (empty: no account)")
-            yield Input("" if world.patreon is None else str(world.patreon.amount), id="pledge")
+            patreon = world.patreon
+            yield Label("Patreon pledge (empty and no tiers/benefits: no account)")
+            yield Input("" if patreon is None else str(patreon.amount), id="pledge")
+            yield Label("Patreon tier IDs and benefit IDs (comma-separated)")
+            with Horizontal(classes="pair"):
+                yield Input(",".join(sorted(patreon.tiers)) if patreon else "", id="tiers")
+                yield Input(",".join(sorted(patreon.benefits)) if patreon else "",
+                            id="benefits")
+            yield Label("Background refresh interval (minutes)")
+            yield Input(str(world.settings.background_interval_minutes), id="interval")
+            with Horizontal(classes="pair"):
+                yield Switch(world.settings.renotify_build_bug, id="build-bug")
+                yield Label("Re-notify pending updates that have a build (the shipped bug, "
+                            "§9.3)")
             yield Button("Apply", id="apply", variant="primary")
             yield Label("", id="sim-status")
 
@@ -238,6 +264,46 @@ class AltsimApp(App[None]):
     def row_selected(self) -> None:
         self.action_open()
 
+    @on(DataTable.RowSelected, "#sources-table")
+    def source_selected(self) -> None:
+        key = self._selected("#sources-table")
+        snapshot = self.snapshot
+        if key is None or snapshot is None:
+            return
+        view = next(v for v in snapshot.views if v.identifier == key)
+        self.push_screen(TextPage(source_page(view, snapshot.world.sources[key], snapshot)))
+
+    @on(DataTable.RowSelected, "#news-table")
+    def news_selected(self) -> None:
+        """§6.3: a tap opens the URL first, else the linked app's page."""
+        key, snapshot = self._selected("#news-table"), self.snapshot
+        if key is None or snapshot is None:
+            return
+        identifier, news_id, index = key.split("\n")
+        view, item = next((v, i) for v, i in snapshot.news if v.identifier == identifier
+                          and i.identifier == news_id and str(i.sort_index) == index)
+        if item.url is not None:
+            self.notify(item.url, title="Opens in a Safari view", markup=False)
+        elif item.app_id is not None and (row := snapshot.rows.get((identifier, item.app_id))):
+            self.open_app(row)
+        else:
+            self.notify("This news item links to nothing.", markup=False)
+
+    def action_history(self) -> None:
+        entries = [(f"{n.at:%Y-%m-%d %H:%M}", n.title, n.body)
+                   for n in self.simulator.world().notifications]
+        self.push_screen(TextPage(history_page(entries)))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Refresh", "Refresh every source (foreground)", self.action_refresh)
+        yield SystemCommand("Background refresh", "Refresh as iOS would in the background, "
+                            "posting the client's notifications", self.action_background)
+        yield SystemCommand("Notifications", "The notifications posted so far",
+                            self.action_history)
+        yield SystemCommand("Sort Browse", "Default, name, developer, last updated",
+                            self.action_sort)
+
     def open_app(self, row: AppRow) -> None:
         assert self.snapshot is not None
 
@@ -347,26 +413,45 @@ class AltsimApp(App[None]):
     @on(Button.Pressed, "#apply")
     def apply_simulator(self) -> None:
         status = self.query_one("#sim-status", Label)
-        ios = parse_device_version(self.query_one("#ios", Input).value)
         try:
-            hours = float(self.query_one("#offset", Input).value or 0)
-            pledge_text = self.query_one("#pledge", Input).value.strip()
-            pledge = Decimal(pledge_text) if pledge_text else None
-        except (ValueError, InvalidOperation):
-            status.update("Clock offset and pledge must be numbers.")
+            with self.simulator.store.transaction() as loaded:
+                self.apply_to(loaded.value)
+        except ValueError as error:  # nothing is saved
+            status.update(str(error))
             return
-        if ios is None:
-            status.update("iOS version: like 17.0 or 16.4.1")
-            return
-        with self.simulator.store.transaction() as loaded:
-            self.apply_to(loaded.value, ios, hours, pledge)
         status.update("Applied.")
+        if self.loop is not None:
+            self.loop.interval = self.simulator.world().settings.background_interval_minutes * 60
         self.reload()
 
-    def apply_to(self, world: World, ios: tuple[int, int, int], hours: float,
-                 pledge: Decimal | None) -> None:
-        world.device_settings.ios = ".".join(map(str, ios))
-        world.device_settings.family = str(self.query_one("#family", Select).value)
-        world.device_settings.clock = timedelta(hours=hours) if hours else None
+    def _value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value.strip()
+
+    def apply_to(self, world: World) -> None:
+        """The Simulator tab's fields into the world; ValueError names a bad field."""
+        ios = parse_device_version(self._value("ios"))
+        if ios is None:
+            raise ValueError("iOS version: like 17.0 or 16.4.1")
+        parse_locale(self._value("locale"))
+        zone(self._value("tz"))
+        try:
+            hours = float(self._value("offset") or 0)
+            pledge = Decimal(self._value("pledge")) if self._value("pledge") else None
+            interval = int(self._value("interval"))
+        except (ValueError, InvalidOperation):
+            raise ValueError("clock offset, pledge and interval must be numbers") from None
+        if interval < 1 or (pledge is not None and (not pledge.is_finite() or pledge < 0)):
+            raise ValueError("the interval is at least 1 minute; a pledge is 0 or more")
+        tiers = frozenset(t.strip() for t in self._value("tiers").split(",") if t.strip())
+        benefits = frozenset(b.strip() for b in self._value("benefits").split(",") if b.strip())
+        device = world.device_settings
+        device.ios, device.locale = ".".join(map(str, ios)), self._value("locale")
+        device.time_zone = self._value("tz")
+        device.family = str(self.query_one("#family", Select).value)
+        device.clock = timedelta(hours=hours) if hours else None
         world.settings.client = str(self.query_one("#client", Select).value)
-        world.patreon = None if pledge is None else PatreonAccount(pledge)
+        world.settings.background_interval_minutes = interval
+        world.settings.renotify_build_bug = self.query_one("#build-bug", Switch).value
+        account = pledge is not None or tiers or benefits
+        world.patreon = PatreonAccount(pledge or Decimal(0), tiers, benefits) if account \
+            else None

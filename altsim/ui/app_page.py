@@ -3,7 +3,6 @@ pledge label, description (5 lines) and version notes (3 lines), size, permissio
 
 from __future__ import annotations
 
-from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -49,7 +48,7 @@ class AppPage(ModalScreen[str | None]):
             yield Static(self.render_page(), id="page")
         yield Footer()
 
-    def render_page(self) -> Group:
+    def render_page(self) -> Text:
         row, device = self.row, self.snapshot.device
         app, decision = row.app, row.decision
         button = decision.app_page_button
@@ -91,7 +90,7 @@ class AppPage(ModalScreen[str | None]):
             lines += [Text.assemble(Text("  "), literal(s.screenshot.image_url, limit=80),
                                     Text(f"  {s.aspect:.3f}{' rounded' if s.rounded else ''}"))
                       for s in shots]
-        return Group(*lines)
+        return Text("\n").join(lines)
 
     def action_more(self) -> None:
         self.expanded = not self.expanded

@@ -1,0 +1,81 @@
+"""Pages over the store: a source's About page (§10.2, §10.5) and the notification history."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from altsim.core import store
+from altsim.core.formatting import relative_date
+from altsim.core.tint import adjusted_tint, rgb_hex
+from altsim.state import SourceRecord
+from altsim.ui.snapshot import StoreSnapshot
+from altsim.ui.text import literal, paragraph
+
+PAGE_CSS = """
+{name} {{ align: center middle; }}
+{name} > VerticalScroll {{ width: 90%; height: 90%; border: round $accent;
+                           background: $surface; padding: 0 1; }}
+"""
+
+
+class TextPage(ModalScreen[None]):
+    """A scrollable page of Rich text; Escape goes back."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Back")]
+    DEFAULT_CSS = PAGE_CSS.format(name="TextPage")
+
+    def __init__(self, body: Text) -> None:
+        super().__init__()
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.body)
+        yield Footer()
+
+
+def source_page(view: store.SourceView, record: SourceRecord, snapshot: StoreSnapshot
+                ) -> Text:
+    """The source's About page: header in its tint, featured apps, first 5 news, website."""
+    source, device = view.source, snapshot.device
+    lines: list[Text] = [
+        Text.assemble(Text("  ", style="on " + _hex(source.tint_colour)),
+                      Text(" "), literal(source.name, colour=source.tint_colour, bold=True)),
+        literal(store.source_subtitle(view), limit=300),
+        Text(f"{len(view.visible)} apps · {record.identifier}", "dim"),
+    ]
+    if record.last_error:  # §9.2: the "!" row's error
+        lines += [Text(""), Text.assemble(Text("! ", "bold red"), literal(record.last_error))]
+    if source.description:
+        lines += [Text(""), paragraph(source.description)]
+    lines += [Text(""), Text("Featured", "bold")]
+    featured = store.about_featured(view)
+    lines += [Text.assemble(Text("  "), literal(app.name, colour=app.tint_colour))
+              for app in featured] or [Text("  (none)", "dim")]
+    lines += [Text(""), Text("News", "bold")]
+    for item in store.about_news(source):
+        when = relative_date(item.date, device.now, device.time_zone, device.locale)
+        lines.append(Text.assemble(Text(f"  {when}  "),
+                                   literal(item.title, colour=item.tint_colour)))
+    if source.website:
+        lines += [Text(""), Text.assemble(Text("Website: "), literal(source.website))]
+    return Text("\n").join(lines)
+
+
+def history_page(entries: list[tuple[str, str, str]]) -> Text:
+    """The notifications posted so far (time, title, body), newest first."""
+    if not entries:
+        return Text("No notifications yet. A background refresh (b) posts them.", "dim")
+    return Text("\n").join([Text("Notifications", "bold"), *(
+        Text.assemble(Text(f"{at}  ", "dim"), literal(title, bold=True), Text(": "),
+                      literal(body))
+        for at, title, body in reversed(entries))])
+
+
+def _hex(argb: int | None) -> str:
+    return rgb_hex(adjusted_tint(argb)) if argb is not None else "#888888"
