@@ -53,11 +53,11 @@ def colour(rng: random.Random) -> str:
     return f"#{rng.randrange(0x1000000):06X}"
 
 
-def make_source(seed: int = 20240601) -> dict:
+def make_source(seed: int = 20240601, apps_count: int = APPS) -> dict:
     rng = random.Random(seed)
     cdn = "https://cdn.example.com"
     apps = []
-    for i in range(APPS):
+    for i in range(apps_count):
         bundle = f"com.example.app{i:05d}"
         versions = []
         for j in range(VERSIONS):  # newest first: 1.9.0 ... 1.0.0, dates strictly descending
@@ -94,7 +94,8 @@ def make_source(seed: int = 20240601) -> dict:
     news = [{
         "identifier": f"news-{n:04d}", "date": (BASE - timedelta(days=n + 1)).strftime("%Y-%m-%d"),
         "title": text(rng, 4), "caption": text(rng, 15), "tintColor": colour(rng),
-        "imageURL": f"{cdn}/news/{n}.png", "appID": apps[rng.randrange(APPS)]["bundleIdentifier"],
+        "imageURL": f"{cdn}/news/{n}.png",
+        "appID": apps[rng.randrange(apps_count)]["bundleIdentifier"],
         "notify": False,
     } for n in range(NEWS)]
     return {  # "identifier" is unread by 2.0rc (info) but required by AltStore 1.7 / SideStore 0.5

@@ -14,6 +14,7 @@ from altsim.sim.simulator import Simulator
 from altsim.state import open_world
 from altsim.ui.app import AltsimApp
 from altsim.ui.app_page import AppPage
+from altsim.ui.row_list import RowList
 
 from .builders import app, news, source, version
 
@@ -32,13 +33,15 @@ def write(tmp_path: Path, doc: dict[str, Any], name: str = "src.json") -> str:
     return str(path)
 
 
-def cells(table: DataTable[Any], column: int) -> list[str]:
+def cells(table: Any, column: int) -> list[str]:
+    if isinstance(table, RowList):
+        return [str(table.cells(i)[column]) for i in range(table.row_count)]
     return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
 
 
 async def test_first_start_shows_the_bundled_store(tmp_path):
     async with make(tmp_path).run_test(size=SIZE) as pilot:
-        browse = pilot.app.query_one("#browse-table", DataTable)
+        browse = pilot.app.query_one("#browse-table", RowList)
         assert "Notes Lite" in cells(browse, 0)
         assert pilot.app.simulator.world().sources
 
@@ -67,7 +70,7 @@ async def test_install_then_change_ios_and_see_the_update(tmp_path):
 
 async def test_app_page_tap_installs(tmp_path):
     async with make(tmp_path).run_test(size=SIZE) as pilot:
-        browse = pilot.app.query_one("#browse-table", DataTable)
+        browse = pilot.app.query_one("#browse-table", RowList)
         browse.focus()
         await pilot.press("enter")
         await pilot.pause()
@@ -126,7 +129,7 @@ async def test_hostile_source_walk(tmp_path):
             pilot.app.query_one(TabbedContent).active = tab
             await pilot.pause()
         pilot.app.notify(evil, markup=False)
-        browse = pilot.app.query_one("#browse-table", DataTable)
+        browse = pilot.app.query_one("#browse-table", RowList)
         pilot.app.query_one(TabbedContent).active = "browse"
         browse.focus()
         for _ in range(browse.row_count):
@@ -187,8 +190,22 @@ async def test_source_page_news_tap_history_and_patreon(tmp_path):
 
 def test_app_page_snapshot(tmp_path, snap_compare):
     async def open_first(pilot: Any) -> None:
-        pilot.app.query_one("#browse-table", DataTable).focus()
+        pilot.app.query_one("#browse-table", RowList).focus()
         await pilot.press("enter")
         await pilot.pause()
 
     assert snap_compare(make(tmp_path), terminal_size=SIZE, run_before=open_first)
+
+
+async def test_a_countdown_ticks_under_an_open_page(tmp_path):
+    release = NOW + timedelta(days=2)
+    doc = source(apps=[app(versions=[version(date=release.strftime("%Y-%m-%dT%H:%M:%SZ"))])])
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        sim = pilot.app.simulator
+        sim.add_source(await sim.preview_source(write(tmp_path, doc)))
+        pilot.app.reload()
+        pilot.app.query_one("#browse-table", RowList).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        pilot.app.tick()  # the 1 s countdown refresh, with the app page on top
+        assert isinstance(pilot.app.screen, AppPage)

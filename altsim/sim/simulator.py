@@ -7,7 +7,9 @@ other's writes; network work happens before the transaction, never inside it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -20,6 +22,17 @@ from altsim.core.profiles import PROFILES, ClientProfile
 from altsim.core.refresh import RefreshOutcome, news_identifiers, refresh
 from altsim.net.fetch import Fetched, FetchError, FetchLimits, SourceFetcher
 from altsim.state import InstalledRecord, JsonStore, NotificationRecord, SourceRecord, World
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class FlowError(Exception):
@@ -68,6 +81,7 @@ class Simulator:
         self.limits = limits
         self.clock = clock
         self._fetcher: SourceFetcher | None = None  # one long-lived client set, made on use
+        self._decoded: dict[str, tuple[object, Source | None]] = {}
 
     async def fetcher(self) -> SourceFetcher:
         if self._fetcher is None:
@@ -92,16 +106,29 @@ class Simulator:
         return world.device(self.clock())
 
     def sources(self, world: World) -> dict[str, Source]:
-        """The last good copy of every source, decoded for the current client and device."""
+        """The last good copy of every source, decoded for the current client and device.
+
+        Decodes are kept until the copy, the client or the iOS version changes: screens ask
+        for the sources at every change of the simulated world.
+        """
         profile, ios = self.profile(world), self.device(world).ios
         decoded = {}
         for identifier in world.sources:
-            raw = self.store.load_blob(identifier)
-            if raw is None:
+            try:
+                stat = self.store.blob_path(identifier).stat()
+            except FileNotFoundError:
                 continue
-            source = client_verdict(raw, profile, ios).source
-            if source is not None:
-                decoded[identifier] = source
+            key = (profile.name, ios, stat.st_mtime_ns, stat.st_size)
+            cached = self._decoded.get(identifier)
+            if cached is None or cached[0] != key:
+                raw = self.store.load_blob(identifier)
+                if raw is None:
+                    continue
+                with _gc_paused():  # a big decode allocates a million objects, none cyclic
+                    cached = self._decoded[identifier] = (
+                        key, client_verdict(raw, profile, ios).source)
+            if cached[1] is not None:
+                decoded[identifier] = cached[1]
         return decoded
 
     def find_app(self, world: World, bundle_id: str) -> tuple[str, Source, App]:

@@ -36,6 +36,7 @@ from altsim.sim.simulator import FlowError, Refreshed, Simulator
 from altsim.state import PatreonAccount, World
 from altsim.ui.app_page import AppPage
 from altsim.ui.pages import TextPage, history_page, source_page
+from altsim.ui.row_list import RowList
 from altsim.ui.snapshot import AppRow, StoreSnapshot, take_snapshot
 from altsim.ui.text import literal
 
@@ -77,11 +78,17 @@ class AltsimApp(App[None]):
         interval = simulator.world().settings.background_interval_minutes * 60
         self.loop = BackgroundLoop(simulator, interval) if background else None
 
+    @property
+    def base(self) -> Screen[Any]:
+        """The screen with the tabs: queries go there even while a page is open on top."""
+        return self.screen_stack[0]
+
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="browse"):
             with TabPane("Browse", id="browse"):
-                yield DataTable(id="browse-table", cursor_type="row")
+                yield RowList([("App", 28), ("Developer", 18), ("Source", 18), ("Version", 16),
+                               ("Button", 12)], id="browse-table")
             with TabPane("Sources", id="sources"):
                 with Horizontal(classes="bar"):
                     yield Input(placeholder="URL or path of a source to add", id="add-address")
@@ -132,12 +139,11 @@ class AltsimApp(App[None]):
 
     async def on_mount(self) -> None:
         for table_id, columns in (
-            ("#browse-table", ("App", "Developer", "Source", "Version", "Button")),
             ("#sources-table", ("Source", "Subtitle", "Apps", "Last Updated")),
             ("#news-table", ("Date", "Title", "Source", "Opens")),
             ("#apps-table", ("App", "Installed", "Update", "Source")),
         ):
-            self.query_one(table_id, DataTable).add_columns(*columns)
+            self.base.query_one(table_id, DataTable).add_columns(*columns)
         if not self.simulator.world().sources:
             await self.add_bundled()
         self.reload()
@@ -184,17 +190,20 @@ class AltsimApp(App[None]):
             table.move_cursor(row=min(cursor, len(rows) - 1))
 
     def fill_browse(self, snapshot: StoreSnapshot) -> None:
-        rows = []
-        for row in snapshot.browse(self.sort):
-            button = row.decision.button
-            supported = row.decision.latest_supported
-            rows.append((f"{row.view.identifier}\n{row.app.bundle_id}", [
-                literal(row.app.name, colour=row.app.tint_colour, bold=True),
-                literal(row.app.developer_name), literal(row.view.source.name, limit=40),
-                literal(supported.localized_version if supported else "—", limit=30),
-                Text(button.title + ("" if button.enabled else " ⏳"),
-                     "bold" if button.enabled else "dim")]))
-        self._refill(self.query_one("#browse-table", DataTable), rows)
+        def cells(row: AppRow) -> Callable[[], list[Text]]:
+            def draw() -> list[Text]:  # only for the rows on screen
+                button = row.decision.button
+                supported = row.decision.latest_supported
+                return [literal(row.app.name, colour=row.app.tint_colour, bold=True),
+                        literal(row.app.developer_name), literal(row.view.source.name, limit=40),
+                        literal(supported.localized_version if supported else "—", limit=30),
+                        Text(button.title + ("" if button.enabled else " ⏳"),
+                             "bold" if button.enabled else "dim")]
+            return draw
+
+        rows = [(f"{row.view.identifier}\n{row.app.bundle_id}", cells(row))
+                for row in snapshot.browse(self.sort)]
+        self.base.query_one("#browse-table", RowList).set_rows(rows)
 
     def fill_sources(self, snapshot: StoreSnapshot) -> None:
         from altsim.core import store
@@ -211,19 +220,21 @@ class AltsimApp(App[None]):
                      "bold red" if record.last_error else ""),
                 Text(relative_date(updated, device.now, device.time_zone, device.locale)
                      if updated else "Never")]))
-        self._refill(self.query_one("#sources-table", DataTable), rows)
+        self._refill(self.base.query_one("#sources-table", DataTable), rows)
 
     def fill_news(self, snapshot: StoreSnapshot) -> None:
         from altsim.core import store
 
         device, rows = snapshot.device, []
+        bundle_ids = {view.identifier: {a.bundle_id for a in view.source.apps}
+                      for view in snapshot.views}
         for view, item in snapshot.news:
-            opens = store.news_opens(item, {a.bundle_id for a in view.source.apps})
+            opens = store.news_opens(item, bundle_ids[view.identifier])
             rows.append((f"{view.identifier}\n{item.identifier}\n{item.sort_index}", [
                 Text(relative_date(item.date, device.now, device.time_zone, device.locale)),
                 literal(item.title, colour=item.tint_colour, bold=True),
                 literal(view.source.name, limit=40), Text(opens or "—")]))
-        self._refill(self.query_one("#news-table", DataTable), rows)
+        self._refill(self.base.query_one("#news-table", DataTable), rows)
 
     def fill_apps(self, snapshot: StoreSnapshot) -> None:
         updates = {u.bundle_id: u for u in snapshot.updates}
@@ -237,20 +248,22 @@ class AltsimApp(App[None]):
                                           if record.build_version else "")),
                 literal(update.version.localized_version if update else "—"),
                 literal(record.source_identifier or "(no store link)", limit=50)]))
-        self._refill(self.query_one("#apps-table", DataTable), rows)
-        pane = self.query_one(TabbedContent).get_tab("my-apps")
+        self._refill(self.base.query_one("#apps-table", DataTable), rows)
+        pane = self.base.query_one(TabbedContent).get_tab("my-apps")
         pane.label = f"My Apps ({len(updates)})" if updates else "My Apps"  # the badge
 
     # -- actions -------------------------------------------------------------------------------
 
     def _selected(self, table_id: str) -> str | None:
-        table = self.query_one(table_id, DataTable)
+        if table_id == "#browse-table":
+            return self.base.query_one(table_id, RowList).selected_key()
+        table = self.base.query_one(table_id, DataTable)
         if table.row_count == 0:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def action_open(self) -> None:
-        active = self.query_one(TabbedContent).active
+        active = self.base.query_one(TabbedContent).active
         key = self._selected({"browse": "#browse-table", "my-apps": "#apps-table"}.get(
             active, "#browse-table"))
         if key is None or self.snapshot is None:
@@ -260,7 +273,8 @@ class AltsimApp(App[None]):
         if row is not None:
             self.open_app(row)
 
-    @on(DataTable.RowSelected, "#browse-table, #apps-table")
+    @on(DataTable.RowSelected, "#apps-table")
+    @on(RowList.Selected, "#browse-table")
     def row_selected(self) -> None:
         self.action_open()
 
@@ -352,7 +366,7 @@ class AltsimApp(App[None]):
         self.reload()
 
     def action_remove(self) -> None:
-        active = self.query_one(TabbedContent).active
+        active = self.base.query_one(TabbedContent).active
         try:
             if active == "sources" and (key := self._selected("#sources-table")):
                 self.simulator.remove_source(key)
@@ -390,7 +404,7 @@ class AltsimApp(App[None]):
     @on(Button.Pressed, "#add")
     @on(Input.Submitted, "#add-address")
     async def add_source(self) -> None:
-        field = self.query_one("#add-address", Input)
+        field = self.base.query_one("#add-address", Input)
         address = field.value.strip()
         if not address:
             return
@@ -412,7 +426,7 @@ class AltsimApp(App[None]):
 
     @on(Button.Pressed, "#apply")
     def apply_simulator(self) -> None:
-        status = self.query_one("#sim-status", Label)
+        status = self.base.query_one("#sim-status", Label)
         try:
             with self.simulator.store.transaction() as loaded:
                 self.apply_to(loaded.value)
@@ -425,7 +439,7 @@ class AltsimApp(App[None]):
         self.reload()
 
     def _value(self, widget_id: str) -> str:
-        return self.query_one(f"#{widget_id}", Input).value.strip()
+        return self.base.query_one(f"#{widget_id}", Input).value.strip()
 
     def apply_to(self, world: World) -> None:
         """The Simulator tab's fields into the world; ValueError names a bad field."""
@@ -447,11 +461,11 @@ class AltsimApp(App[None]):
         device = world.device_settings
         device.ios, device.locale = ".".join(map(str, ios)), self._value("locale")
         device.time_zone = self._value("tz")
-        device.family = str(self.query_one("#family", Select).value)
+        device.family = str(self.base.query_one("#family", Select).value)
         device.clock = timedelta(hours=hours) if hours else None
-        world.settings.client = str(self.query_one("#client", Select).value)
+        world.settings.client = str(self.base.query_one("#client", Select).value)
         world.settings.background_interval_minutes = interval
-        world.settings.renotify_build_bug = self.query_one("#build-bug", Switch).value
+        world.settings.renotify_build_bug = self.base.query_one("#build-bug", Switch).value
         account = pledge is not None or tiers or benefits
         world.patreon = PatreonAccount(pledge or Decimal(0), tiers, benefits) if account \
             else None

@@ -1,0 +1,94 @@
+"""How fast is the terminal UI on a big store? (issue 5: Browse on screen <= 1.5 s after start,
+a key press in the list answered <= 50 ms, resident memory <= 300 MB.)
+
+Writes a 10,000-app source (the generator of bench/speed.py), adds it to a fresh state
+directory, then drives the real app with Pilot: the time from start until the Browse list
+holds every app, the time a key press in that list takes to be handled, and the process's
+peak resident memory. A measurement, not a test: it always exits 0.
+
+Run: python bench/tui_speed.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from speed import make_source  # noqa: E402 (the same generator as the decode benchmark)
+from textual.app import App, ComposeResult  # noqa: E402
+from textual.widgets import Static  # noqa: E402
+
+from altsim.sim.simulator import Simulator  # noqa: E402
+from altsim.state import open_world  # noqa: E402
+from altsim.ui.app import AltsimApp  # noqa: E402
+from altsim.ui.row_list import RowList  # noqa: E402
+
+APPS = 10_000
+TARGETS = {"start": 1.5, "key": 0.050, "rss_mb": 300}
+
+
+async def measure(home: Path, path: Path) -> dict[str, float]:
+    simulator = Simulator(open_world(home))
+    simulator.add_source(await simulator.preview_source(str(path)))
+    await simulator.aclose()
+    app = AltsimApp(Simulator(open_world(home)), background=False)
+    start = time.perf_counter()
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.query_one("#browse-table", RowList)
+        await pilot.pause()
+        assert table.row_count == APPS
+        started = time.perf_counter() - start
+        table.focus()
+        keys = []
+        for _ in range(30):
+            t = time.perf_counter()
+            await pilot.press("down")
+            keys.append(time.perf_counter() - t)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"start": started, "key": statistics.median(keys), "rss_mb": rss,
+            "key_floor": await key_floor()}
+
+
+class _Empty(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("")
+
+
+async def key_floor() -> float:
+    """Pilot's own cost of a key press (it waits for the screen to settle), on an empty app."""
+    async with _Empty().run_test(size=(120, 40)) as pilot:
+        keys = []
+        for _ in range(30):
+            t = time.perf_counter()
+            await pilot.press("down")
+            keys.append(time.perf_counter() - t)
+    return statistics.median(keys)
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.json"
+        path.write_text(json.dumps(make_source(apps_count=APPS)), encoding="utf-8")
+        print(f"source: {APPS} apps, {path.stat().st_size / 1e6:.1f} MB")
+        got = asyncio.run(measure(Path(tmp) / "home", path))
+    rows = (("start", "Browse on screen after start", "s"),
+            ("key", "key press in the list, over the floor", "s"),
+            ("rss_mb", "peak resident memory", "MB"))
+    print(f"{'key press in an empty app':<38}{got['key_floor']:>9.3f} s   (Pilot's floor)")
+    got["key"] -= got["key_floor"]
+    for key, label, unit in rows:
+        verdict = "met" if got[key] <= TARGETS[key] else "MISSED"
+        print(f"{label:<38}{got[key]:>9.3f} {unit:<3} target <= {TARGETS[key]} {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
