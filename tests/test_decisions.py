@@ -454,3 +454,12 @@ def test_browse_sorts(sort: str, expected: list[str]) -> None:
                 versions=[version(minOSVersion="99")])]
     view = _view(source(apps=apps))
     assert [a.bundle_id for _, a in store.browse_order([view], IOS17, sort)] == expected
+
+
+def test_v36_unsupported_updates_line() -> None:
+    from altsim.core.latest import unsupported_update
+
+    a, _ = first_app(one(versions=_TWO), ios=IOS16)
+    assert unsupported_update(a, InstalledApp("com.a", "1.9"), IOS16) == (
+        "App 2.0 (iOS 17.0 or later)")
+    assert unsupported_update(a, InstalledApp("com.a", "1.9"), IOS17) is None

@@ -59,6 +59,7 @@ async def test_install_then_change_ios_and_see_the_update(tmp_path):
         pilot.app.reload()
         apps = pilot.app.query_one("#apps-table", DataTable)
         assert cells(apps, 2) == ["—"]
+        assert cells(apps, 3) == ["App 2.0 (iOS 17.0 or later)"]  # §4, vector 36
         pilot.app.query_one(TabbedContent).active = "simulator"
         await pilot.pause()
         pilot.app.query_one("#ios", Input).value = "17.0"
@@ -209,3 +210,26 @@ async def test_a_countdown_ticks_under_an_open_page(tmp_path):
         await pilot.pause()
         pilot.app.tick()  # the 1 s countdown refresh, with the app page on top
         assert isinstance(pilot.app.screen, AppPage)
+
+
+async def test_add_a_source_with_preview_and_confirm(tmp_path):
+    path = write(tmp_path, source(name="Added Here", apps=[app(bundleIdentifier="com.new")]))
+    async with make(tmp_path).run_test(size=SIZE, notifications=True) as pilot:
+        pilot.app.query_one(TabbedContent).active = "sources"
+        await pilot.pause()
+        field = pilot.app.query_one("#add-address", Input)
+        field.value = path
+        field.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(pilot.app.screen).__name__ == "ConfirmSource"
+        await pilot.press("n")
+        await pilot.pause()
+        assert len(pilot.app.simulator.world().sources) == 2  # the bundled ones only
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        names = {r.name for r in pilot.app.simulator.world().sources.values()}
+        assert "Added Here" in names
+        assert "Added Here" in cells(pilot.app.query_one("#sources-table", DataTable), 0)

@@ -38,3 +38,18 @@ def matches(installed: InstalledApp, version: Version) -> bool:
     # §5.1 (InstalledApp.swift:178-182): exact strings, "" build ≡ none
     return (installed.version == version.version
             and (installed.build_version or None) == version.build_version)
+
+
+def unsupported_update(app: App, installed: InstalledApp, ios: OSVersion) -> str | None:
+    """My Apps' "Unsupported Updates" line for an installed app whose versions[0] the device
+    cannot run (§4, MyAppsViewController.swift:542-556), or None."""
+    first = latest_available(app)
+    if first is None or is_supported(first, ios) or matches(installed, first):
+        return None
+    low, high = first.min_os, first.max_os
+    if low is not None and ios < low:
+        limit = f"iOS {os_version_string(low)} or later"
+    else:
+        assert high is not None
+        limit = f"iOS {os_version_string(high)} or earlier"
+    return f"{app.name} {first.localized_version} ({limit})"

@@ -29,13 +29,14 @@ from textual.widgets import (
 )
 
 from altsim.core.formatting import parse_locale, relative_date, zone
+from altsim.core.latest import unsupported_update
 from altsim.core.profiles import PROFILES
 from altsim.core.values import parse_device_version
 from altsim.sim.background import BackgroundLoop
 from altsim.sim.simulator import FlowError, Refreshed, Simulator
 from altsim.state import PatreonAccount, World
 from altsim.ui.app_page import AppPage
-from altsim.ui.pages import TextPage, history_page, source_page
+from altsim.ui.pages import ConfirmSource, TextPage, history_page, source_page
 from altsim.ui.row_list import RowList
 from altsim.ui.snapshot import AppRow, StoreSnapshot, take_snapshot
 from altsim.ui.text import literal
@@ -141,7 +142,7 @@ class AltsimApp(App[None]):
         for table_id, columns in (
             ("#sources-table", ("Source", "Subtitle", "Apps", "Last Updated")),
             ("#news-table", ("Date", "Title", "Source", "Opens")),
-            ("#apps-table", ("App", "Installed", "Update", "Source")),
+            ("#apps-table", ("App", "Installed", "Update", "Unsupported update", "Source")),
         ):
             self.base.query_one(table_id, DataTable).add_columns(*columns)
         if not self.simulator.world().sources:
@@ -242,11 +243,15 @@ class AltsimApp(App[None]):
         for bundle_id, record in snapshot.world.installed.items():
             found = snapshot.row_for(bundle_id)
             update = updates.get(bundle_id)
+            installed = snapshot.user.installed[bundle_id]
+            unsupported = (unsupported_update(found.app, installed, snapshot.device.ios)
+                           if found and update is None and record.source_identifier else None)
             rows.append((bundle_id, [
                 literal(found.app.name if found else bundle_id, bold=True),
                 literal(record.version + (f" ({record.build_version})"
                                           if record.build_version else "")),
                 literal(update.version.localized_version if update else "—"),
+                literal(unsupported or "—", limit=60),
                 literal(record.source_identifier or "(no store link)", limit=50)]))
         self._refill(self.base.query_one("#apps-table", DataTable), rows)
         pane = self.base.query_one(TabbedContent).get_tab("my-apps")
@@ -416,13 +421,24 @@ class AltsimApp(App[None]):
                 self.notify(message, title="The client rejects this source", severity="error",
                             markup=False)
                 return
-            self.simulator.add_source(preview)
         except FlowError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        field.value = ""
-        self.notify(f"Added “{preview.source.name}”", markup=False)
-        self.reload()
+        source = preview.source
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.simulator.add_source(preview)
+            except FlowError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            field.value = ""
+            self.notify(f"Added “{source.name}”", markup=False)
+            self.reload()
+
+        self.push_screen(ConfirmSource(source, preview.identifier), confirmed)
 
     @on(Button.Pressed, "#apply")
     def apply_simulator(self) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Static
 
 from altsim.core import store
 from altsim.core.formatting import relative_date
+from altsim.core.model import Source
 from altsim.core.tint import adjusted_tint, rgb_hex
 from altsim.state import SourceRecord
 from altsim.ui.snapshot import StoreSnapshot
@@ -79,3 +80,27 @@ def history_page(entries: list[tuple[str, str, str]]) -> Text:
 
 def _hex(argb: int | None) -> str:
     return rgb_hex(adjusted_tint(argb)) if argb is not None else "#888888"
+
+
+class ConfirmSource(ModalScreen[bool]):
+    """§9.5: the fetched source, then "Would you like to add the source “<name>”?"."""
+
+    BINDINGS = [Binding("y", "dismiss(True)", "Add"), Binding("n,escape", "dismiss(False)",
+                                                                "Cancel")]
+    DEFAULT_CSS = PAGE_CSS.format(name="ConfirmSource")
+
+    def __init__(self, source: Source, identifier: str) -> None:
+        super().__init__()
+        self.source, self.identifier = source, identifier
+
+    def compose(self) -> ComposeResult:
+        source = self.source
+        lines = [literal(source.name, colour=source.tint_colour, bold=True),
+                 Text(self.identifier, "dim"),
+                 Text(f"{len(source.apps)} apps, {len(source.news)} news items"), Text("")]
+        lines += [Text.assemble(Text("  "), literal(app.name)) for app in source.apps[:10]]
+        lines += [Text(""), Text.assemble(Text("Would you like to add the source “"),
+                                          literal(source.name), Text("”? (y/n)", "bold"))]
+        with VerticalScroll():
+            yield Static(Text("\n").join(lines))
+        yield Footer()
