@@ -233,3 +233,14 @@ async def test_add_a_source_with_preview_and_confirm(tmp_path):
         names = {r.name for r in pilot.app.simulator.world().sources.values()}
         assert "Added Here" in names
         assert "Added Here" in cells(pilot.app.query_one("#sources-table", DataTable), 0)
+
+
+async def test_refresh_all_fills_the_progress_bar(tmp_path):
+    from textual.widgets import ProgressBar
+
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = pilot.app.query_one("#refresh-progress", ProgressBar)
+        assert (bar.progress, bar.total) == (2, 2)  # both bundled sources

@@ -30,7 +30,7 @@ import socket
 import ssl
 import stat
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -188,9 +188,23 @@ class SourceFetcher:
         for client in self._lanes:
             await client.aclose()
 
-    async def fetch_all(self, addresses: Iterable[str]) -> list[Fetched | FetchError]:
-        """Every address fetched in parallel; results in the same order."""
-        return list(await asyncio.gather(*(self._fetch_or_error(a) for a in addresses)))
+    async def fetch_all(self, addresses: Iterable[str],
+                        on_done: Callable[[int, int], None] | None = None
+                        ) -> list[Fetched | FetchError]:
+        """Every address fetched in parallel; results in the same order. `on_done(done,
+        total)` hears of each one finished (a progress bar)."""
+        targets = list(addresses)
+        finished = 0
+
+        async def one(address: str) -> Fetched | FetchError:
+            nonlocal finished
+            result = await self._fetch_or_error(address)
+            finished += 1
+            if on_done is not None:
+                on_done(finished, len(targets))
+            return result
+
+        return list(await asyncio.gather(*(one(a) for a in targets)))
 
     async def _fetch_or_error(self, address: str) -> Fetched | FetchError:
         try:

@@ -37,10 +37,11 @@ class BackgroundLoop:
         """Run a background refresh now instead of at the next tick."""
         self._wake.set()
 
-    async def refresh_now(self, *, background: bool = True) -> Refreshed:
+    async def refresh_now(self, *, background: bool = True,
+                          progress: Callable[[int, int], None] | None = None) -> Refreshed:
         """One refresh, after any running one; observers hear of it."""
         async with self._lock:
-            refreshed = await self.simulator.refresh(background=background)
+            refreshed = await self.simulator.refresh(background=background, progress=progress)
         for observer in list(self.observers):
             observer(refreshed)
         return refreshed

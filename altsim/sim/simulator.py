@@ -198,13 +198,14 @@ class Simulator:
 
     # -- refresh (§9.2, §6.4, §9.3) --------------------------------------------------------------
 
-    async def refresh(self, *, background: bool) -> Refreshed:
+    async def refresh(self, *, background: bool,
+                      progress: Callable[[int, int], None] | None = None) -> Refreshed:
         world = self.world()
         profile, device = self.profile(world), self.device(world)
         before = self.sources(world)
         records = list(world.sources.values())
         fetcher = await self.fetcher()
-        results = await fetcher.fetch_all(record.url for record in records)
+        results = await fetcher.fetch_all((record.url for record in records), progress)
         fetched: dict[str, Source | str] = {}
         bodies: dict[str, Fetched] = {}
         for record, result in zip(records, results, strict=True):

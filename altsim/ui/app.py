@@ -22,6 +22,7 @@ from textual.widgets import (
     Header,
     Input,
     Label,
+    ProgressBar,
     Select,
     Switch,
     TabbedContent,
@@ -66,6 +67,7 @@ class AltsimApp(App[None]):
     Horizontal.pair, Horizontal.bar { height: auto; }
     Horizontal.pair Input, Horizontal.bar Input { width: 1fr; }
     Horizontal.pair Label { padding: 1 1; }
+    #refresh-progress { display: none; }
     """
 
     def __init__(self, simulator: Simulator, *, background: bool = True,
@@ -98,6 +100,8 @@ class AltsimApp(App[None]):
             with TabPane("News", id="news"):
                 yield DataTable(id="news-table", cursor_type="row")
             with TabPane("My Apps", id="my-apps"):
+                # hidden until a Refresh All (an idle, total-less bar would animate)
+                yield ProgressBar(id="refresh-progress", show_eta=False, total=1)
                 yield DataTable(id="apps-table", cursor_type="row")
             with TabPane("Simulator", id="simulator"):
                 yield from self.compose_simulator()
@@ -383,8 +387,17 @@ class AltsimApp(App[None]):
 
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def action_refresh(self) -> None:
-        refreshed = await (self.loop.refresh_now(background=False) if self.loop is not None
-                           else self.simulator.refresh(background=False))
+        """Refresh All (foreground), with a progress bar on My Apps."""
+        bar = self.base.query_one("#refresh-progress", ProgressBar)
+        bar.update(total=max(len(self.simulator.world().sources), 1), progress=0)
+        bar.display = True
+
+        def progress(done: int, total: int) -> None:
+            bar.update(total=total, progress=done)
+
+        refreshed = await (self.loop.refresh_now(background=False, progress=progress)
+                           if self.loop is not None
+                           else self.simulator.refresh(background=False, progress=progress))
         if self.loop is None:
             self.on_refreshed(refreshed)
 
