@@ -102,11 +102,11 @@ async def test_countdown_reaches_zero_and_the_button_enables(tmp_path):
     async with AltsimApp(simulator, background=False).run_test(size=SIZE) as pilot:
         simulator.add_source(await simulator.preview_source(write(tmp_path, doc)))
         pilot.app.reload()
-        row = next(r for r in pilot.app.snapshot.rows.values() if r.app.bundle_id == "com.a")
+        row = next(r for r in pilot.app.snapshot.all_rows() if r.app.bundle_id == "com.a")
         assert not row.decision.button.enabled
         clock[0] = NOW + timedelta(seconds=3)
         pilot.app.tick()
-        row = next(r for r in pilot.app.snapshot.rows.values() if r.app.bundle_id == "com.a")
+        row = next(r for r in pilot.app.snapshot.all_rows() if r.app.bundle_id == "com.a")
         assert (row.decision.button.title, row.decision.button.enabled) == ("FREE", True)
 
 
@@ -178,14 +178,14 @@ async def test_source_page_news_tap_history_and_patreon(tmp_path):
         await pilot.press("escape")
         # a Patreon lock, then a pledge, then unlocked
         pledge = "com.example.showcase.pledge"
-        row = next(r for k, r in pilot.app.snapshot.rows.items() if k[1] == pledge)
+        row = pilot.app.snapshot.row_for(pledge)
         assert row.decision.button.title == "€4.5/mo"
         tabs.active = "simulator"
         await pilot.pause()
         pilot.app.query_one("#pledge", Input).value = "5"
         pilot.app.query_one("#apply", Button).press()
         await pilot.pause()
-        row = next(r for k, r in pilot.app.snapshot.rows.items() if k[1] == pledge)
+        row = pilot.app.snapshot.row_for(pledge)
         assert (row.decision.button.title, row.pledge_label) == ("INSTALL", "Pledged")
 
 

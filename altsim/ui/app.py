@@ -77,6 +77,7 @@ class AltsimApp(App[None]):
         self.clock = clock
         self.snapshot: StoreSnapshot | None = None
         self.sort = "default"
+        self.browse_keys: list[tuple[str, str]] = []
         self.history: list[str] = []
         interval = simulator.world().settings.background_interval_minutes * 60
         self.loop = BackgroundLoop(simulator, interval) if background else None
@@ -181,9 +182,10 @@ class AltsimApp(App[None]):
         self.fill_apps(snapshot)
 
     def tick(self) -> None:
-        if self.snapshot is not None and any(
-                not r.decision.button.enabled for r in self.snapshot.rows.values()):
-            self.reload()
+        """Countdowns tick live (§7): new decisions, and the list redraws the rows on screen."""
+        if self.snapshot is not None and self.snapshot.counting_down:
+            self.snapshot = snapshot = take_snapshot(self.simulator)
+            self.fill_browse(snapshot)
 
     @staticmethod
     def _refill(table: DataTable[Text], rows: list[tuple[str, list[Text]]]) -> None:
@@ -195,8 +197,10 @@ class AltsimApp(App[None]):
             table.move_cursor(row=min(cursor, len(rows) - 1))
 
     def fill_browse(self, snapshot: StoreSnapshot) -> None:
-        def cells(row: AppRow) -> Callable[[], list[Text]]:
+        def cells(key: tuple[str, str]) -> Callable[[], list[Text]]:
             def draw() -> list[Text]:  # only for the rows on screen
+                row = snapshot.row(key)
+                assert row is not None
                 button = row.decision.button
                 supported = row.decision.latest_supported
                 return [literal(row.app.name, colour=row.app.tint_colour, bold=True),
@@ -206,8 +210,8 @@ class AltsimApp(App[None]):
                              "bold" if button.enabled else "dim")]
             return draw
 
-        rows = [(f"{row.view.identifier}\n{row.app.bundle_id}", cells(row))
-                for row in snapshot.browse(self.sort)]
+        self.browse_keys = snapshot.browse(self.sort)  # row keys are positions in this list
+        rows = [(str(i), cells(key)) for i, key in enumerate(self.browse_keys)]
         self.base.query_one("#browse-table", RowList).set_rows(rows)
 
     def fill_sources(self, snapshot: StoreSnapshot) -> None:
@@ -233,9 +237,9 @@ class AltsimApp(App[None]):
         device, rows = snapshot.device, []
         bundle_ids = {view.identifier: {a.bundle_id for a in view.source.apps}
                       for view in snapshot.views}
-        for view, item in snapshot.news:
+        for index, (view, item) in enumerate(snapshot.news):
             opens = store.news_opens(item, bundle_ids[view.identifier])
-            rows.append((f"{view.identifier}\n{item.identifier}\n{item.sort_index}", [
+            rows.append((str(index), [
                 Text(relative_date(item.date, device.now, device.time_zone, device.locale)),
                 literal(item.title, colour=item.tint_colour, bold=True),
                 literal(view.source.name, limit=40), Text(opens or "—")]))
@@ -277,8 +281,8 @@ class AltsimApp(App[None]):
             active, "#browse-table"))
         if key is None or self.snapshot is None:
             return
-        row = (self.snapshot.rows.get(tuple(key.split("\n")))  # type: ignore[arg-type]
-               if "\n" in key else self.snapshot.row_for(key))
+        row = (self.snapshot.row(self.browse_keys[int(key)]) if active != "my-apps"
+               else self.snapshot.row_for(key))
         if row is not None:
             self.open_app(row)
 
@@ -302,12 +306,11 @@ class AltsimApp(App[None]):
         key, snapshot = self._selected("#news-table"), self.snapshot
         if key is None or snapshot is None:
             return
-        identifier, news_id, index = key.split("\n")
-        view, item = next((v, i) for v, i in snapshot.news if v.identifier == identifier
-                          and i.identifier == news_id and str(i.sort_index) == index)
+        view, item = snapshot.news[int(key)]
+        identifier = view.identifier
         if item.url is not None:
             self.notify(item.url, title="Opens in a Safari view", markup=False)
-        elif item.app_id is not None and (row := snapshot.rows.get((identifier, item.app_id))):
+        elif item.app_id is not None and (row := snapshot.row((identifier, item.app_id))):
             self.open_app(row)
         else:
             self.notify("This news item links to nothing.", markup=False)

@@ -6,10 +6,11 @@ re-evaluates at once (the point of the simulator: watch update prompts change).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from altsim.core import decisions, store
 from altsim.core.device import Device, User
+from altsim.core.latest import latest_supported
 from altsim.core.model import App, NewsItem
 from altsim.core.profiles import ClientProfile
 from altsim.core.refresh import PendingUpdate, pending_updates
@@ -33,28 +34,48 @@ class StoreSnapshot:
     device: Device
     user: User
     views: list[store.SourceView]
-    rows: dict[tuple[str, str], AppRow]  # (source identifier, bundle ID)
+    apps: dict[tuple[str, str], tuple[store.SourceView, App]]  # (source, bundle ID)
     news: list[tuple[store.SourceView, NewsItem]]
     updates: list[PendingUpdate]
+    counting_down: bool  # an app not installed waits for its release (§7): tick every second
+    _rows: dict[tuple[str, str], AppRow] = field(default_factory=dict)
 
-    def browse(self, sort: str = "default") -> list[AppRow]:
-        return [self.rows[(v.identifier, a.bundle_id)]
+    def row(self, key: tuple[str, str]) -> AppRow | None:
+        """The client's decisions for one app, made when first asked: a 10,000-app list only
+        needs the rows on screen."""
+        if key not in self._rows:
+            if key not in self.apps:
+                return None
+            view, app = self.apps[key]
+            source = view.source
+            self._rows[key] = AppRow(
+                view, app, decisions.decide(app, source, self.user, self.device, self.profile),
+                decisions.pledge_label(app, source, self.user, self.profile),
+                decisions.shows_beta_badge(app, self.profile))
+        return self._rows[key]
+
+    def all_rows(self) -> list[AppRow]:
+        return [row for key in self.apps if (row := self.row(key)) is not None]
+
+    def browse(self, sort: str = "default") -> list[tuple[str, str]]:
+        return [(v.identifier, a.bundle_id)
                 for v, a in store.browse_order(self.views, self.device.ios, sort)]
 
     def row_for(self, bundle_id: str) -> AppRow | None:
         record = self.world.installed.get(bundle_id)
         if record is not None and record.source_identifier is not None:
-            found = self.rows.get((record.source_identifier, bundle_id))
+            found = self.row((record.source_identifier, bundle_id))
             if found is not None:
                 return found
-        return next((r for (_, b), r in self.rows.items() if b == bundle_id), None)
+        return next((self.row(key) for key in self.apps if key[1] == bundle_id), None)
 
 
 def take_snapshot(simulator: Simulator) -> StoreSnapshot:
     world = simulator.world()
     profile, device, user = simulator.profile(world), simulator.device(world), world.user()
     sources = simulator.sources(world)
-    views, rows = [], {}
+    views, apps = [], {}
+    counting_down = False
     for identifier, source in sources.items():
         record = world.sources[identifier]
         view = store.SourceView(source, identifier, record.url, {
@@ -62,11 +83,11 @@ def take_snapshot(simulator: Simulator) -> StoreSnapshot:
             if decisions.is_visible(app, source, user, profile)})
         views.append(view)
         for app in source.apps:
-            rows[(identifier, app.bundle_id)] = AppRow(
-                view, app, decisions.decide(app, source, user, device, profile),
-                decisions.pledge_label(app, source, user, profile),
-                decisions.shows_beta_badge(app, profile))
+            apps[(identifier, app.bundle_id)] = (view, app)
+            if not counting_down and app.bundle_id not in user.installed:
+                latest = latest_supported(app, device.ios)
+                counting_down = latest is not None and latest.date > device.now
     links = {b: r.source_identifier for b, r in world.installed.items()
              if r.source_identifier is not None}
-    return StoreSnapshot(world, profile, device, user, views, rows, store.merged_news(views),
-                         pending_updates(sources, links, user, device, profile))
+    return StoreSnapshot(world, profile, device, user, views, apps, store.merged_news(views),
+                         pending_updates(sources, links, user, device, profile), counting_down)
