@@ -29,6 +29,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from altsim.core import store
 from altsim.core.formatting import parse_locale, relative_date, zone
 from altsim.core.latest import unsupported_update
 from altsim.core.profiles import PROFILES
@@ -146,7 +147,7 @@ class AltsimApp(App[None]):
     async def on_mount(self) -> None:
         for table_id, columns in (
             ("#sources-table", ("Source", "Subtitle", "Apps", "Last Updated")),
-            ("#news-table", ("Date", "Title", "Source", "Opens")),
+            ("#news-table", ("Date", "Title", "Source", "App", "Opens")),
             ("#apps-table", ("App", "Installed", "Update", "Unsupported update", "Source")),
         ):
             self.base.query_one(table_id, DataTable).add_columns(*columns)
@@ -215,8 +216,6 @@ class AltsimApp(App[None]):
         self.base.query_one("#browse-table", RowList).set_rows(rows)
 
     def fill_sources(self, snapshot: StoreSnapshot) -> None:
-        from altsim.core import store
-
         rows = []
         device = snapshot.device
         for view in store.sources_order(snapshot.views):
@@ -232,17 +231,17 @@ class AltsimApp(App[None]):
         self._refill(self.base.query_one("#sources-table", DataTable), rows)
 
     def fill_news(self, snapshot: StoreSnapshot) -> None:
-        from altsim.core import store
-
         device, rows = snapshot.device, []
-        bundle_ids = {view.identifier: {a.bundle_id for a in view.source.apps}
-                      for view in snapshot.views}
+        names = {view.identifier: {a.bundle_id: a.name for a in view.source.apps}
+                 for view in snapshot.views}
         for index, (view, item) in enumerate(snapshot.news):
-            opens = store.news_opens(item, bundle_ids[view.identifier])
+            opens = store.news_opens(item, names[view.identifier])
+            banner = names[view.identifier].get(item.app_id or "")  # the linked app's banner
             rows.append((str(index), [
                 Text(relative_date(item.date, device.now, device.time_zone, device.locale)),
                 literal(item.title, colour=item.tint_colour, bold=True),
-                literal(view.source.name, limit=40), Text(opens or "—")]))
+                literal(view.source.name, limit=40), literal(banner or "—", limit=30),
+                Text(opens or "—")]))
         self._refill(self.base.query_one("#news-table", DataTable), rows)
 
     def fill_apps(self, snapshot: StoreSnapshot) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 
 from altsim.core import store
 from altsim.core.formatting import byte_count, relative_date
+from altsim.core.tint import adjusted_tint, rgb_hex
 from altsim.ui.snapshot import AppRow, StoreSnapshot
 from altsim.ui.text import literal, paragraph
 
@@ -52,7 +53,10 @@ class AppPage(ModalScreen[str | None]):
         row, device = self.row, self.snapshot.device
         app, decision = row.app, row.decision
         button = decision.app_page_button
-        title = Text.assemble(literal(app.name, colour=app.tint_colour, bold=True),
+        icon = rgb_hex(adjusted_tint(app.tint_colour)) if app.tint_colour is not None \
+            else "#888888"
+        title = Text.assemble(Text("▐██▌ ", icon),  # the icon's place, in the app's tint
+                              literal(app.name, colour=app.tint_colour, bold=True),
                               Text(" BETA" if row.beta else "", "bold reverse"))
         state = "" if button.enabled else " (disabled)"
         lines: list[Text] = [
