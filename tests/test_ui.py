@@ -139,6 +139,26 @@ async def test_hostile_source_walk(tmp_path):
             await pilot.press("m")
             await pilot.press("escape")
             await pilot.press("down")
+        # the client's notifications carry source text too: an update and news titled by it
+        sim.install("com.a")
+        write(tmp_path, dict(doc, apps=[dict(doc["apps"][0], versions=[
+            version(version=evil, localizedDescription=evil), version()])],
+            news=[news(identifier=evil, title=evil, appID="com.a", notify=True)]))
+        await pilot.press("b")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(evil[:20] in entry for entry in pilot.app.history)
+        for key in ("n", "escape"):  # the notification history page
+            await pilot.press(key)
+            await pilot.pause()
+        tabs = pilot.app.query_one(TabbedContent)
+        for tab, table in (("sources", "#sources-table"), ("news", "#news-table")):
+            tabs.active = tab
+            await pilot.pause()
+            pilot.app.query_one(table, DataTable).focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("escape")
         assert pilot.app.is_running
         assert any("[/x]" in c for c in cells(browse, 0))
         screen = pilot.app.export_screenshot()
