@@ -362,7 +362,7 @@ class AltsimApp(App[None]):
 
     def action_sort(self) -> None:
         self.sort = self.SORTS[(self.SORTS.index(self.sort) + 1) % len(self.SORTS)]
-        self.notify(f"Browse sorted by {self.sort}")
+        self.notify(f"Browse sorted by {self.sort}", markup=False)
         if self.snapshot is not None:
             self.fill_browse(self.snapshot)
 
