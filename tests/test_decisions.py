@@ -58,7 +58,7 @@ def button(doc: dict[str, Any], u: User | None = None, dev: Device | None = None
            client: str = "altstore") -> d.Button:
     dev = dev or device()
     a, src = first_app(doc, client, dev.ios)
-    return d.banner_button(a, src, u or user(), dev, PROFILES[client])
+    return d.decide(a, src, u or user(), dev, PROFILES[client]).button
 
 
 # -- latest versions (§3.2, §4) -----------------------------------------------------------------
@@ -72,13 +72,13 @@ def test_v36_unsupported_update_is_not_offered_but_the_app_page_says_update() ->
     assert latest_available(a).version == "2.0"  # type: ignore[union-attr]
     assert latest_supported(a, IOS16).version == "1.9"  # type: ignore[union-attr]
     assert d.available_update(a, src, u, dev, PROFILES["altstore"]) is None
-    assert d.banner_button(a, src, u, dev, PROFILES["altstore"]).title == "OPEN"
-    assert d.app_page_button(a, src, u, dev, PROFILES["altstore"]).title == "UPDATE"
+    assert d.decide(a, src, u, dev, PROFILES["altstore"]).button.title == "OPEN"
+    assert d.decide(a, src, u, dev, PROFILES["altstore"]).app_page_button.title == "UPDATE"
 
 
 def test_v37_install_offers_the_last_compatible_version() -> None:
     a, src = first_app(one(versions=_TWO), ios=IOS16)
-    attempt = d.install_attempt(a, src, user(), device(IOS16), PROFILES["altstore"])
+    attempt = d.decide(a, src, user(), device(IOS16), PROFILES["altstore"]).install
     assert attempt.outcome == "offer"
     assert attempt.title == "Unsupported iOS Version"
     assert attempt.message == ("This device is running iOS 16.4, but App requires iOS 17.0 or "
@@ -91,16 +91,16 @@ def test_v37_install_offers_the_last_compatible_version() -> None:
 
 def test_v38_no_compatible_version_lists_free_and_fails() -> None:
     a, src = first_app(one(versions=[version(minOSVersion="99")]))
-    assert d.banner_button(a, src, user(), device(), PROFILES["altstore"]).title == "FREE"
+    assert d.decide(a, src, user(), device(), PROFILES["altstore"]).button.title == "FREE"
     assert d.is_visible(a, src, user(), PROFILES["altstore"])
-    attempt = d.install_attempt(a, src, user(), device(), PROFILES["altstore"])
+    attempt = d.decide(a, src, user(), device(), PROFILES["altstore"]).install
     assert (attempt.outcome, attempt.message) == (
         "fail", "This device is running iOS 17.0, but App requires iOS 99.0 or later.")
 
 
 def test_s4_max_os_error_text() -> None:
     a, src = first_app(one(versions=[version(maxOSVersion="16.0")]))
-    attempt = d.install_attempt(a, src, user(), device(), PROFILES["altstore"])
+    attempt = d.decide(a, src, user(), device(), PROFILES["altstore"]).install
     assert attempt.message == ("This device is running iOS 17.0, but App requires iOS 16.0 or "
                                "earlier.")
 
@@ -110,12 +110,12 @@ def test_s4_no_offer_when_the_fallback_is_already_installed() -> None:
     u = user({"com.a": "1.9"})
     dev = device(IOS16)
     # the app page's UPDATE tries versions[0]; the fallback is what is installed: it fails
-    assert d.app_page_button(a, src, u, dev, PROFILES["altstore"]).title == "UPDATE"
-    page = d.app_page_attempt(a, src, u, dev, PROFILES["altstore"])
+    assert d.decide(a, src, u, dev, PROFILES["altstore"]).app_page_button.title == "UPDATE"
+    page = d.decide(a, src, u, dev, PROFILES["altstore"]).app_page_install
     assert (page.outcome, page.message) == (
         "fail", "This device is running iOS 16.4, but App requires iOS 17.0 or later.")
     # with another version installed, 1.9 is an update: the banner's UPDATE installs it
-    other = d.app_page_attempt(a, src, user({"com.a": "1.0"}), dev, PROFILES["altstore"])
+    other = d.decide(a, src, user({"com.a": "1.0"}), dev, PROFILES["altstore"]).app_page_install
     assert (other.outcome, other.version and other.version.version) == ("install", "1.9")
 
 
@@ -279,7 +279,7 @@ def test_v62_no_patreon_url_never_unlocks() -> None:
     a, src = first_app(_patreon_app({"pledge": 1}))
     u = user(patron=Patron(Decimal(100)))
     assert not d.is_pledged(a, src, u, PROFILES["altstore"])
-    attempt = d.install_attempt(a, src, u, device(), PROFILES["altstore"])
+    attempt = d.decide(a, src, u, device(), PROFILES["altstore"]).install
     assert (attempt.outcome, attempt.message) == (
         "fail", "App requires an active pledge in order to be installed.")
 
@@ -430,7 +430,7 @@ def test_button_never_enabled_during_countdown(rows: list[Any], ios: tuple[int, 
                                                minutes: int) -> None:
     when = (NOW + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
     a, src = first_app(_doc(rows, when), ios=ios)
-    found = d.banner_button(a, src, user(), device(ios), PROFILES["altstore"])
+    found = d.decide(a, src, user(), device(ios), PROFILES["altstore"]).button
     if latest_supported(a, ios) is not None:
         assert not found.enabled
         assert found.countdown_to is not None

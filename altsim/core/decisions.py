@@ -99,7 +99,7 @@ def decide(app: App, source: Source, user: User, device: Device,
            profile: ClientProfile) -> AppDecision:
     installed = user.installed.get(app.bundle_id)
     first, supported = latest_available(app), latest_supported(app, device.ios)
-    locked = pledge_required(app, profile) and not is_pledged(app, source, user, profile)
+    locked = _locked(app, source, user, profile)
     update = _update(installed, supported, locked, profile)
     button = _banner(app, source, user, device, profile, installed, supported, update, locked)
     # §4 (AppViewController.swift:390-394,540-547): 2.0rc's app page says UPDATE whenever the
@@ -116,27 +116,13 @@ def decide(app: App, source: Source, user: User, device: Device,
 
 def available_update(app: App, source: Source, user: User, device: Device,
                      profile: ClientProfile) -> Version | None:
-    return decide(app, source, user, device, profile).update
+    """Only the update (My Apps, notifications): no button or install attempt to work out."""
+    return _update(user.installed.get(app.bundle_id), latest_supported(app, device.ios),
+                   _locked(app, source, user, profile), profile)
 
 
-def banner_button(app: App, source: Source, user: User, device: Device,
-                  profile: ClientProfile) -> Button:
-    return decide(app, source, user, device, profile).button
-
-
-def app_page_button(app: App, source: Source, user: User, device: Device,
-                    profile: ClientProfile) -> Button:
-    return decide(app, source, user, device, profile).app_page_button
-
-
-def install_attempt(app: App, source: Source, user: User, device: Device,
-                    profile: ClientProfile) -> InstallAttempt:
-    return decide(app, source, user, device, profile).install
-
-
-def app_page_attempt(app: App, source: Source, user: User, device: Device,
-                     profile: ClientProfile) -> InstallAttempt:
-    return decide(app, source, user, device, profile).app_page_install
+def _locked(app: App, source: Source, user: User, profile: ClientProfile) -> bool:
+    return pledge_required(app, profile) and not is_pledged(app, source, user, profile)
 
 
 def _update(installed: InstalledApp | None, supported: Version | None, locked: bool,

@@ -138,9 +138,10 @@ class Simulator:
         order = ([record.source_identifier] if record and record.source_identifier else [])
         for identifier in [*order, *sources]:
             source = sources.get(identifier)
-            app = next((a for a in source.apps if a.bundle_id == bundle_id), None) if source \
-                else None
-            if source is not None and app is not None:
+            if source is None:
+                continue
+            app = next((a for a in source.apps if a.bundle_id == bundle_id), None)
+            if app is not None:
                 return identifier, source, app
         raise FlowError(f"no source lists an app with the bundle ID {bundle_id!r}")
 
@@ -265,8 +266,8 @@ class Simulator:
         if bundle_id in world.installed:
             raise FlowError(f"{bundle_id} is already installed (update or remove it)")
         identifier, source, app = self.find_app(world, bundle_id)
-        attempt = decisions.install_attempt(app, source, world.user(), self.device(world),
-                                            self.profile(world))
+        attempt = decisions.decide(app, source, world.user(), self.device(world),
+                                   self.profile(world)).install
         if attempt.outcome == "install" or (attempt.outcome == "offer" and accept_offer):
             return Installed(attempt, self._record(bundle_id, attempt, identifier))
         return Installed(attempt, None)
