@@ -184,8 +184,9 @@ class AltsimApp(App[None]):
 
     def tick(self) -> None:
         """Countdowns tick live (§7): new decisions, and the list redraws the rows on screen."""
-        if self.snapshot is not None and self.snapshot.counting_down:
-            self.snapshot = snapshot = take_snapshot(self.simulator)
+        snapshot = self.snapshot
+        if snapshot is not None and snapshot.counting_down:
+            self.snapshot = snapshot = snapshot.at(self.simulator.device(snapshot.world).now)
             self.fill_browse(snapshot)
 
     @staticmethod

@@ -6,7 +6,8 @@ re-evaluates at once (the point of the simulator: watch update prompts change).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from altsim.core import decisions, store
 from altsim.core.device import Device, User
@@ -37,8 +38,17 @@ class StoreSnapshot:
     apps: dict[tuple[str, str], tuple[store.SourceView, App]]  # (source, bundle ID)
     news: list[tuple[store.SourceView, NewsItem]]
     updates: list[PendingUpdate]
-    counting_down: bool  # an app not installed waits for its release (§7): tick every second
+    releases: list[datetime]  # future release dates of apps not installed (§7 countdowns)
     _rows: dict[tuple[str, str], AppRow] = field(default_factory=dict)
+
+    @property
+    def counting_down(self) -> bool:
+        """A button counts down: the screens tick every second."""
+        return any(release > self.device.now for release in self.releases)
+
+    def at(self, now: datetime) -> StoreSnapshot:
+        """The same store a moment later: only the decisions change (no I/O, no decoding)."""
+        return replace(self, device=replace(self.device, now=now), _rows={})
 
     def row(self, key: tuple[str, str]) -> AppRow | None:
         """The client's decisions for one app, made when first asked: a 10,000-app list only
@@ -75,7 +85,7 @@ def take_snapshot(simulator: Simulator) -> StoreSnapshot:
     profile, device, user = simulator.profile(world), simulator.device(world), world.user()
     sources = simulator.sources(world)
     views, apps = [], {}
-    counting_down = False
+    releases = []
     for identifier, source in sources.items():
         record = world.sources[identifier]
         view = store.SourceView(source, identifier, record.url, {
@@ -84,10 +94,11 @@ def take_snapshot(simulator: Simulator) -> StoreSnapshot:
         views.append(view)
         for app in source.apps:
             apps[(identifier, app.bundle_id)] = (view, app)
-            if not counting_down and app.bundle_id not in user.installed:
+            if app.bundle_id not in user.installed:
                 latest = latest_supported(app, device.ios)
-                counting_down = latest is not None and latest.date > device.now
+                if latest is not None and latest.date > device.now:
+                    releases.append(latest.date)
     links = {b: r.source_identifier for b, r in world.installed.items()
              if r.source_identifier is not None}
     return StoreSnapshot(world, profile, device, user, views, apps, store.merged_news(views),
-                         pending_updates(sources, links, user, device, profile), counting_down)
+                         pending_updates(sources, links, user, device, profile), releases)
