@@ -182,3 +182,6 @@ def test_showcase_sample_shows_every_behaviour():
     assert new["com.example.showcase.hidden"]["visible"] is False
     tinted = new["com.example.showcase.tomorrow"]["tint"]
     assert (tinted["stored"], tinted["shown"]) == ("#FFFFFF", "#D9D9D9")
+    # §2.5: too-dark tints are raised to brightness 0.35 in dark mode only
+    dim = new["com.example.showcase.ladder"]["tint"]
+    assert (dim["shown"], dim["dark"]) == ("#111111", "#595959")

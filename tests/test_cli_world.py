@@ -98,6 +98,7 @@ def test_build_bug_switch_and_watching(home, server):
     Routes.routes["/apps.json"] = serve(source(apps=[app(versions=versions)]))
     assert "New Update Available" in run(home, "refresh", "--background").stdout
     assert "build bug: off" in run(home, "settings", "--build-bug", "off").stdout
+    assert "dark mode: on" in run(home, "settings", "--dark-mode", "on").stdout
     assert "No notifications." in run(home, "refresh", "--background").stdout
     watch = subprocess.Popen([sys.executable, "-m", "altsim", "refresh", "--background",
                               "--every", "0.004"], env=home, stdout=subprocess.PIPE, text=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Button, DataTable, Input, TabbedContent
+from textual.widgets import Button, DataTable, Input, Switch, TabbedContent
 
 from altsim.sim.simulator import Simulator
 from altsim.state import open_world
@@ -67,6 +67,29 @@ async def test_install_then_change_ios_and_see_the_update(tmp_path):
         await pilot.pause()
         assert cells(apps, 2) == ["2.0"]
         assert "My Apps (1)" in str(pilot.app.query_one(TabbedContent).get_tab("my-apps").label)
+
+
+async def test_dark_mode_switches_the_theme_and_raises_dark_tints(tmp_path):
+    doc = source(apps=[app(tintColor="#111111")])
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        sim = pilot.app.simulator
+        sim.add_source(await sim.preview_source(write(tmp_path, doc)))
+        pilot.app.reload()
+        browse = pilot.app.query_one("#browse-table", RowList)
+
+        def tint() -> str:
+            row = next(i for i in range(browse.row_count) if str(browse.cells(i)[0]) == "App")
+            colour = browse.cells(row)[0].style.color
+            return colour.triplet.hex.upper()
+
+        assert (pilot.app.theme, tint()) == ("textual-light", "#111111")
+        pilot.app.query_one(TabbedContent).active = "simulator"
+        await pilot.pause()
+        pilot.app.query_one("#dark-mode", Switch).toggle()
+        pilot.app.query_one("#apply", Button).press()
+        await pilot.pause()
+        assert sim.world().settings.dark_mode
+        assert (pilot.app.theme, tint()) == ("textual-dark", "#595959")  # §2.5, dark mode only
 
 
 async def test_app_page_tap_installs(tmp_path):

@@ -25,16 +25,17 @@ def button_json(button: Button) -> dict[str, Any]:
 
 
 def tint_json(argb: int | None) -> dict[str, str] | None:
-    """The colour as stored, and as banners draw it after the black/white adjustment (§2.5)."""
+    """The colour as stored, and as banners draw it after the black/white adjustment (§2.5):
+    `shown` in light mode, `dark` in dark mode."""
     if argb is None:
         return None
-    stored, shown = _tint(argb)
-    return {"stored": stored, "shown": shown}
+    stored, shown, dark = _tint(argb)
+    return {"stored": stored, "shown": shown, "dark": dark}
 
 
 @functools.lru_cache(maxsize=4096)  # sources repeat their colours
-def _tint(argb: int) -> tuple[str, str]:
-    return rgb_hex(argb), rgb_hex(adjusted_tint(argb))
+def _tint(argb: int) -> tuple[str, str, str]:
+    return rgb_hex(argb), rgb_hex(adjusted_tint(argb)), rgb_hex(adjusted_tint(argb, True))
 
 
 def iso(date: datetime | None) -> str | None:

@@ -84,6 +84,8 @@ def add_parsers(commands: Any) -> None:
     settings.add_argument("--build-bug", choices=("on", "off"),
                           help="reproduce the shipped client's re-notification of pending "
                           "updates that have a build (§9.3; on by default)")
+    settings.add_argument("--dark-mode", choices=("on", "off"),
+                          help="the device's appearance: tints are adjusted for it (§2.5)")
     settings.add_argument("--interval", type=int, metavar="MINUTES",
                           help="the background refresh interval (default 60)")
     settings.set_defaults(run=run_settings)
@@ -391,10 +393,13 @@ def run_settings(args: argparse.Namespace) -> int:
         settings = loaded.value.settings
         if args.build_bug is not None:
             settings.renotify_build_bug = args.build_bug == "on"
+        if args.dark_mode is not None:
+            settings.dark_mode = args.dark_mode == "on"
         if args.interval is not None:
             if args.interval < 1:
                 raise UsageError("--interval: at least 1 minute")
             settings.background_interval_minutes = args.interval
-    print(f"build bug: {'on' if settings.renotify_build_bug else 'off'}; background interval: "
+    print(f"build bug: {'on' if settings.renotify_build_bug else 'off'}; dark mode: "
+          f"{'on' if settings.dark_mode else 'off'}; background interval: "
           f"{settings.background_interval_minutes} min")
     return 0

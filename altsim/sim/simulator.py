@@ -26,11 +26,17 @@ from altsim.state import InstalledRecord, JsonStore, NotificationRecord, SourceR
 
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
+    """A big decode allocates a million objects, none cyclic: the cycle collector would walk
+    them over and over while they are made, and again at every full collection while they
+    live. So it waits until the decode is done, and then leaves what exists now (mostly the
+    decoded sources) out of its walks. Dropped decodes are still freed: they hold no cycles,
+    so reference counting frees them."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -124,7 +130,7 @@ class Simulator:
                 raw = self.store.load_blob(identifier)
                 if raw is None:
                     continue
-                with _gc_paused():  # a big decode allocates a million objects, none cyclic
+                with _gc_paused():
                     cached = self._decoded[identifier] = (
                         key, client_verdict(raw, profile, ios).source)
             if cached[1] is not None:

@@ -80,7 +80,9 @@ class AltsimApp(App[None]):
         self.sort = "default"
         self.browse_keys: list[tuple[str, str]] = []
         self.history: list[str] = []
-        interval = simulator.world().settings.background_interval_minutes * 60
+        settings = simulator.world().settings
+        self.theme = _theme(settings.dark_mode)
+        interval = settings.background_interval_minutes * 60
         self.loop = BackgroundLoop(simulator, interval) if background else None
 
     @property
@@ -138,6 +140,9 @@ class AltsimApp(App[None]):
             yield Label("Background refresh interval (minutes)")
             yield Input(str(world.settings.background_interval_minutes), id="interval")
             with Horizontal(classes="pair"):
+                yield Switch(world.settings.dark_mode, id="dark-mode")
+                yield Label("Dark mode (the theme, and the client's tint adjustment, §2.5)")
+            with Horizontal(classes="pair"):
                 yield Switch(world.settings.renotify_build_bug, id="build-bug")
                 yield Label("Re-notify pending updates that have a build (the shipped bug, "
                             "§9.3)")
@@ -157,7 +162,8 @@ class AltsimApp(App[None]):
         if self.loop is not None:
             self.loop.observers.append(self.on_refreshed)
             self.loop.start()
-        self.set_interval(1, self.tick)  # countdowns tick live
+        # countdowns tick live; the list owns the timer, so it stops when the list goes
+        self.base.query_one("#browse-table", RowList).set_interval(1, self.tick)
 
     async def on_unmount(self) -> None:
         if self.loop is not None:
@@ -175,6 +181,8 @@ class AltsimApp(App[None]):
 
     def reload(self) -> None:
         self.snapshot = snapshot = take_snapshot(self.simulator)
+        if self.theme != _theme(snapshot.dark):
+            self.theme = _theme(snapshot.dark)  # restyles every widget: only on a change
         self.sub_title = (f"{snapshot.profile.title} · iOS "
                           f"{'.'.join(map(str, snapshot.device.ios))} · {snapshot.device.family}")
         self.fill_browse(snapshot)
@@ -205,7 +213,8 @@ class AltsimApp(App[None]):
                 assert row is not None
                 button = row.decision.button
                 supported = row.decision.latest_supported
-                return [literal(row.app.name, colour=row.app.tint_colour, bold=True),
+                return [literal(row.app.name, colour=row.app.tint_colour, dark=snapshot.dark,
+                                bold=True),
                         literal(row.app.developer_name), literal(row.view.source.name, limit=40),
                         literal(supported.localized_version if supported else "—", limit=30),
                         Text(button.title + ("" if button.enabled else " ⏳"),
@@ -223,7 +232,8 @@ class AltsimApp(App[None]):
             record = snapshot.world.sources[view.identifier]
             updated = store.last_updated(view.source)
             rows.append((view.identifier, [
-                literal(view.source.name, colour=view.source.tint_colour, bold=True),
+                literal(view.source.name, colour=view.source.tint_colour, dark=snapshot.dark,
+                        bold=True),
                 literal(store.source_subtitle(view), limit=60),
                 Text("!" if record.last_error else str(len(view.visible)),
                      "bold red" if record.last_error else ""),
@@ -240,7 +250,7 @@ class AltsimApp(App[None]):
             banner = names[view.identifier].get(item.app_id or "")  # the linked app's banner
             rows.append((str(index), [
                 Text(relative_date(item.date, device.now, device.time_zone, device.locale)),
-                literal(item.title, colour=item.tint_colour, bold=True),
+                literal(item.title, colour=item.tint_colour, dark=snapshot.dark, bold=True),
                 literal(view.source.name, limit=40), literal(banner or "—", limit=30),
                 Text(opens or "—")]))
         self._refill(self.base.query_one("#news-table", DataTable), rows)
@@ -454,7 +464,8 @@ class AltsimApp(App[None]):
             self.notify(f"Added “{source.name}”", markup=False)
             self.reload()
 
-        self.push_screen(ConfirmSource(source, preview.identifier), confirmed)
+        dark = self.snapshot is not None and self.snapshot.dark
+        self.push_screen(ConfirmSource(source, preview.identifier, dark), confirmed)
 
     @on(Button.Pressed, "#apply")
     def apply_simulator(self) -> None:
@@ -498,6 +509,12 @@ class AltsimApp(App[None]):
         world.settings.client = str(self.base.query_one("#client", Select).value)
         world.settings.background_interval_minutes = interval
         world.settings.renotify_build_bug = self.base.query_one("#build-bug", Switch).value
+        world.settings.dark_mode = self.base.query_one("#dark-mode", Switch).value
         account = pledge is not None or tiers or benefits
         world.patreon = PatreonAccount(pledge or Decimal(0), tiers, benefits) if account \
             else None
+
+
+def _theme(dark: bool) -> str:
+    """The device's appearance, which the tints are adjusted for (§2.5)."""
+    return "textual-dark" if dark else "textual-light"

@@ -12,9 +12,8 @@ from textual.widgets import Footer, Static
 
 from altsim.core import store
 from altsim.core.formatting import byte_count, relative_date
-from altsim.core.tint import adjusted_tint, rgb_hex
 from altsim.ui.snapshot import AppRow, StoreSnapshot
-from altsim.ui.text import literal, paragraph
+from altsim.ui.text import literal, paragraph, tint
 
 DESCRIPTION_LINES, NOTES_LINES = 5, 3  # §10.6: collapsed, with "more"
 
@@ -53,10 +52,9 @@ class AppPage(ModalScreen[str | None]):
         row, device = self.row, self.snapshot.device
         app, decision = row.app, row.decision
         button = decision.app_page_button
-        icon = rgb_hex(adjusted_tint(app.tint_colour)) if app.tint_colour is not None \
-            else "#888888"
-        title = Text.assemble(Text("▐██▌ ", icon),  # the icon's place, in the app's tint
-                              literal(app.name, colour=app.tint_colour, bold=True),
+        dark = self.snapshot.dark
+        title = Text.assemble(Text("▐██▌ ", tint(app.tint_colour, dark)),  # the icon's place
+                              literal(app.name, colour=app.tint_colour, dark=dark, bold=True),
                               Text(" BETA" if row.beta else "", "bold reverse"))
         state = "" if button.enabled else " (disabled)"
         lines: list[Text] = [

@@ -12,10 +12,9 @@ from textual.widgets import Footer, Static
 from altsim.core import store
 from altsim.core.formatting import relative_date
 from altsim.core.model import Source
-from altsim.core.tint import adjusted_tint, rgb_hex
 from altsim.state import SourceRecord
 from altsim.ui.snapshot import StoreSnapshot
-from altsim.ui.text import literal, paragraph
+from altsim.ui.text import literal, paragraph, tint
 
 PAGE_CSS = """
 {name} {{ align: center middle; }}
@@ -43,10 +42,10 @@ class TextPage(ModalScreen[None]):
 def source_page(view: store.SourceView, record: SourceRecord, snapshot: StoreSnapshot
                 ) -> Text:
     """The source's About page: header in its tint, featured apps, first 5 news, website."""
-    source, device = view.source, snapshot.device
+    source, device, dark = view.source, snapshot.device, snapshot.dark
     lines: list[Text] = [
-        Text.assemble(Text("  ", style="on " + _hex(source.tint_colour)),
-                      Text(" "), literal(source.name, colour=source.tint_colour, bold=True)),
+        Text.assemble(Text("  ", style="on " + tint(source.tint_colour, dark)), Text(" "),
+                      literal(source.name, colour=source.tint_colour, dark=dark, bold=True)),
         literal(store.source_subtitle(view), limit=300),
         Text(f"{len(view.visible)} apps · {record.identifier}", "dim"),
     ]
@@ -56,13 +55,13 @@ def source_page(view: store.SourceView, record: SourceRecord, snapshot: StoreSna
         lines += [Text(""), paragraph(source.description)]
     lines += [Text(""), Text("Featured", "bold")]
     featured = store.about_featured(view)
-    lines += [Text.assemble(Text("  "), literal(app.name, colour=app.tint_colour))
+    lines += [Text.assemble(Text("  "), literal(app.name, colour=app.tint_colour, dark=dark))
               for app in featured] or [Text("  (none)", "dim")]
     lines += [Text(""), Text("News", "bold")]
     for item in store.about_news(source):
         when = relative_date(item.date, device.now, device.time_zone, device.locale)
         lines.append(Text.assemble(Text(f"  {when}  "),
-                                   literal(item.title, colour=item.tint_colour)))
+                                   literal(item.title, colour=item.tint_colour, dark=dark)))
     if source.website:
         lines += [Text(""), Text.assemble(Text("Website: "), literal(source.website))]
     return Text("\n").join(lines)
@@ -78,10 +77,6 @@ def history_page(entries: list[tuple[str, str, str]]) -> Text:
         for at, title, body in reversed(entries))])
 
 
-def _hex(argb: int | None) -> str:
-    return rgb_hex(adjusted_tint(argb)) if argb is not None else "#888888"
-
-
 class ConfirmSource(ModalScreen[bool]):
     """§9.5: the fetched source, then "Would you like to add the source “<name>”?"."""
 
@@ -89,13 +84,13 @@ class ConfirmSource(ModalScreen[bool]):
                                                                 "Cancel")]
     DEFAULT_CSS = PAGE_CSS.format(name="ConfirmSource")
 
-    def __init__(self, source: Source, identifier: str) -> None:
+    def __init__(self, source: Source, identifier: str, dark: bool) -> None:
         super().__init__()
-        self.source, self.identifier = source, identifier
+        self.source, self.identifier, self.dark = source, identifier, dark
 
     def compose(self) -> ComposeResult:
         source = self.source
-        lines = [literal(source.name, colour=source.tint_colour, bold=True),
+        lines = [literal(source.name, colour=source.tint_colour, dark=self.dark, bold=True),
                  Text(self.identifier, "dim"),
                  Text(f"{len(source.apps)} apps, {len(source.news)} news items"), Text("")]
         lines += [Text.assemble(Text("  "), literal(app.name)) for app in source.apps[:10]]

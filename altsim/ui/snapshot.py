@@ -42,6 +42,11 @@ class StoreSnapshot:
     _rows: dict[tuple[str, str], AppRow] = field(default_factory=dict)
 
     @property
+    def dark(self) -> bool:
+        """The device's appearance: tints are adjusted for it (§2.5)."""
+        return self.world.settings.dark_mode
+
+    @property
     def counting_down(self) -> bool:
         """A button counts down: the screens tick every second."""
         return any(release > self.device.now for release in self.releases)
