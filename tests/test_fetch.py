@@ -10,6 +10,9 @@ import asyncio
 import contextlib
 import functools
 import gzip
+import hashlib
+import io
+import random
 import socket
 import struct
 import tracemalloc
@@ -23,6 +26,7 @@ from altsim.core.check import client_verdict
 from altsim.core.identity import normalize_source_url
 from altsim.core.profiles import DEFAULT_PROFILE
 from altsim.net.address import resolve_address
+from altsim.net.download import Downloaded, download_to
 from altsim.net.fetch import KINDS, Fetched, FetchError, FetchLimits, SourceFetcher, fetch_source
 
 from .conftest import SAMPLES, Routes
@@ -523,3 +527,56 @@ def test_limits_are_validated():
         FetchLimits(budget=0)
     with pytest.raises(ValueError, match="max_redirects"):
         FetchLimits(max_redirects=-1)
+
+
+# --- downloading an app archive: to a file, hashed on the way ----------------------------
+
+ARCHIVE = random.Random(1).randbytes(1 << 20)  # incompressible: gzip keeps it large
+ARCHIVE_LIMITS = FetchLimits(connect_timeout=1, read_timeout=1, budget=5, max_bytes=4 << 20)
+
+
+async def download(address: str, limits: FetchLimits = ARCHIVE_LIMITS
+                   ) -> tuple[bytes, list[tuple[int, int | None]], Downloaded]:
+    file, seen = io.BytesIO(), []
+    async with SourceFetcher(limits) as fetcher:
+        got = await download_to(fetcher, address, file,
+                                lambda received, total: seen.append((received, total)))
+    return file.getvalue(), seen, got
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+async def test_archive_streamed_to_the_file_and_hashed(raw, gzipped):
+    body = gzip.compress(ARCHIVE) if gzipped else ARCHIVE
+    headers = {"Content_Encoding": "gzip"} if gzipped else {}
+    raw.routes["/x.ipa"] = respond(200, body, **headers)
+    written, seen, got = await download(f"{raw.base}/x.ipa")
+    assert written == ARCHIVE  # decoded, as URLSession saves it
+    assert (got.size, got.sha256) == (len(ARCHIVE), hashlib.sha256(ARCHIVE).hexdigest())
+    assert (got.fetched.body, got.fetched.status) == (b"", 200)
+    assert seen[-1] == (len(body), len(body))  # raw bytes of the announced length
+    assert len(seen) > 1  # progress as it arrives, not once at the end
+
+
+async def test_archive_404_body_is_downloaded_with_its_status(raw):
+    raw.routes["/x.ipa"] = respond(404, b"<html>gone</html>")
+    written, _, got = await download(f"{raw.base}/x.ipa")
+    assert (written, got.fetched.status) == (b"<html>gone</html>", 404)
+
+
+async def test_archive_over_the_cap(raw):
+    raw.routes["/x.ipa"] = respond(200, ARCHIVE)
+    with pytest.raises(FetchError) as caught:
+        await download(f"{raw.base}/x.ipa", FetchLimits(max_bytes=1000))
+    assert caught.value.kind == "too-large"
+
+
+async def test_local_archive_streams_in_pieces(tmp_path):
+    path = tmp_path / "x.ipa"
+    path.write_bytes(ARCHIVE * 3)
+    written, seen, got = await download(str(path))
+    assert written == ARCHIVE * 3
+    assert got.sha256 == hashlib.sha256(ARCHIVE * 3).hexdigest()
+    assert [received for received, _ in seen] == [1 << 20, 2 << 20, 3 << 20]
+    with pytest.raises(FetchError) as caught:
+        await download(str(path), FetchLimits(max_bytes=(2 << 20) + 5))
+    assert caught.value.kind == "too-large"

@@ -1,4 +1,5 @@
-"""The altsim command line: `altsim check` and, later, the other QA tools."""
+"""The altsim command line: the QA tools, the commands that change the simulated world, and
+without a command, the terminal UI."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 import sys
 
 from altsim import __version__
-from altsim.cli import check, diff, matrix, preview, world
+from altsim.cli import check, diff, matrix, permissions, preview, verify, world
 from altsim.cli.errors import UsageError
 
 
@@ -23,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_parser(commands)
     matrix.add_parser(commands)
     diff.add_parser(commands)
+    verify.add_parser(commands)
+    permissions.add_parser(commands)
     world.add_parsers(commands)
     return parser
 

@@ -47,7 +47,7 @@ def render_json(outcomes: list[Outcome], profile: ClientProfile, ios: OSVersion)
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
-def _github_escape(text: str, *, property: bool = False) -> str:
+def github_escape(text: str, *, property: bool = False) -> str:
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if property else text
 
@@ -55,18 +55,18 @@ def _github_escape(text: str, *, property: bool = False) -> str:
 def render_github(outcomes: list[Outcome]) -> str:
     lines = []
     for outcome in outcomes:
-        file = _github_escape(outcome.input, property=True)
+        file = github_escape(outcome.input, property=True)
         if outcome.result is None:
-            lines.append(f"::error file={file}::{_github_escape(outcome.error or '')}")
+            lines.append(f"::error file={file}::{github_escape(outcome.error or '')}")
             continue
         for d in outcome.result.diagnostics:
             where = f"file={file}"
             if d.line is not None:
                 where += f",line={d.line},col={d.column}"
-            title = _github_escape(f"altsim {d.code}", property=True)
+            title = github_escape(f"altsim {d.code}", property=True)
             message = printable(f"{d.message} [{d.pointer or '/'}]")
             lines.append(f"::{_GITHUB_LEVEL[d.severity]} {where},title={title}::"
-                         f"{_github_escape(message)}")
+                         f"{github_escape(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

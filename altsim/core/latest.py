@@ -25,13 +25,20 @@ def latest_supported(app: App, ios: OSVersion) -> Version | None:
 
 def unsupported_reason(app: App, version: Version, ios: OSVersion) -> str | None:
     """VerificationError.iOSVersionNotSupported's text (§4), or None when supported."""
-    device = f"This device is running iOS {os_version_string(ios)}, but {app.name} requires iOS"
     low, high = version.min_os, version.max_os
     if low is not None and ios < low:
-        return f"{device} {os_version_string(low)} or later."
+        return not_supported_text(app.name, ios, low)
     if high is not None and ios > high:
-        return f"{device} {os_version_string(high)} or earlier."
+        return not_supported_text(app.name, ios, high)
     return None
+
+
+def not_supported_text(name: str, ios: OSVersion, required: OSVersion) -> str:
+    """VerificationError.iOSVersionNotSupported (VerificationError.swift): "or earlier" when
+    the device is above the required version, else "or later"."""
+    side = "earlier" if ios > required else "later"
+    return (f"This device is running iOS {os_version_string(ios)}, but {name} requires iOS "
+            f"{os_version_string(required)} or {side}.")
 
 
 def matches(installed: InstalledApp, version: Version) -> bool:

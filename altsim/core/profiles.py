@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+# §10.9: the install-time checks of the 1.x clients, and those 2.0 added
+INSTALL_CHECKS_1 = frozenset({"bundleIdentifier", "minimumOSVersion", "sha256"})
+INSTALL_CHECKS_2 = INSTALL_CHECKS_1 | {"version", "buildVersion", "permissions"}
+
 
 @dataclass(frozen=True, slots=True)
 class Field:
@@ -58,6 +62,12 @@ class ClientProfile:
     # only apps described by the single-version keys)
     beta_badge: str = "beta"
     own_bundle_id: str = "com.rileytestut.AltStore"  # §10.1: never listed in Browse
+    # §10.9: what the client checks in a downloaded app before installing it. 2.0 added the
+    # version, build and permission checks; 1.x (VerifyAppOperation.swift of 1.x) checked only
+    # the bundle ID, the minimum iOS and the hash.
+    install_checks: frozenset[str] = INSTALL_CHECKS_2
+    # §11: SideStore checks permissions only for sources whose root `version` is >= 2
+    permissions_from_source_version: int = 0
 
     def fields_for(self, model: str) -> tuple[Field, ...]:
         return getattr(self, model)
@@ -178,7 +188,7 @@ ALTSTORE_PAL = replace(
 ALTSTORE_17 = replace(
     ALTSTORE, name="altstore-1.7", title="AltStore 1.7",
     root=(Field("identifier", "string", required=True, attr="json_identifier"), *_ALTSTORE_ROOT),
-    marketplace_rule="", patreon_gating="beta",
+    marketplace_rule="", patreon_gating="beta", install_checks=INSTALL_CHECKS_1,
 )
 
 # SideStore 0.6 (§11): the JSON `identifier` is optional (it only fills an unused group ID) but
@@ -194,13 +204,14 @@ SIDESTORE = replace(
     ALTSTORE, name="sidestore", title="SideStore 0.6", brand="SideStore", root=_SIDESTORE_ROOT,
     privacy_permission_label="Privacy Permission",  # SideStore does not lower-case it
     update_rule="semver", patreon_gating="", beta_badge="legacy",
+    permissions_from_source_version=2,
 )
 
 # SideStore 0.5 (AltStore 1.x based, §11; SideStore#895, EhPanda#416): `identifier` required;
 # the app-level single-version keys are always required, `versions` or not. The key order
 # follows its CodingKeys (UNVERIFIED: only users' error reports pin it).
 SIDESTORE_05 = replace(
-    SIDESTORE, name="sidestore-0.5", title="SideStore 0.5",
+    SIDESTORE, name="sidestore-0.5", title="SideStore 0.5", install_checks=INSTALL_CHECKS_1,
     root=(Field("identifier", "string", required=True, attr="json_identifier"), *_ALTSTORE_ROOT),
     app=(
         Field("name", "string", required=True),

@@ -15,7 +15,7 @@ anyway is misbehaving.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 __all__ = ["ACCEPT_ENCODING", "BadContent", "BodyTooLarge", "BoundedBody"]
 
@@ -75,10 +75,14 @@ class _Inflater:
 
 
 class BoundedBody:
-    """Feed raw body chunks; get the decoded body, or ``BodyTooLarge`` past ``max_bytes``."""
+    """Feed raw body chunks; get the decoded body, or ``BodyTooLarge`` past ``max_bytes``.
+    With a ``sink``, decoded pieces go to it as they come and nothing is kept (an archive of
+    hundreds of MB streams to a file)."""
 
-    def __init__(self, content_encoding: str | None, max_bytes: int) -> None:
+    def __init__(self, content_encoding: str | None, max_bytes: int,
+                 sink: Callable[[bytes], None] | None = None) -> None:
         self.max_bytes = max_bytes
+        self._sink = sink
         self.size = 0  # decoded bytes so far
         self.raw_size = 0  # bytes received so far
         self.warnings: list[str] = []
@@ -108,7 +112,10 @@ class BoundedBody:
             if self.size > self.max_bytes:
                 self._parts.clear()
                 raise BodyTooLarge
-            self._parts.append(piece)
+            if self._sink is not None:
+                self._sink(piece)
+            else:
+                self._parts.append(piece)
 
     def finish(self) -> bytes:
         for stage in self._stages:

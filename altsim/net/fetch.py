@@ -33,7 +33,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import httpx
 
@@ -41,13 +41,15 @@ from altsim import __version__
 from altsim.net.address import Target, resolve_address
 from altsim.net.bounded_body import ACCEPT_ENCODING, BadContent, BodyTooLarge, BoundedBody
 
-__all__ = ["KINDS", "FetchError", "FetchLimits", "Fetched", "SourceFetcher", "fetch_source"]
+__all__ = ["KINDS", "BodySink", "FetchError", "FetchLimits", "Fetched", "SourceFetcher",
+           "fetch_source"]
 
 _E = TypeVar("_E", bound=BaseException)
 
 USER_AGENT = f"altsim/{__version__} (+AltStore source simulator)"
 MAX_BODY_BYTES = 64 * 1024 * 1024  # after decompression; same cap as a SOURCE file
 LANE_CONNECTIONS = 16  # most connections in one httpx pool (see SourceFetcher)
+FILE_STEP = 1024 * 1024  # a local file streams to a sink in pieces of this size
 
 KINDS = {
     "address": "the address is not a URL the client accepts, or not http(s)/file",
@@ -118,6 +120,16 @@ class Fetched:
     body: bytes = field(repr=False)
     elapsed: float
     warnings: tuple[str, ...] = ()
+
+
+class BodySink(Protocol):
+    """Where a body goes instead of memory (a downloaded app archive of hundreds of MB)."""
+
+    def write(self, piece: bytes) -> None:
+        """The next decoded piece of the body, in order."""
+
+    def progress(self, received: int, total: int | None) -> None:
+        """``received`` bytes have arrived of the ``total`` the response announced."""
 
 
 class FetchError(Exception):
@@ -212,8 +224,10 @@ class SourceFetcher:
         except FetchError as error:
             return error
 
-    async def fetch(self, address: str) -> Fetched:
-        """The source at ``address`` (a URL as typed, a ``file:`` URL or a file path)."""
+    async def fetch(self, address: str, sink: BodySink | None = None) -> Fetched:
+        """The source at ``address`` (a URL as typed, a ``file:`` URL or a file path).
+
+        With a ``sink``, the body goes to it as it arrives and ``Fetched.body`` is empty."""
         try:
             target = resolve_address(address)
         except ValueError as error:
@@ -221,16 +235,16 @@ class SourceFetcher:
         lane = await self._slots.get()
         try:
             if target.path is not None:
-                return await self._read_file(target, target.path)
-            return await self._get(self._lanes[lane], target)
+                return await self._read_file(target, target.path, sink)
+            return await self._get(self._lanes[lane], target, sink)
         finally:
             self._slots.put_nowait(lane)
 
-    async def _read_file(self, target: Target, path: Path) -> Fetched:
+    async def _read_file(self, target: Target, path: Path, sink: BodySink | None) -> Fetched:
         start = time.perf_counter()
         cap = self.limits.max_bytes
         try:
-            body = await asyncio.to_thread(_read_capped, path, cap)
+            body = await asyncio.to_thread(_read_capped, path, cap, sink)
         except OSError as error:
             reason = error.strerror or str(error)
             raise FetchError("file", target.url, f"cannot read {path}: {reason}",
@@ -241,12 +255,13 @@ class SourceFetcher:
         return Fetched(target.address, target.url, target.url, None, body,
                        time.perf_counter() - start)
 
-    async def _get(self, client: httpx.AsyncClient, target: Target) -> Fetched:
+    async def _get(self, client: httpx.AsyncClient, target: Target,
+                   sink: BodySink | None) -> Fetched:
         start = time.perf_counter()
         progress = _Progress(target.url)
         try:
             async with asyncio.timeout(self.limits.budget):
-                return await self._follow(client, target, progress, start)
+                return await self._follow(client, target, progress, start, sink)
         except TimeoutError:
             reason = (f"gave up after the {self.limits.budget:g} s time budget "
                       f"({progress.received:,} bytes received{_at(progress, target)})")
@@ -259,14 +274,14 @@ class SourceFetcher:
             raise FetchError(kind, target.url, reason, address=target.address) from None
 
     async def _follow(self, client: httpx.AsyncClient, target: Target, progress: _Progress,
-                      start: float) -> Fetched:
+                      start: float, sink: BodySink | None) -> Fetched:
         request = client.build_request("GET", target.url)
         chain = [target.url]
         while True:
             response = await client.send(request, stream=True)
             try:
                 if response.next_request is None:
-                    body, warnings = await self._read_body(response, target, progress)
+                    body, warnings = await self._read_body(response, target, progress, sink)
                     break
             finally:
                 await response.aclose()
@@ -290,23 +305,27 @@ class SourceFetcher:
         return Fetched(target.address, target.url, str(response.url), status, body,
                        time.perf_counter() - start, tuple(warnings))
 
-    async def _read_body(self, response: httpx.Response, target: Target,
-                         progress: _Progress) -> tuple[bytes, list[str]]:
+    async def _read_body(self, response: httpx.Response, target: Target, progress: _Progress,
+                         sink: BodySink | None) -> tuple[bytes, list[str]]:
         progress.headers = True
         cap = self.limits.max_bytes
         # An in-memory response (from a mock transport) was read, and decoded, when made.
         in_memory = response.is_stream_consumed
-        body = BoundedBody(None if in_memory else response.headers.get("Content-Encoding"), cap)
+        body = BoundedBody(None if in_memory else response.headers.get("Content-Encoding"), cap,
+                           None if sink is None else sink.write)
         too_large = FetchError("too-large", target.url,
                                f"the body is larger than {_size(cap)} after decompression"
                                f"{_at(progress, target)}", address=target.address)
         declared = response.headers.get("Content-Length", "")
-        if not body.compressed and declared.isdigit() and int(declared) > cap:
+        total = int(declared) if declared.isdigit() else None
+        if not body.compressed and total is not None and total > cap:
             raise too_large  # no need to read what is declared too large
         try:
             async for chunk in _once(response.content) if in_memory else response.aiter_raw():
                 progress.received += len(chunk)
                 body.feed(chunk)
+                if sink is not None:
+                    sink.progress(progress.received, total)
         except BodyTooLarge:
             raise too_large from None
         except BadContent as error:
@@ -332,17 +351,27 @@ async def _once(data: bytes) -> AsyncIterator[bytes]:
     yield data
 
 
-def _read_capped(path: Path, cap: int) -> bytes | None:
-    """The file's bytes, or None if it holds more than ``cap``. It reads at most ``cap + 1``
-    bytes, whatever the file's size says, so /dev/zero or a growing file stops there too."""
-    mode = path.stat().st_mode
-    if stat.S_ISDIR(mode):
+def _read_capped(path: Path, cap: int, sink: BodySink | None) -> bytes | None:
+    """The file's bytes (or b"" once they went to ``sink``), or None if it holds more than
+    ``cap``. It reads at most ``cap + 1`` bytes, whatever the file's size says, so /dev/zero
+    or a growing file stops there too."""
+    info = path.stat()
+    if stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
-    if not (stat.S_ISREG(mode) or stat.S_ISCHR(mode)):  # a FIFO would block the thread
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISCHR(info.st_mode)):  # a FIFO would block
         raise OSError(errno.EINVAL, "not a regular file")
     with path.open("rb") as file:
-        body = file.read(cap + 1)
-    return None if len(body) > cap else body
+        if sink is None:
+            body = file.read(cap + 1)
+            return None if len(body) > cap else body
+        received = 0
+        while piece := file.read(min(FILE_STEP, cap + 1 - received)):
+            received += len(piece)
+            if received > cap:
+                return None
+            sink.write(piece)
+            sink.progress(received, info.st_size or None)
+        return b""
 
 
 def _classify(error: httpx.HTTPError, progress: _Progress,
