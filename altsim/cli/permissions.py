@@ -8,7 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from altsim.core.install_check import MISSING_DESCRIPTION, archive_name, permissions_block
+from altsim.core.install_check import (
+    MISSING_DESCRIPTION,
+    archive_name,
+    archive_version,
+    permissions_block,
+)
 from altsim.core.safe_text import json_dumps, printable
 
 
@@ -45,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     info = archive.app.info
     block = permissions_block(archive)
     document = {"bundleIdentifier": info.get("CFBundleIdentifier"),
-                "version": info.get("CFBundleShortVersionString"),
+                "version": archive_version(info),
                 "buildVersion": info.get("CFBundleVersion"), "size": size, "sha256": sha256,
                 "minOSVersion": info.get("MinimumOSVersion"), "appPermissions": block}
     privacy = block["privacy"]

@@ -90,18 +90,28 @@ def _text(info: Mapping[str, object], key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def archive_version(info: Mapping[str, object]) -> str | None:
+    """ALTApplication.version: CFBundleShortVersionString, read as "1.0" when absent."""
+    return _text(info, "CFBundleShortVersionString") if "CFBundleShortVersionString" in info \
+        else "1.0"
+
+
 def archive_name(archive: Archive) -> str:
     """ALTApplication.name: the display name, else the bundle name, else the folder's."""
     info = archive.app.info
     folder = archive.app.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".app")
-    return _text(info, "CFBundleDisplayName") or _text(info, "CFBundleName") or folder
+    for key in ("CFBundleDisplayName", "CFBundleName"):  # `?:` passes over nil only, not ""
+        if (name := _text(info, key)) is not None:
+            return name
+    return folder
 
 
 def declared_entitlements(archive: Archive) -> list[str]:
     """Every entitlement of the app and its extensions the source must declare (§2.4)."""
     names = {name for bundle in (archive.app, *archive.extensions) for name in bundle.entitlements}
     names -= IGNORED_ENTITLEMENTS
-    if archive.app.entitlements.get(GET_TASK_ALLOW) is False:  # only the app's own value counts
+    # only the app's own value counts; `as? Bool` reads a plist integer 0 as false too
+    if archive.app.entitlements.get(GET_TASK_ALLOW) == 0:
         names.discard(GET_TASK_ALLOW)
     return sorted(names, key=str.casefold)  # localizedStandardCompare: case-insensitive
 
@@ -228,7 +238,7 @@ def _sha256(name: str, version: Version, actual: str) -> InstallCheck:
 
 
 def _version(name: str, version: Version, info: Mapping[str, object]) -> InstallCheck:
-    found = _text(info, "CFBundleShortVersionString")
+    found = archive_version(info)
     if found == version.version:  # §5.1: exact string equality
         return InstallCheck("version", "pass", version.version, found,
                             "The version matches CFBundleShortVersionString.")
