@@ -57,15 +57,6 @@ def assert_rejected(result: CheckResult, code: str, message: str | None = None,
     assert tuple(g if w is not None else None for g, w in zip(got, want, strict=True)) == want
 
 
-# Known core bugs: the test states the client's behaviour and fails until altsim is fixed.
-BUG_GRAPHEMES = ("values.parse_hex_colour counts code points and trims by str.isalnum; Swift "
-                 "counts graphemes, and CharacterSet.alphanumerics includes marks (M*)")
-
-
-def bug(reason: str, *values: Any) -> Any:
-    return pytest.param(*values, marks=pytest.mark.xfail(strict=True, reason=reason))
-
-
 # -- rejected vectors: verdict, client text, coding path -----------------------------------------
 
 class Reject(NamedTuple):
@@ -395,7 +386,9 @@ def test_os_support(ios: tuple[int, int, int], low: Any, high: Any, supported: b
     ("#abc", 0xFFAABBCC), ("ABC", 0xFFAABBCC), ("#80F54F32", 0x80F54F32),
     ("#FFFFFFFF", 0xFFFFFFFF), ("0X12345G", 0x00012345), ("#zzzzzzzz", 0), ("##abc##", 0xFFAABBCC),
     *((text, None) for text in ("", "#", "12", "1234", "12345", "1234567", "123456789", "# 1 #")),
-    bug(BUG_GRAPHEMES, "ab\u0301c", 0xFF00AABB),
+    # Swift counts grapheme clusters and trims only what is not L*, M* or N* (a mark stays)
+    ("ab\u0301c", 0xFF00AABB), ("1\U0001F1EB\U0001F1F72", 0xFF000011), ("\u0301abc", None),
+    ("\u0661\u0662\u0663", 0xFF000000), ("1\r\n2", 0xFF000011),
 ])
 def test_parse_hex_colour(text: str, argb: int | None) -> None:
     colour = parse_hex_colour(text)

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+
+import regex
 
 # ---------------------------------------------------------------------------------------------
 # Hex colours — spec §2.5, corrected against the code it cites (UIColor+Hex.swift:25-42, a
@@ -18,15 +21,27 @@ from datetime import UTC, datetime, timedelta, timezone
 # ("red") is black, and 8 digits always fit a UInt32, so nothing is clamped.
 
 _HEX_DIGITS = re.compile(r"[0-9A-Fa-f]*")
+_GRAPHEME = regex.compile(r"\X")
+
+
+def _alphanumeric(char: str) -> bool:
+    """In CharacterSet.alphanumerics: Unicode general categories L*, M* and N*."""
+    return unicodedata.category(char)[0] in "LMN"
 
 
 def _trim_non_alphanumerics(text: str) -> str:
+    """`trimmingCharacters(in: .alphanumerics.inverted)`, scalar by scalar."""
     start, end = 0, len(text)
-    while start < end and not text[start].isalnum():
+    while start < end and not _alphanumeric(text[start]):
         start += 1
-    while end > start and not text[end - 1].isalnum():
+    while end > start and not _alphanumeric(text[end - 1]):
         end -= 1
     return text[start:end]
+
+
+def _character_count(text: str) -> int:
+    """Swift's `String.count`: extended grapheme clusters, not code points."""
+    return len(_GRAPHEME.findall(text))  # "\r\n" is one, too
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +59,7 @@ def parse_hex_colour(text: str) -> HexColour | None:
     run = _HEX_DIGITS.match(hex_text, start)
     digits = run.group() if run else ""
     value = int(digits, 16) & 0xFFFFFFFF if digits else 0
-    count = len(hex_text)
+    count = _character_count(hex_text)
     if count == 3:
         argb = 0xFF000000 | ((value >> 8) * 17) << 16 | ((value >> 4 & 0xF) * 17) << 8
         argb |= (value & 0xF) * 17
