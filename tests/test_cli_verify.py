@@ -130,8 +130,14 @@ def test_an_unreachable_archive_is_a_failed_download(tmp_path: Path) -> None:
     source = write_source(tmp_path, [entry("http://127.0.0.1:9/x.ipa")])
     code, document = verify_json(source)
     assert code == 1
-    assert document["results"][0]["alert"]["message"].startswith(
-        "The app archive could not be downloaded: cannot connect")
+    (result,) = document["results"]
+    (download,) = result["checks"]
+    assert download["message"].startswith("The app archive could not be downloaded: cannot connect")
+    # the client fails with a system error, not a text altsim could quote
+    assert (download["clientText"], result["alert"]) == (False, None)
+    text = altsim("verify", source).stdout
+    assert "Refused. The client fails with the system's error for it" in text
+    assert "The client shows" not in text
 
 
 def test_the_version_the_device_would_install_or_all(server: str, tmp_path: Path) -> None:
@@ -223,7 +229,8 @@ def test_broken_archives_are_clear_failures(server: str, tmp_path: Path, data: b
     assert code == 1
     (result,) = document["results"]
     assert [check["name"] for check in result["checks"]] == ["download", "archive"]
-    assert problem in result["alert"]["message"]
+    assert problem in result["checks"][1]["message"]
+    assert result["alert"] is None
 
 
 def test_source_problems_and_usage(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ _INDENT = " " * 26  # under the message, past "  FAIL  " and the name
 def _check_json(check: InstallCheck) -> dict[str, Any]:
     return {"name": check.name, "ok": check.ok, "status": check.status,
             "expected": check.expected, "found": check.found, "message": check.message,
-            "fix": check.fix, "byClient": check.by_client}
+            "fix": check.fix, "byClient": check.by_client, "clientText": check.client_text}
 
 
 def _result_json(result: Verified) -> dict[str, Any]:
@@ -32,7 +32,9 @@ def _result_json(result: Verified) -> dict[str, Any]:
         "buildVersion": version.build_version, "downloadURL": version.download_url,
         "archive": result.location, "size": result.size, "sha256": result.sha256,
         "ok": verdict.ok,
-        "alert": shown and {"title": verdict.alert_title, "message": shown.message},
+        # the client's alert; null also when it fails with a system error altsim cannot word
+        "alert": shown and shown.client_text and {"title": verdict.alert_title,
+                                                  "message": shown.message} or None,
         "warnings": list(result.warnings),
         "checks": [_check_json(check) for check in verdict.checks],
     }
@@ -83,9 +85,12 @@ def render_text(results: list[Verified], profile: ClientProfile, ios: OSVersion,
         for check in verdict.checks:
             out += _check_lines(check, paint)
         shown = verdict.shown
-        if shown is not None:
+        if shown is not None and shown.client_text:
             out.append("  " + paint("Refused.", _COLOURS["fail"]) + " The client shows “"
                        + line(verdict.alert_title) + "”: " + line(shown.message.split("\n")[0]))
+        elif shown is not None:
+            out.append("  " + paint("Refused.", _COLOURS["fail"]) + " The client fails with "
+                       "the system's error for it, not with a text of its own.")
         else:
             out.append("  " + paint("Installs.", _COLOURS["pass"]))
     refused = sum(not r.verdict.ok for r in results)

@@ -60,6 +60,9 @@ class InstallCheck:
     message: str  # the client's text for a client failure, else altsim's
     fix: str | None = None  # what to change in the source
     by_client: bool = True  # a failure makes the client refuse the install
+    # False where the client refuses with a system error altsim cannot word (no download,
+    # no unzippable archive): the message is altsim's, not what the alert says
+    client_text: bool = True
 
     @property
     def ok(self) -> bool:
@@ -179,14 +182,15 @@ def download_failed(reason: str) -> InstallCheck:
     """No archive came (timeout, refused connection, too large): the install fails."""
     return InstallCheck("download", "fail", None, None,
                         f"The app archive could not be downloaded: {reason}.",
-                        "make downloadURL reachable")
+                        "make downloadURL reachable", client_text=False)
 
 
 def archive_check(problem: str) -> InstallCheck:
     """A downloaded file the client cannot unpack as an app: it refuses the install."""
     return InstallCheck("archive", "fail", None, None,
                         f"The downloaded file is not an app the client can install: {problem}",
-                        "publish a valid IPA (a zip holding Payload/<Name>.app) at downloadURL")
+                        "publish a valid IPA (a zip holding Payload/<Name>.app) at downloadURL",
+                        client_text=False)
 
 
 def _as_client_checks(check: InstallCheck, profile: ClientProfile) -> InstallCheck:
