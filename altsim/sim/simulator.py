@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -20,8 +22,10 @@ from altsim.core.identity import normalize_source_url
 from altsim.core.model import App, Source
 from altsim.core.profiles import PROFILES, ClientProfile
 from altsim.core.refresh import RefreshOutcome, news_identifiers, refresh
+from altsim.core.values import OSVersion
 from altsim.net.fetch import Fetched, FetchError, FetchLimits, SourceFetcher
 from altsim.state import InstalledRecord, JsonStore, NotificationRecord, SourceRecord, World
+from altsim.state.decoded import KEEP_FROM_BYTES, Copy, cache_directory
 
 
 @contextlib.contextmanager
@@ -87,7 +91,10 @@ class Simulator:
         self.limits = limits
         self.clock = clock
         self._fetcher: SourceFetcher | None = None  # one long-lived client set, made on use
-        self._decoded: dict[str, tuple[object, Source | None]] = {}
+        self._decoded: dict[str, tuple[Copy, Source | None]] = {}
+        self.decoded_directory = cache_directory(store.directory)
+        self.keep_from_bytes = KEEP_FROM_BYTES  # a bigger source is kept decoded on disk
+        self._writers: list[subprocess.Popen[bytes]] = []
 
     async def fetcher(self) -> SourceFetcher:
         if self._fetcher is None:
@@ -115,7 +122,8 @@ class Simulator:
         """The last good copy of every source, decoded for the current client and device.
 
         Decodes are kept until the copy, the client or the iOS version changes: screens ask
-        for the sources at every change of the simulated world.
+        for the sources at every change of the simulated world. A slow decode is also kept on
+        disk for the next start (`altsim.state.decoded`).
         """
         profile, ios = self.profile(world), self.device(world).ios
         decoded = {}
@@ -124,18 +132,36 @@ class Simulator:
                 stat = self.store.blob_path(identifier).stat()
             except FileNotFoundError:
                 continue
-            key = (profile.name, ios, stat.st_mtime_ns, stat.st_size)
+            copy = self._copy(identifier, stat, profile, ios)
             cached = self._decoded.get(identifier)
-            if cached is None or cached[0] != key:
-                raw = self.store.load_blob(identifier)
-                if raw is None:
-                    continue
+            if cached is None or cached[0] != copy:
                 with _gc_paused():
-                    cached = self._decoded[identifier] = (
-                        key, client_verdict(raw, profile, ios).source)
+                    source = copy.load()
+                    if source is None and (raw := self.store.load_blob(identifier)):
+                        source = client_verdict(raw, profile, ios).source
+                        self._keep_on_disk(copy, source)
+                cached = self._decoded[identifier] = (copy, source)
             if cached[1] is not None:
                 decoded[identifier] = cached[1]
         return decoded
+
+    def _copy(self, identifier: str, stat: os.stat_result, profile: ClientProfile,
+              ios: OSVersion) -> Copy:
+        return Copy(self.store.blob_path(identifier), stat.st_size, stat.st_mtime_ns,
+                    profile.name, ios, self.decoded_directory)
+
+    def _saved(self, identifier: str, source: Source, profile: ClientProfile,
+               ios: OSVersion) -> None:
+        """A copy just saved (under the lock) was decoded on the way: the screens need not
+        decode it again, nor the next start."""
+        copy = self._copy(identifier, self.store.blob_path(identifier).stat(), profile, ios)
+        self._decoded[identifier] = (copy, source)
+        self._keep_on_disk(copy, source)
+
+    def _keep_on_disk(self, copy: Copy, source: Source | None) -> None:
+        if source is not None and copy.size >= self.keep_from_bytes:
+            self._writers = [w for w in self._writers if w.poll() is None]
+            self._writers.append(copy.spawn_writer())
 
     def find_app(self, world: World, bundle_id: str) -> tuple[str, Source, App]:
         """The app in its linked source if installed, else the first source listing it."""
@@ -165,7 +191,8 @@ class Simulator:
         except ValueError as error:
             raise FlowError(f"{fetched.url}: {error}") from None
         self._refuse_duplicate(world, identifier)
-        result = client_verdict(fetched.body, self.profile(world), self.device(world).ios)
+        with _gc_paused():
+            result = client_verdict(fetched.body, self.profile(world), self.device(world).ios)
         return SourcePreview(fetched, identifier, result)
 
     @staticmethod
@@ -184,6 +211,7 @@ class Simulator:
             world = loaded.value
             self._refuse_duplicate(world, preview.identifier)
             self.store.save_blob(preview.identifier, preview.fetched.body)
+            self._saved(preview.identifier, source, preview.result.profile, preview.result.ios)
             record = SourceRecord(preview.fetched.url, preview.identifier, source.name, now,
                                   now, None, True, preview.fetched.status)
             world.sources[preview.identifier] = record
@@ -219,7 +247,8 @@ class Simulator:
             if isinstance(result, FetchError):
                 fetched[record.identifier] = str(result)
                 continue
-            verdict = client_verdict(result.body, profile, device.ios)
+            with _gc_paused():
+                verdict = client_verdict(result.body, profile, device.ios)
             if verdict.source is None:
                 assert verdict.rejection is not None
                 fetched[record.identifier] = (f"{verdict.rejection.message} "
@@ -233,11 +262,12 @@ class Simulator:
                           background=background, known_news=world.known_news,
                           renotify_build_bug=world.settings.renotify_build_bug)
         if outcome.saved:
-            self._save_refresh(outcome, bodies)
+            self._save_refresh(outcome, bodies, profile, device.ios)
         names = {identifier: source.name for identifier, source in outcome.sources.items()}
         return Refreshed(outcome, background, names)
 
-    def _save_refresh(self, outcome: RefreshOutcome, bodies: dict[str, Fetched]) -> None:
+    def _save_refresh(self, outcome: RefreshOutcome, bodies: dict[str, Fetched],
+                      profile: ClientProfile, ios: OSVersion) -> None:
         now = self.clock()
         with self.store.transaction() as loaded:
             world = loaded.value
@@ -246,6 +276,7 @@ class Simulator:
                 if record is None:  # removed meanwhile by another process
                     continue
                 self.store.save_blob(identifier, fetched.body)
+                self._saved(identifier, outcome.sources[identifier], profile, ios)
                 world.sources[identifier] = replace(
                     record, name=outcome.sources[identifier].name, last_refresh_at=now,
                     last_error=None, has_copy=True, last_status=fetched.status)

@@ -1,0 +1,169 @@
+"""Decoded sources kept on disk between runs: written by a real process, read back by a fresh
+simulator, and never trusted when anything they were made from has changed."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import platformdirs
+import pytest
+
+from altsim.core.model import Source
+from altsim.sim.simulator import Simulator
+from altsim.state import open_world
+from altsim.state.decoded import Copy, cache_directory
+
+from .conftest import Routes
+
+SAMPLE = Path(__file__).parent.parent / "sample_sources" / "showcase.json"
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    simulator = Simulator(open_world(home))
+    simulator.add_source(await simulator.preview_source(str(SAMPLE)))
+    await simulator.aclose()
+    return home
+
+
+def decoded_once(home: Path, *, keep: bool) -> tuple[Simulator, dict[str, Source]]:
+    """A fresh simulator's sources; with `keep`, its decode is kept on disk (waited for)."""
+    simulator = Simulator(open_world(home))
+    simulator.keep_from_bytes = 0 if keep else 2**62
+    sources = simulator.sources(simulator.world())
+    for writer in simulator._writers:
+        assert writer.wait(timeout=120) == 0
+    return simulator, sources
+
+
+def copies(home: Path) -> list[Path]:
+    return sorted((home / "cache" / "decoded").glob("*.pickle"))
+
+
+async def test_a_big_source_leaves_a_copy_that_the_next_start_reads(world: Path) -> None:
+    _, first = decoded_once(world, keep=True)
+    (copy,) = copies(world)
+    (identifier,) = first
+    # Same size and modification time, bytes no client accepts: only the copy can give a source.
+    simulator, _ = decoded_once(world, keep=False)
+    blob = simulator.store.blob_path(identifier)
+    stat = blob.stat()
+    blob.write_bytes(b"x" * stat.st_size)
+    os.utime(blob, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    _, second = decoded_once(world, keep=False)
+    assert second == first
+    # A blob that changes (a refresh) is decoded afresh; its old copy no longer matches.
+    os.utime(blob, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    _, third = decoded_once(world, keep=False)
+    assert third == {}
+    assert copies(world) == [copy]  # dropped only when a new copy is written
+
+
+async def test_a_copy_is_kept_only_for_big_sources(world: Path) -> None:
+    decoded_once(world, keep=False)
+    assert copies(world) == []
+
+
+def a_copy(tmp_path: Path, **changes: object) -> Copy:
+    blob = tmp_path / "sources" / "abc.blob"
+    if not blob.exists():
+        blob.parent.mkdir()
+        blob.write_bytes(b"{}")
+    stat = blob.stat()
+    base = Copy(blob, stat.st_size, stat.st_mtime_ns, "altstore", (17, 0, 0), tmp_path / "c")
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("change", [
+    {"client": "sidestore"}, {"ios": (16, 0, 0)}, {"size": 3}, {"mtime_ns": 1}])
+def test_a_copy_is_keyed_by_client_ios_and_blob(tmp_path: Path, change: dict) -> None:
+    assert a_copy(tmp_path, **change).path != a_copy(tmp_path).path
+    assert a_copy(tmp_path).path == a_copy(tmp_path).path
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"torn \x80", pickle.dumps({"name": "not a source"})], ids=["empty", "torn", "foreign"])
+def test_a_copy_that_does_not_load_is_a_miss_and_is_deleted(tmp_path: Path,
+                                                             content: bytes) -> None:
+    copy = a_copy(tmp_path)
+    copy.directory.mkdir()
+    copy.path.write_bytes(content)
+    assert copy.load() is None
+    assert not copy.path.exists()
+
+
+def test_saving_drops_stale_copies(tmp_path: Path) -> None:
+    old, new = a_copy(tmp_path, ios=(16, 0, 0)), a_copy(tmp_path)
+    gone = a_copy(tmp_path, blob=tmp_path / "sources" / "gone.blob")
+    for copy in (old, gone):
+        copy.save(Source("Old"))
+    new.save(Source("New"))
+    assert sorted(new.directory.iterdir()) == [new.path]
+    assert new.load() == Source("New")
+
+
+def test_the_writer_leaves_a_changed_blob_alone(tmp_path: Path) -> None:
+    copy = a_copy(tmp_path, mtime_ns=1)
+    written = copy.spawn_writer()
+    assert written.wait(timeout=120) == 1
+    assert not copy.directory.exists()
+
+
+def test_the_writer_runs_as_a_module(tmp_path: Path) -> None:
+    """What spawn_writer starts, run in the foreground: a real source, decoded and saved."""
+    blob = tmp_path / "sources" / "s.blob"
+    blob.parent.mkdir()
+    blob.write_bytes(SAMPLE.read_bytes())
+    stat = blob.stat()
+    run = subprocess.run([sys.executable, "-m", "altsim.state.decoded", str(blob),
+                          str(stat.st_size), str(stat.st_mtime_ns), "altstore", "17.0",
+                          str(tmp_path / "c")], capture_output=True, text=True, timeout=120)
+    assert (run.returncode, run.stderr) == (0, "")
+    copy = Copy(blob, stat.st_size, stat.st_mtime_ns, "altstore", (17, 0, 0), tmp_path / "c")
+    loaded = copy.load()
+    assert loaded is not None
+    assert loaded.name == "Showcase"
+
+
+def test_the_default_world_keeps_copies_in_the_platform_cache(tmp_path: Path) -> None:
+    default = Path(platformdirs.user_data_dir("altsim"))
+    assert cache_directory(default) == Path(platformdirs.user_cache_dir("altsim")) / "decoded"
+    assert cache_directory(tmp_path) == tmp_path / "cache" / "decoded"
+
+
+def same_size_garbage(blob: Path) -> None:
+    """Bytes no client accepts, with the blob's size and time: only a kept decode reads it."""
+    stat = blob.stat()
+    blob.write_bytes(b"x" * stat.st_size)
+    os.utime(blob, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+async def test_adding_a_big_source_keeps_its_decode(tmp_path: Path) -> None:
+    simulator = Simulator(open_world(tmp_path / "home"))
+    simulator.keep_from_bytes = 0
+    identifier = simulator.add_source(await simulator.preview_source(str(SAMPLE))).identifier
+    await simulator.aclose()
+    for writer in simulator._writers:
+        assert writer.wait(timeout=120) == 0
+    assert len(copies(tmp_path / "home")) == 1
+    same_size_garbage(simulator.store.blob_path(identifier))
+    _, sources = decoded_once(tmp_path / "home", keep=False)
+    assert [source.name for source in sources.values()] == ["Showcase"]
+
+
+async def test_a_refreshed_copy_is_not_decoded_again(tmp_path: Path, server: str) -> None:
+    Routes.routes = {"/s.json": (200, SAMPLE.read_bytes())}
+    simulator = Simulator(open_world(tmp_path / "home"))
+    simulator.add_source(await simulator.preview_source(f"{server}/s.json"))
+    Routes.routes = {"/s.json": (200, SAMPLE.read_bytes().replace(b'"Showcase"', b'"Renamed"'))}
+    (identifier,) = (await simulator.refresh(background=False)).names
+    same_size_garbage(simulator.store.blob_path(identifier))
+    assert [s.name for s in simulator.sources(simulator.world()).values()] == ["Renamed"]
+    await simulator.aclose()
+    assert copies(tmp_path / "home") == []  # small: nothing kept on disk
