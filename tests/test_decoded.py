@@ -98,13 +98,15 @@ def test_a_copy_that_does_not_load_is_a_miss_and_is_deleted(tmp_path: Path,
     assert not copy.path.exists()
 
 
-def test_saving_drops_stale_copies(tmp_path: Path) -> None:
-    old, new = a_copy(tmp_path, ios=(16, 0, 0)), a_copy(tmp_path)
+def test_saving_drops_the_copies_of_changed_or_removed_blobs(tmp_path: Path) -> None:
+    older = a_copy(tmp_path, mtime_ns=1)  # the blob before a refresh
     gone = a_copy(tmp_path, blob=tmp_path / "sources" / "gone.blob")
-    for copy in (old, gone):
+    other_reader = a_copy(tmp_path, ios=(16, 0, 0))  # the same blob, for another iOS class
+    for copy in (older, gone, other_reader):
         copy.save(Source("Old"))
+    new = a_copy(tmp_path)
     new.save(Source("New"))
-    assert sorted(new.directory.iterdir()) == [new.path]
+    assert sorted(new.directory.iterdir()) == sorted([new.path, other_reader.path])
     assert new.load() == Source("New")
 
 
@@ -167,3 +169,19 @@ async def test_a_refreshed_copy_is_not_decoded_again(tmp_path: Path, server: str
     assert [s.name for s in simulator.sources(simulator.world()).values()] == ["Renamed"]
     await simulator.aclose()
     assert copies(tmp_path / "home") == []  # small: nothing kept on disk
+
+
+def set_ios(simulator: Simulator, ios: str) -> None:
+    with simulator.store.transaction() as loaded:
+        loaded.value.device_settings.ios = ios
+
+
+async def test_one_decode_serves_the_ios_versions_that_decode_alike(world: Path) -> None:
+    """Watching update prompts change from 17.0 to 17.4 needs no new decode (JSON5 from 15,
+    lenient URLs from 17: the only ways the iOS version changes a decode)."""
+    simulator = Simulator(open_world(world))
+    (identifier,) = simulator.sources(simulator.world())
+    same_size_garbage(simulator.store.blob_path(identifier))
+    for ios, names in (("17.4.1", ["Showcase"]), ("18.0", ["Showcase"]), ("16.4", [])):
+        set_ios(simulator, ios)
+        assert [s.name for s in simulator.sources(simulator.world()).values()] == names

@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from altsim.core import values
-from altsim.core.check import check_source
+from altsim.core.check import check_source, client_verdict, decoding_ios
 from altsim.core.profiles import PROFILES
 
+from .builders import one, version
 from .conftest import corpus_files
 
 PROFILE_NAMES = sorted(PROFILES)
@@ -102,3 +103,24 @@ def test_fast_date_path_agrees_with_the_general_parser(edits: list[tuple[int, st
     assert plain is None or plain == expected
     if _PADDED_Z.fullmatch(text):
         assert plain == expected
+
+
+
+_ANY_IOS = st.tuples(st.integers(12, 19), st.integers(0, 7), st.integers(0, 3))
+_URLS = st.sampled_from(["https://example.com/a b", "https://é.example/x", "icon.png", "://",
+                         "https://example.com/%zz", "http://[::1]/a", "https://a.b/c"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(icon=_URLS, download=_URLS, json5=st.booleans(), profile=st.sampled_from(PROFILE_NAMES),
+       ios=_ANY_IOS)
+def test_one_decode_serves_every_ios_version_of_its_class(icon, download, json5, profile, ios):
+    """The simulator keeps one decode per decoding_ios: it must decode exactly as `ios`."""
+    document = one(iconURL=icon, versions=[version(downloadURL=download)], downloadURL=download)
+    raw = json.dumps(document).encode()
+    if json5:
+        raw = raw[:-1] + b",}"  # a trailing comma: JSON5 only
+    chosen = PROFILES[profile]
+    canonical = decoding_ios(chosen, ios)
+    assert canonical <= ios
+    assert client_verdict(raw, chosen, canonical).source == client_verdict(raw, chosen, ios).source

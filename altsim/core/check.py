@@ -90,6 +90,14 @@ def client_verdict(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
     return CheckResult(profile, ios, decoder.rejection, decoder.diagnostics, source)
 
 
+def decoding_ios(profile: ClientProfile, ios: OSVersion) -> OSVersion:
+    """The lowest iOS version whose client decodes every source exactly as on `ios`: decoding
+    depends on the version only through JSON5 (§1.1) and lenient URLs (§1.2), so one decode
+    serves every version between those thresholds."""
+    thresholds = ((profile.json5_from_ios, 0, 0), (profile.lenient_urls_from_ios, 0, 0))
+    return max((t for t in thresholds if ios >= t), default=(0, 0, 0))
+
+
 def _parse(raw: bytes, profile: ClientProfile, ios: OSVersion) -> Document | CheckResult:
     """The document, or the client's jsonSyntax verdict (§1.1: JSON5 from iOS 15)."""
     allow_json5 = ios >= (profile.json5_from_ios, 0, 0)

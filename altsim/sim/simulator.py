@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from altsim.core import decisions
-from altsim.core.check import CheckResult, client_verdict
+from altsim.core.check import CheckResult, client_verdict, decoding_ios
 from altsim.core.device import Device
 from altsim.core.identity import normalize_source_url
 from altsim.core.model import App, Source
@@ -121,11 +121,12 @@ class Simulator:
     def sources(self, world: World) -> dict[str, Source]:
         """The last good copy of every source, decoded for the current client and device.
 
-        Decodes are kept until the copy, the client or the iOS version changes: screens ask
-        for the sources at every change of the simulated world. A slow decode is also kept on
-        disk for the next start (`altsim.state.decoded`).
+        Decodes are kept until the copy, the client or the iOS versions' way of decoding
+        changes: screens ask for the sources at every change of the simulated world. A big
+        source's decode is also kept on disk for the next start (`altsim.state.decoded`).
         """
-        profile, ios = self.profile(world), self.device(world).ios
+        profile = self.profile(world)
+        ios = decoding_ios(profile, self.device(world).ios)  # one decode for 17.0 to 17.4
         decoded = {}
         for identifier in world.sources:
             try:
@@ -135,6 +136,8 @@ class Simulator:
             copy = self._copy(identifier, stat, profile, ios)
             cached = self._decoded.get(identifier)
             if cached is None or cached[0] != copy:
+                del cached  # with the next line: the old decode goes before a new one is built
+                self._decoded.pop(identifier, None)
                 with _gc_paused():
                     source = copy.load()
                     if source is None and (raw := self.store.load_blob(identifier)):
@@ -154,7 +157,8 @@ class Simulator:
                ios: OSVersion) -> None:
         """A copy just saved (under the lock) was decoded on the way: the screens need not
         decode it again, nor the next start."""
-        copy = self._copy(identifier, self.store.blob_path(identifier).stat(), profile, ios)
+        copy = self._copy(identifier, self.store.blob_path(identifier).stat(), profile,
+                          decoding_ios(profile, ios))
         self._decoded[identifier] = (copy, source)
         self._keep_on_disk(copy, source)
 

@@ -63,9 +63,10 @@ class Copy:
 
     @property
     def path(self) -> Path:
-        key = f"{self.size}|{self.mtime_ns}|{self.client}|{self.ios}|{code_fingerprint()}"
-        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-        return self.directory / f"{self.blob.stem}.{digest}{SUFFIX}"
+        """`<blob>.<its version and altsim's>.<client and iOS>.pickle`"""
+        made_from = _digest(f"{self.size}|{self.mtime_ns}|{code_fingerprint()}")
+        reader = _digest(f"{self.client}|{self.ios}")
+        return self.directory / f"{self.blob.stem}.{made_from}.{reader}{SUFFIX}"
 
     def blob_unchanged(self) -> bool:
         try:
@@ -90,13 +91,16 @@ class Copy:
         return source
 
     def save(self, source: Source) -> None:
-        """Write the copy atomically, and drop copies of blobs that changed or are gone."""
+        """Write the copy atomically, and drop the copies of blobs that changed or are gone
+        (those for other clients and iOS versions of this blob stay)."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL))
+        path = self.path
+        write_atomic(path, pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL))
+        made_from = path.name.split(".")[1]
         for other in self.directory.glob(f"*{SUFFIX}"):
-            stem = other.name.split(".", 1)[0]
-            stale = stem == self.blob.stem and other != self.path
-            if stale or not (self.blob.parent / f"{stem}{self.blob.suffix}").exists():
+            stem, other_made_from = other.name.split(".")[:2]
+            changed = stem == self.blob.stem and other_made_from != made_from
+            if changed or not (self.blob.parent / f"{stem}{self.blob.suffix}").exists():
                 other.unlink(missing_ok=True)
 
     def spawn_writer(self) -> subprocess.Popen[bytes]:
@@ -106,6 +110,10 @@ class Copy:
              str(self.mtime_ns), self.client, os_version_string(self.ios), str(self.directory)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)  # a Ctrl-C in the terminal UI does not reach it
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _write(argv: list[str]) -> int:

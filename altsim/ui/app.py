@@ -180,6 +180,10 @@ class AltsimApp(App[None]):
     # -- snapshot and tables -------------------------------------------------------------------
 
     def reload(self) -> None:
+        # A new decode (another client, or iOS across 15 or 17) is built while nothing here
+        # holds the old one: one big source in memory at a time, not two.
+        self.snapshot = None
+        self.base.query_one("#browse-table", RowList).forget_rows()
         self.snapshot = snapshot = take_snapshot(self.simulator)
         if self.theme != _theme(snapshot.dark):
             self.theme = _theme(snapshot.dark)  # restyles every widget: only on a change

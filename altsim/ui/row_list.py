@@ -61,6 +61,11 @@ class RowList(ScrollView, can_focus=True):
         self.cursor = min(self.cursor, max(len(rows) - 1, 0))
         self.refresh()
 
+    def forget_rows(self) -> None:
+        """Drop the rows (and what their drawing holds) until the next set_rows, which follows
+        before the next frame; the cursor stays."""
+        self.rows, self._drawn = [], {}
+
     def cells(self, index: int) -> list[Text]:
         if index not in self._drawn:
             self._drawn[index] = self.rows[index][1]()
