@@ -7,23 +7,30 @@ from typing import Any
 from altsim.cli.options import describe_device
 from altsim.cli.shapes import button_json, version_json
 from altsim.core import decisions as d
-from altsim.core.check import client_verdict
+from altsim.core.check import CheckResult, client_verdict, decoding_ios
 from altsim.core.device import Device, User
 from altsim.core.profiles import ClientProfile
 from altsim.core.safe_text import printable
+from altsim.core.values import OSVersion
 
 _NONE = "—"
 
 
 def matrix_document(raw: bytes, input_name: str, profile: ClientProfile, devices: list[Device],
                     user: User, date_prefix_parse: bool) -> dict[str, Any]:
-    """Decode once per device (JSON5 and URL rules depend on iOS) and decide per app."""
+    """Decode once per way of decoding (JSON5 and URL rules depend on iOS) and decide per
+    app and device."""
     apps: dict[str, dict[str, Any]] = {}
     columns = []
     name = None
+    verdicts: dict[OSVersion, CheckResult] = {}
     for device in devices:
         ios = device.ios
-        result = client_verdict(raw, profile, ios, date_prefix_parse=date_prefix_parse)
+        alike = decoding_ios(profile, ios)
+        if alike not in verdicts:
+            verdicts[alike] = client_verdict(raw, profile, alike,
+                                             date_prefix_parse=date_prefix_parse)
+        result = verdicts[alike]
         column: dict[str, Any] = {"ios": ".".join(map(str, ios)), "accepted": result.accepted,
                                   "rejection": None}
         if result.rejection is not None:
