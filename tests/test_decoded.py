@@ -105,6 +105,8 @@ def test_saving_drops_the_copies_of_changed_or_removed_blobs(tmp_path: Path) -> 
     for copy in (older, gone, other_reader):
         copy.save(Source("Old"))
     new = a_copy(tmp_path)
+    killed = new.directory / f".{new.path.name}.x1y2.tmp"  # a writer killed mid-write
+    killed.write_bytes(b"half")
     new.save(Source("New"))
     assert sorted(new.directory.iterdir()) == sorted([new.path, other_reader.path])
     assert new.load() == Source("New")

@@ -23,9 +23,11 @@ from pathlib import Path
 import platformdirs
 
 import altsim
+from altsim.core.check import client_verdict
 from altsim.core.model import Source
+from altsim.core.profiles import PROFILES
 from altsim.core.values import OSVersion, os_version_string, parse_os_version
-from altsim.state.storage import write_atomic
+from altsim.state.storage import remove_temporaries, write_atomic
 
 SUFFIX = ".pickle"
 KEEP_FROM_BYTES = 4 * 2**20  # about 1,000 apps; a smaller source decodes in a blink
@@ -95,9 +97,10 @@ class Copy:
         (those for other clients and iOS versions of this blob stay)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.path
+        remove_temporaries(self.directory, path.name)  # of a writer that was killed
         write_atomic(path, pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL))
         made_from = path.name.split(".")[1]
-        for other in self.directory.glob(f"*{SUFFIX}"):
+        for other in self.directory.glob(f"*.*.*{SUFFIX}"):
             stem, other_made_from = other.name.split(".")[:2]
             changed = stem == self.blob.stem and other_made_from != made_from
             if changed or not (self.blob.parent / f"{stem}{self.blob.suffix}").exists():
@@ -117,9 +120,6 @@ def _digest(text: str) -> str:
 
 
 def _write(argv: list[str]) -> int:
-    from altsim.core.check import client_verdict
-    from altsim.core.profiles import PROFILES
-
     blob, size, mtime_ns, client, ios, directory = argv
     copy = Copy(Path(blob), int(size), int(mtime_ns), client, parse_os_version(ios),
                 Path(directory))

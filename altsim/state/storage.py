@@ -155,7 +155,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     _fsync_directory(path.parent)
 
 
-def _remove_temporaries(directory: Path, name: str) -> None:
+def remove_temporaries(directory: Path, name: str) -> None:
     """Delete the leftovers of interrupted writes to `directory/name` (call under the lock)."""
     for leftover in directory.glob(f".{name}.*{_TMP_SUFFIX}"):
         with suppress(FileNotFoundError):
@@ -284,7 +284,7 @@ class JsonStore(Generic[T]):
         document["schema"] = self.format.schema
         # ASCII: text from sources may hold lone surrogates, which UTF-8 cannot encode
         data = (json.dumps(document, indent=1, allow_nan=False) + "\n").encode("ascii")
-        _remove_temporaries(self.directory, STATE_NAME)
+        remove_temporaries(self.directory, STATE_NAME)
         if loaded.raw == data:
             return
         if loaded.migrated_from is not None and loaded.raw is not None:
@@ -355,7 +355,7 @@ class JsonStore(Generic[T]):
         path = self.blob_path(key)
         with self._exclusive():
             path.parent.mkdir(parents=True, exist_ok=True)
-            _remove_temporaries(path.parent, path.name)
+            remove_temporaries(path.parent, path.name)
             write_atomic(path, data)
 
     def load_blob(self, key: str) -> bytes | None:
