@@ -63,20 +63,28 @@ def _from_hsb(hue: float, saturation: float, brightness: float) -> tuple[float, 
             (p, q, brightness), (t, p, brightness), (brightness, p, q))[index % 6]
 
 
-def is_too_bright(argb: int) -> bool:
-    _, saturation, brightness = hsb(argb)
+def _too_bright(saturation: float, brightness: float) -> bool:
     return brightness >= _MAX_BRIGHTNESS and saturation <= _MAX_SATURATION
 
 
+def _too_dark(brightness: float) -> bool:
+    return brightness <= _MIN_BRIGHTNESS
+
+
+def is_too_bright(argb: int) -> bool:
+    _, saturation, brightness = hsb(argb)
+    return _too_bright(saturation, brightness)
+
+
 def is_too_dark(argb: int) -> bool:
-    return hsb(argb)[2] <= _MIN_BRIGHTNESS
+    return _too_dark(hsb(argb)[2])
 
 
 def adjusted_tint(argb: int, dark_mode: bool = False) -> int:
     """The colour the client draws for tint `argb` (0xAARRGGBB) in light or dark mode."""
-    if not (is_too_bright(argb) or is_too_dark(argb)):
-        return argb
     hue, saturation, brightness = hsb(argb)
+    if not (_too_bright(saturation, brightness) or _too_dark(brightness)):
+        return argb
     brightness = min(brightness, _MAX_BRIGHTNESS)
     if dark_mode:
         brightness = max(brightness, _MIN_BRIGHTNESS)  # only raised in dark mode
