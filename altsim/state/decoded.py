@@ -12,6 +12,7 @@ altsim's code); they are derived data, safe to delete at any time.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import pickle
 import subprocess
@@ -27,7 +28,7 @@ from altsim.core.check import client_verdict
 from altsim.core.model import Source
 from altsim.core.profiles import PROFILES
 from altsim.core.values import OSVersion, os_version_string, parse_os_version
-from altsim.state.storage import remove_temporaries, write_atomic
+from altsim.state.storage import atomic_file, remove_temporaries
 
 SUFFIX = ".pickle"
 KEEP_FROM_BYTES = 4 * 2**20  # about 1,000 apps; a smaller source decodes in a blink
@@ -80,13 +81,14 @@ class Copy:
     def load(self) -> Source | None:
         """The copy, or None; a copy that does not load is deleted."""
         try:
-            data = self.path.read_bytes()
+            file = self.path.open("rb")
         except OSError:
             return None
-        try:
-            source = pickle.loads(data)  # noqa: S301 (written by altsim, in the user's cache)
-        except Exception:  # a torn or foreign file: decode instead, and forget it
-            source = None
+        with file:
+            try:  # streamed: the file's bytes are never all in memory beside the objects
+                source = pickle.load(file)  # noqa: S301 (altsim's own, in the user's cache)
+            except Exception:  # a torn or foreign file: decode instead, and forget it
+                source = None
         if not isinstance(source, Source):
             self.path.unlink(missing_ok=True)
             return None
@@ -98,7 +100,8 @@ class Copy:
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.path
         remove_temporaries(self.directory, path.name)  # of a writer that was killed
-        write_atomic(path, pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL))
+        with atomic_file(path) as file:
+            pickle.dump(source, file, protocol=pickle.HIGHEST_PROTOCOL)
         made_from = path.name.split(".")[1]
         for other in self.directory.glob(f"*.*.*{SUFFIX}"):
             stem, other_made_from = other.name.split(".")[:2]
@@ -120,6 +123,7 @@ def _digest(text: str) -> str:
 
 
 def _write(argv: list[str]) -> int:
+    gc.disable()  # a short-lived process building a million acyclic objects: nothing to collect
     blob, size, mtime_ns, client, ios, directory = argv
     copy = Copy(Path(blob), int(size), int(mtime_ns), client, parse_os_version(ios),
                 Path(directory))
@@ -129,6 +133,7 @@ def _write(argv: list[str]) -> int:
     if not copy.blob_unchanged():  # replaced while it was read
         return 1
     source = client_verdict(raw, PROFILES[client], copy.ios).source
+    del raw  # before pickling: this process peaks no higher than the decode
     if source is not None:
         with suppress(OSError):  # a full disk only costs the next start a decode
             copy.save(source)
