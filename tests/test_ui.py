@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Button, DataTable, Input, Switch, TabbedContent
+from textual.widgets import Button, DataTable, Input, Label, Switch, TabbedContent
 
 from altsim.sim.simulator import Simulator
 from altsim.state import open_world
@@ -187,6 +187,24 @@ async def test_hostile_source_walk(tmp_path):
         screen = pilot.app.export_screenshot()
         assert "\x1b]52" not in screen
         assert "\x1b[2J" not in screen
+
+
+@pytest.mark.parametrize("field", ["ios", "locale", "tz", "offset", "pledge"])
+async def test_hostile_simulator_input_is_echoed_literally(tmp_path, field):
+    """A rejected value is named in the status line: what was typed is text, never markup."""
+    typed = "[/x][@click=app.quit]q[/]\x1b]52;c;aGk=\x07"
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        pilot.app.query_one(TabbedContent).active = "simulator"
+        await pilot.pause()
+        pilot.app.query_one(f"#{field}", Input).value = typed
+        pilot.app.query_one("#apply", Button).press()
+        await pilot.pause()
+        assert pilot.app.is_running
+        status = str(pilot.app.query_one("#sim-status", Label).render())
+        assert status != "Applied."
+        assert "\x1b" not in status
+        if field in ("locale", "tz"):  # these name the value
+            assert "[/x][@click=app.quit]q[/]" in status
 
 
 @pytest.mark.parametrize("tab", ["browse", "sources", "news", "my-apps", "simulator"])

@@ -147,7 +147,7 @@ class AltsimApp(App[None]):
                 yield Label("Re-notify pending updates that have a build (the shipped bug, "
                             "§9.3)")
             yield Button("Apply", id="apply", variant="primary")
-            yield Label("", id="sim-status")
+            yield Label("", id="sim-status", markup=False)  # echoes what was typed
 
     async def on_mount(self) -> None:
         for table_id, columns in (
