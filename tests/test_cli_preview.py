@@ -185,3 +185,18 @@ def test_showcase_sample_shows_every_behaviour():
     # §2.5: too-dark tints are raised to brightness 0.35 in dark mode only
     dim = new["com.example.showcase.ladder"]["tint"]
     assert (dim["shown"], dim["dark"]) == ("#111111", "#595959")
+
+
+@pytest.mark.parametrize("tz", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_dates_at_the_ends_of_time_in_every_time_zone(tmp_path, tz):
+    """Foundation's dates have no year limit; Python's stop at 1 and 9999 (§3.1)."""
+    doc = source(apps=[app(versions=[version(date="9999-12-31T23:59:59-05:00"),
+                                     version(version="0.9", date="0001-01-01T00:00:00+01:00")])],
+                 news=[news(identifier="end", date="9999-12-31"),
+                       news(identifier="start", date="0001-01-01")])
+    path = write(tmp_path, doc)
+    for run in (altsim("check", path), altsim("preview", path, "--tz", tz),
+                altsim("matrix", path, "--tz", tz, "--ios", "14.0,17.0")):
+        assert run.returncode == 0, run.stderr
+    document = preview(path, "--tz", tz)
+    assert [item["identifier"] for item in document["news"]] == ["end", "start"]

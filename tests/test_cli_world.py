@@ -90,6 +90,25 @@ def test_settings_commands(home):
     assert run(home, "device", "--tz", "Mars/Base").returncode == 2
 
 
+@pytest.mark.parametrize("args", [
+    ("device", "--clock-offset", "1e308"), ("device", "--clock-offset", "inf"),
+    ("device", "--clock-offset", "nan"), ("device", "--clock-offset", "900000"),
+    ("device", "--now", "0001-01-01T00:00:00+01:00"), ("device", "--now", "9999-12-31T23:00:00"),
+    ("settings", "--interval", "99999999999999999999"), ("settings", "--interval", "0"),
+], ids=lambda args: " ".join(args))
+def test_a_value_the_world_cannot_keep_is_refused_and_the_world_kept(home, tmp_path, args):
+    """Such values once reached the state file, which the next run then set aside as corrupt:
+    the user lost their world to a typo."""
+    assert run(home, "patron", "--pledge", "3").returncode == 0
+    refused = run(home, *args)
+    assert refused.returncode == 2
+    assert "Traceback" not in refused.stderr
+    listed = run(home, "patron")
+    assert "Active patron: 3" in listed.stdout
+    assert listed.stderr == ""
+    assert [p.name for p in (tmp_path / "home").iterdir() if "corrupt" in p.name] == []
+
+
 def test_build_bug_switch_and_watching(home, server):
     versions = [version(version="1.1", buildVersion="7"), version(version="1.0")]
     Routes.routes = {"/apps.json": serve(source(apps=[app(versions=[version()])]))}

@@ -20,7 +20,14 @@ import pytest
 from altsim.core.check import CheckResult, check_source
 from altsim.core.model import Source
 from altsim.core.profiles import PROFILES
-from altsim.core.values import is_valid_url, parse_hex_colour, parse_os_version, parse_source_date
+from altsim.core.values import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    is_valid_url,
+    parse_hex_colour,
+    parse_os_version,
+    parse_source_date,
+)
 from altsim.net.fetch import fetch_source
 
 from .builders import ABSENT, U1, U2, app, news, one, one_version, source, version
@@ -406,6 +413,14 @@ _D17 = datetime(2023, 2, 17, tzinfo=UTC)
     ("2023-02-17T12:00:00+0600", True, (_D17, True)), ("2023-02-17T12:00:00.123Z", False, None),
     ("2023-02-17T12:00:00", False, None), ("2023-02-17 12:00:00Z", False, None),
     ("2023-02-30", True, None), ("17/02/2023", True, None), ("", True, None),
+    # past Python's years 1 and 9999 (Foundation has no limit): kept a day inside them
+    ("9999-12-31T23:59:59-05:00", False, (LATEST_DATE, False)),
+    ("9999-12-31T23:59:59Z", False, (LATEST_DATE, False)),
+    ("9999-12-31", False, (LATEST_DATE, False)),
+    ("9999-12-31T23:59:59-0500", True, (LATEST_DATE, True)),
+    ("0001-01-01T00:00:00+01:00", False, (EARLIEST_DATE, False)),
+    ("0001-01-01", False, (EARLIEST_DATE, False)),
+    ("0001-01-01T00:00:00+0100", True, (EARLIEST_DATE, True)),
 ])
 def test_parse_source_date(text: str, prefix: bool, expected: tuple[datetime, bool] | None
                            ) -> None:

@@ -368,6 +368,17 @@ def test_older_schema_is_migrated_and_the_old_file_kept(tmp_path: Path) -> None:
                                                                   "schema": 2}
 
 
+def test_a_state_the_next_load_would_set_aside_is_never_written(tmp_path: Path) -> None:
+    store = open_world(tmp_path)
+    store.save(full_world())
+    before = (tmp_path / "state.json").read_bytes()
+    with pytest.raises(StateShapeError, match="background_interval_minutes"), \
+            store.transaction() as state:
+        state.value.settings.background_interval_minutes = 10**20
+    assert (tmp_path / "state.json").read_bytes() == before
+    assert store.load().set_aside is None
+
+
 def test_a_failed_transaction_saves_nothing(tmp_path: Path) -> None:
     store = open_world(tmp_path)
     store.save(full_world())

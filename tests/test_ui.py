@@ -189,10 +189,8 @@ async def test_hostile_source_walk(tmp_path):
         assert "\x1b[2J" not in screen
 
 
-@pytest.mark.parametrize("field", ["ios", "locale", "tz", "offset", "pledge"])
-async def test_hostile_simulator_input_is_echoed_literally(tmp_path, field):
-    """A rejected value is named in the status line: what was typed is text, never markup."""
-    typed = "[/x][@click=app.quit]q[/]\x1b]52;c;aGk=\x07"
+async def apply_typed(tmp_path: Path, field: str, typed: str) -> tuple[str, AltsimApp]:
+    """Type into one Simulator field, press Apply: the status line, and the app after it."""
     async with make(tmp_path).run_test(size=SIZE) as pilot:
         pilot.app.query_one(TabbedContent).active = "simulator"
         await pilot.pause()
@@ -200,11 +198,26 @@ async def test_hostile_simulator_input_is_echoed_literally(tmp_path, field):
         pilot.app.query_one("#apply", Button).press()
         await pilot.pause()
         assert pilot.app.is_running
-        status = str(pilot.app.query_one("#sim-status", Label).render())
-        assert status != "Applied."
-        assert "\x1b" not in status
-        if field in ("locale", "tz"):  # these name the value
-            assert "[/x][@click=app.quit]q[/]" in status
+        return str(pilot.app.query_one("#sim-status", Label).render()), pilot.app
+
+
+@pytest.mark.parametrize("field", ["ios", "locale", "tz", "offset", "pledge"])
+async def test_hostile_simulator_input_is_echoed_literally(tmp_path, field):
+    """A rejected value is named in the status line: what was typed is text, never markup."""
+    status, _ = await apply_typed(tmp_path, field, "[/x][@click=app.quit]q[/]\x1b]52;c;aGk=\x07")
+    assert status != "Applied."
+    assert "\x1b" not in status
+    if field in ("locale", "tz"):  # these name the value
+        assert "[/x][@click=app.quit]q[/]" in status
+
+
+@pytest.mark.parametrize(("field", "typed"), [
+    ("offset", "inf"), ("offset", "nan"), ("offset", "1e308"), ("offset", "900000"),
+    ("interval", "0"), ("interval", "99999999999999999999")])
+async def test_a_value_the_world_cannot_keep_is_refused(tmp_path, field, typed):
+    status, app = await apply_typed(tmp_path, field, typed)
+    assert status.startswith(("clock offset: at most", "interval: 1 to")), status
+    assert app.simulator.store.load().set_aside is None
 
 
 @pytest.mark.parametrize("tab", ["browse", "sources", "news", "my-apps", "simulator"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from altsim.cli import options
@@ -17,6 +18,7 @@ from altsim.core.safe_text import printable
 
 if TYPE_CHECKING:
     from altsim.sim.simulator import Refreshed, Simulator
+    from altsim.state import World
 
 _T = TypeVar("_T")
 
@@ -135,6 +137,18 @@ def _emit(document: Any, text: str, args: argparse.Namespace) -> None:
 
 
 # -- sources ----------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _changing(sim: Simulator) -> Iterator[World]:
+    """The world, to change as the arguments say; a change it would not keep is refused."""
+    from altsim.sim.simulator import FlowError
+
+    try:
+        with sim.changing() as world:
+            yield world
+    except FlowError as error:
+        raise UsageError(str(error)) from None
+
 
 def run_sources(args: argparse.Namespace) -> int:
     from altsim.sim.simulator import FlowError
@@ -321,13 +335,14 @@ def run_installed(args: argparse.Namespace) -> int:
 # -- device, patron, client -------------------------------------------------------------------
 
 def run_device(args: argparse.Namespace) -> int:
-    from datetime import datetime, timedelta
+    from datetime import datetime
 
     from altsim.core.formatting import parse_locale, zone
+    from altsim.state import clock_offset, fixed_clock
 
     sim = _simulator()
-    with sim.store.transaction() as loaded:
-        device = loaded.value.device_settings
+    with _changing(sim) as world:
+        device = world.device_settings
         if args.ios is not None:
             device.ios = ".".join(map(str, options.ios_from(args.ios)))
         if args.device is not None:
@@ -345,9 +360,9 @@ def run_device(args: argparse.Namespace) -> int:
                 moment = datetime.fromisoformat(args.now)
                 if moment.tzinfo is None:
                     moment = moment.replace(tzinfo=zone(device.time_zone))
-                device.clock = moment
+                device.clock = fixed_clock(moment)
             if args.clock_offset is not None:
-                device.clock = timedelta(hours=args.clock_offset)
+                device.clock = clock_offset(args.clock_offset * 3600)
         except ValueError as error:
             raise UsageError(str(error)) from None
     world = sim.world()
@@ -362,8 +377,7 @@ def run_patron(args: argparse.Namespace) -> int:
     from altsim.state import PatreonAccount
 
     sim = _simulator()
-    with sim.store.transaction() as loaded:
-        world = loaded.value
+    with _changing(sim) as world:
         if args.none:
             world.patreon = None
         elif args.pledge is not None or args.tier or args.benefit:
@@ -379,26 +393,29 @@ def run_patron(args: argparse.Namespace) -> int:
 
 def run_client(args: argparse.Namespace) -> int:
     sim = _simulator()
-    with sim.store.transaction() as loaded:
+    with _changing(sim) as world:
         if args.name is not None:
-            loaded.value.settings.client = args.name
-        name = loaded.value.settings.client
+            world.settings.client = args.name
+        name = world.settings.client
     print(f"{name}: {PROFILES[name].title if name in PROFILES else 'unknown'}")
     return 0
 
 
 def run_settings(args: argparse.Namespace) -> int:
+    from altsim.state import background_interval
+
     sim = _simulator()
-    with sim.store.transaction() as loaded:
-        settings = loaded.value.settings
+    with _changing(sim) as world:
+        settings = world.settings
         if args.build_bug is not None:
             settings.renotify_build_bug = args.build_bug == "on"
         if args.dark_mode is not None:
             settings.dark_mode = args.dark_mode == "on"
         if args.interval is not None:
-            if args.interval < 1:
-                raise UsageError("--interval: at least 1 minute")
-            settings.background_interval_minutes = args.interval
+            try:
+                settings.background_interval_minutes = background_interval(args.interval)
+            except ValueError as error:
+                raise UsageError(f"--{error}") from None
     print(f"build bug: {'on' if settings.renotify_build_bug else 'off'}; dark mode: "
           f"{'on' if settings.dark_mode else 'off'}; background interval: "
           f"{settings.background_interval_minutes} min")

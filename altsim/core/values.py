@@ -100,12 +100,28 @@ _PLAIN_DATE = re.compile(r"\d{4}-\d\d-\d\d", re.ASCII)
 # (the date in UTC, only a prefix was read (§3.1, UNVERIFIED), month and day zero-padded)
 ParsedDate = tuple[datetime, bool, bool]
 
+# Foundation's Date has no year limits; Python's datetime stops at years 1 and 9999. Dates are
+# kept a day inside those, so that every time zone can still show them.
+EARLIEST_DATE = datetime(1, 1, 2, tzinfo=UTC)
+LATEST_DATE = datetime(9999, 12, 30, tzinfo=UTC)
+
+
+def utc_date(value: datetime) -> datetime:
+    """The aware `value` in UTC, within EARLIEST_DATE and LATEST_DATE."""
+    if 1 < value.year < 9999:
+        return value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:  # the offset takes it past year 1 or 9999
+        return EARLIEST_DATE if value.year == 1 else LATEST_DATE
+    return min(max(value, EARLIEST_DATE), LATEST_DATE)
+
 
 def _date_from(match: re.Match[str]) -> datetime | None:
     year, month, day = int(match[1]), int(match[2]), int(match[3])
     try:
         if match.re is _FULL_DATE:
-            return datetime(year, month, day, tzinfo=UTC)
+            return utc_date(datetime(year, month, day, tzinfo=UTC))
         offset = timedelta(0)
         if match[8]:
             sign = -1 if match[8] == "-" else 1
@@ -116,7 +132,7 @@ def _date_from(match: re.Match[str]) -> datetime | None:
             year, month, day, int(match[4]), int(match[5]), int(match[6]),
             tzinfo=timezone(offset),
         )
-        return local.astimezone(UTC)
+        return utc_date(local)
     except ValueError:  # out-of-range fields: the formatter is not lenient
         return None
 
@@ -127,12 +143,12 @@ def parse_plain_date(text: str) -> datetime | None:
         if len(text) == 20 and text[4::3] == "--T::Z":
             # 2024-05-31T12:00:00Z, the usual shape: with the separators in place, fromisoformat
             # reads exactly the regex's ASCII digits (no regex: this runs per version)
-            return datetime.fromisoformat(text)
-        if _PLAIN_DATE_TIME.fullmatch(text):
             value = datetime.fromisoformat(text)
-            return value if text[-1] == "Z" else value.astimezone(UTC)
+            return value if 1 < value.year < 9999 else utc_date(value)
+        if _PLAIN_DATE_TIME.fullmatch(text):
+            return utc_date(datetime.fromisoformat(text))
         if _PLAIN_DATE.fullmatch(text):
-            return datetime.fromisoformat(text).replace(tzinfo=UTC)
+            return utc_date(datetime.fromisoformat(text).replace(tzinfo=UTC))
     except ValueError:
         pass  # out of range (hour 25): the general path may still read the date prefix
     return None

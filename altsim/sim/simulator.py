@@ -24,7 +24,14 @@ from altsim.core.profiles import PROFILES, ClientProfile
 from altsim.core.refresh import RefreshOutcome, news_identifiers, refresh
 from altsim.core.values import OSVersion
 from altsim.net.fetch import Fetched, FetchError, FetchLimits, SourceFetcher
-from altsim.state import InstalledRecord, JsonStore, NotificationRecord, SourceRecord, World
+from altsim.state import (
+    InstalledRecord,
+    JsonStore,
+    NotificationRecord,
+    SourceRecord,
+    StateShapeError,
+    World,
+)
 from altsim.state.decoded import KEEP_FROM_BYTES, Copy, cache_directory
 
 
@@ -110,6 +117,16 @@ class Simulator:
 
     def world(self) -> World:
         return self.store.load().value
+
+    @contextlib.contextmanager
+    def changing(self) -> Iterator[World]:
+        """A transaction on the world. A change the state would not read back is refused (the
+        store keeps the state as it was), and the flow fails saying what was wrong."""
+        try:
+            with self.store.transaction() as loaded:
+                yield loaded.value
+        except StateShapeError as error:
+            raise FlowError(f"not saved: {error}") from None
 
     @staticmethod
     def profile(world: World) -> ClientProfile:
@@ -211,8 +228,7 @@ class Simulator:
         if source is None:
             raise FlowError("the client rejects this source: it cannot be added")
         now = self.clock()
-        with self.store.transaction() as loaded:
-            world = loaded.value
+        with self.changing() as world:
             self._refuse_duplicate(world, preview.identifier)
             self.store.save_blob(preview.identifier, preview.fetched.body)
             self._saved(preview.identifier, source, preview.result.profile, preview.result.ios)
@@ -223,8 +239,7 @@ class Simulator:
         return record
 
     def remove_source(self, identifier: str) -> SourceRecord:
-        with self.store.transaction() as loaded:
-            world = loaded.value
+        with self.changing() as world:
             record = world.sources.pop(identifier, None)
             if record is None:
                 raise FlowError(f"no source with the identifier {identifier!r}")
@@ -273,8 +288,7 @@ class Simulator:
     def _save_refresh(self, outcome: RefreshOutcome, bodies: dict[str, Fetched],
                       profile: ClientProfile, ios: OSVersion) -> None:
         now = self.clock()
-        with self.store.transaction() as loaded:
-            world = loaded.value
+        with self.changing() as world:
             for identifier, fetched in bodies.items():
                 record = world.sources.get(identifier)
                 if record is None:  # removed meanwhile by another process
@@ -331,13 +345,13 @@ class Simulator:
         assert version is not None
         record = InstalledRecord(bundle_id, version.version, version.build_version, identifier,
                                  self.clock())
-        with self.store.transaction() as loaded:
-            loaded.value.installed[bundle_id] = record
+        with self.changing() as world:
+            world.installed[bundle_id] = record
         return record
 
     def uninstall(self, bundle_id: str) -> InstalledRecord:
-        with self.store.transaction() as loaded:
-            record = loaded.value.installed.pop(bundle_id, None)
+        with self.changing() as world:
+            record = world.installed.pop(bundle_id, None)
         if record is None:
             raise FlowError(f"{bundle_id} is not installed")
         return record

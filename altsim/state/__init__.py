@@ -22,6 +22,9 @@ from altsim.state.world import (
     Settings,
     SourceRecord,
     World,
+    background_interval,
+    clock_offset,
+    fixed_clock,
     open_world,
 )
 
@@ -42,7 +45,10 @@ __all__ = [
     "StateFormat",
     "StateShapeError",
     "World",
+    "background_interval",
+    "clock_offset",
     "default_home",
+    "fixed_clock",
     "open_world",
     "write_atomic",
 ]

@@ -290,6 +290,9 @@ class JsonStore(Generic[T]):
     def _save_locked(self, value: T, loaded: Loaded[T]) -> None:
         document = dict(self.format.encode(value))
         document["schema"] = self.format.schema
+        # Never write what the next load would set aside: the change is refused instead, and
+        # the state stays as it was (StateShapeError is a ValueError, naming the field).
+        self.format.decode(document)
         # ASCII: text from sources may hold lone surrogates, which UTF-8 cannot encode
         data = (json.dumps(document, indent=1, allow_nan=False) + "\n").encode("ascii")
         remove_temporaries(self.directory, STATE_NAME)

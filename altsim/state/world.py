@@ -13,23 +13,56 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from altsim.core.device import FAMILIES, Device, InstalledApp, Patron, User
-from altsim.core.values import parse_device_version, parse_os_version
+from altsim.core.values import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    parse_device_version,
+    parse_os_version,
+)
 from altsim.state.storage import JsonObject, JsonStore, StateFormat, StateShapeError, default_home
 
 SCHEMA = 1
 NOTIFICATION_LIMIT = 500  # the history keeps the newest ones
 MAX_CLOCK_OFFSET = 100 * 366 * 86400.0  # seconds; keeps `now + offset` inside datetime's range
+MAX_INTERVAL_MINUTES = 7 * 24 * 60
 
 NotificationKind = Literal["update", "news"]
 NOTIFICATION_KINDS: tuple[NotificationKind, ...] = ("update", "news")
 
 Clock = datetime | timedelta | None  # None: real time; datetime: fixed; timedelta: offset
+
+
+def clock_offset(seconds: float) -> timedelta:
+    """A time-travel offset the world can keep, or ValueError."""
+    if not math.isfinite(seconds) or abs(seconds) > MAX_CLOCK_OFFSET:
+        raise ValueError(f"clock offset: at most ±{MAX_CLOCK_OFFSET / 3600:,.0f} hours "
+                         "(100 years)")
+    return timedelta(seconds=seconds)
+
+
+def fixed_clock(moment: datetime) -> datetime:
+    """A fixed simulated time (aware) the world can keep, or ValueError."""
+    try:
+        utc: datetime | None = moment.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST_DATE <= utc <= LATEST_DATE:
+        raise ValueError(f"the simulated time: between {EARLIEST_DATE.date().isoformat()} and "
+                         f"{LATEST_DATE.date().isoformat()}")
+    return moment
+
+
+def background_interval(minutes: int) -> int:
+    """A background refresh interval the world can keep, or ValueError."""
+    if not 1 <= minutes <= MAX_INTERVAL_MINUTES:
+        raise ValueError(f"interval: 1 to {MAX_INTERVAL_MINUTES:,} minutes (a week)")
+    return minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,17 +410,20 @@ def _clock_from_json(obj: _Obj | None) -> Clock:
     if obj.has("fixed") == obj.has("offset_seconds"):
         raise StateShapeError(obj.where, "expected either \"fixed\" or \"offset_seconds\"")
     if obj.has("fixed"):
-        return obj.time("fixed")
-    seconds = obj.number("offset_seconds")
-    if not math.isfinite(seconds) or abs(seconds) > MAX_CLOCK_OFFSET:
-        raise StateShapeError(obj.at("offset_seconds"), "offset out of range (±100 years)")
-    return timedelta(seconds=seconds)
+        try:
+            return fixed_clock(obj.time("fixed"))
+        except ValueError as error:
+            raise StateShapeError(obj.at("fixed"), str(error)) from None
+    try:
+        return clock_offset(obj.number("offset_seconds"))
+    except ValueError as error:
+        raise StateShapeError(obj.at("offset_seconds"), str(error)) from None
 
 
 def _settings_from_json(obj: _Obj) -> Settings:
     return Settings(client=obj.text("client", non_empty=True),
                     background_interval_minutes=obj.integer("background_interval_minutes",
-                                                        1, 7 * 24 * 60),
+                                                        1, MAX_INTERVAL_MINUTES),
                     renotify_build_bug=obj.flag("renotify_build_bug"),
                     dark_mode=obj.flag("dark_mode"))
 

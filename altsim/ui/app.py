@@ -4,7 +4,7 @@ that changes the device, client, clock and Patreon state (every screen follows a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
 from typing import Any
@@ -36,7 +36,7 @@ from altsim.core.profiles import PROFILES
 from altsim.core.values import parse_device_version
 from altsim.sim.background import BackgroundLoop
 from altsim.sim.simulator import FlowError, Refreshed, Simulator
-from altsim.state import PatreonAccount, World
+from altsim.state import PatreonAccount, World, background_interval, clock_offset
 from altsim.ui.app_page import AppPage
 from altsim.ui.pages import ConfirmSource, TextPage, history_page, source_page
 from altsim.ui.row_list import RowList
@@ -501,15 +501,17 @@ class AltsimApp(App[None]):
             interval = int(self._value("interval"))
         except (ValueError, InvalidOperation):
             raise ValueError("clock offset, pledge and interval must be numbers") from None
-        if interval < 1 or (pledge is not None and (not pledge.is_finite() or pledge < 0)):
-            raise ValueError("the interval is at least 1 minute; a pledge is 0 or more")
+        offset = clock_offset(hours * 3600) if hours else None
+        background_interval(interval)
+        if pledge is not None and (not pledge.is_finite() or pledge < 0):
+            raise ValueError("a pledge is 0 or more")
         tiers = frozenset(t.strip() for t in self._value("tiers").split(",") if t.strip())
         benefits = frozenset(b.strip() for b in self._value("benefits").split(",") if b.strip())
         device = world.device_settings
         device.ios, device.locale = ".".join(map(str, ios)), self._value("locale")
         device.time_zone = self._value("tz")
         device.family = str(self.base.query_one("#family", Select).value)
-        device.clock = timedelta(hours=hours) if hours else None
+        device.clock = offset
         world.settings.client = str(self.base.query_one("#client", Select).value)
         world.settings.background_interval_minutes = interval
         world.settings.renotify_build_bug = self.base.query_one("#build-bug", Switch).value
