@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from altsim.core import values
+from altsim.core.formatting import relative_date
 from altsim.core.check import check_source, client_verdict, decoding_ios
 from altsim.core.profiles import PROFILES
 
@@ -104,6 +105,27 @@ def test_fast_date_path_agrees_with_the_general_parser(edits: list[tuple[int, st
     if _PADDED_Z.fullmatch(text):
         assert plain == expected
 
+
+_EDGE = st.one_of(st.sampled_from([0, 1, 9999]), st.integers(0, 9999))
+_OFFSET = st.one_of(st.just("Z"), st.just(".5Z"), st.just(""), st.builds(
+    "{}{:02d}:{:02d}".format, st.sampled_from("+-"), st.integers(0, 18), st.integers(0, 59)))
+_TIME = st.builds("T{:02d}:{:02d}:{:02d}{}".format, st.integers(0, 25), st.integers(0, 60),
+                  st.integers(0, 60), _OFFSET)
+_DATE_TEXT = st.builds("{:04d}-{:02d}-{:02d}{}".format, _EDGE, st.integers(0, 13),
+                       st.integers(0, 32), st.one_of(st.just(""), _TIME))
+
+
+@settings(max_examples=500)
+@given(text=_DATE_TEXT, prefix=st.booleans(),
+       time_zone=st.sampled_from(["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"]))
+def test_any_date_the_client_reads_is_shown_in_any_time_zone(text, prefix, time_zone):
+    """Years 0001 to 9999 with any offset: a date or "invalid format", then a display."""
+    parsed = values.parse_source_date(text, prefix)
+    if parsed is not None:
+        date = parsed[0]
+        assert values.EARLIEST_DATE <= date <= values.LATEST_DATE
+        assert relative_date(date, date, time_zone, "en_US") == "Today"
+        assert relative_date(date, values.LATEST_DATE, time_zone, "en_US")
 
 
 _ANY_IOS = st.tuples(st.integers(12, 19), st.integers(0, 7), st.integers(0, 3))
