@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from altsim.core import values
-from altsim.core.formatting import relative_date
 from altsim.core.check import check_source, client_verdict, decoding_ios
+from altsim.core.formatting import relative_date
 from altsim.core.profiles import PROFILES
 
 from .builders import one, version
