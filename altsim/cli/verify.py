@@ -4,7 +4,6 @@ installing (spec §10 items 9 and 10), so every install-time failure is found be
 from __future__ import annotations
 
 import argparse
-import asyncio
 import hashlib
 import os
 import sys
@@ -100,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
     if args.ipa is not None:
         results = [verify_file(args.ipa, targets[0], source, ios, profile)]
     else:
+        import asyncio  # only to download: `altsim check` starts without it
+
         results = asyncio.run(verify_downloads(targets, source, ios, profile))
     if args.format == "json":
         sys.stdout.write(render_json(args.source, results, profile, ios))

@@ -4,7 +4,6 @@ client. State lives in the user data directory (`ALTSIM_HOME` overrides it)."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import sys
@@ -115,6 +114,8 @@ def _simulator() -> Simulator:
 
 def _network(sim: Simulator, work: Coroutine[Any, Any, _T]) -> _T:
     """Run network work, then close the simulator's connections in the same event loop."""
+    import asyncio  # here: `altsim check` and `preview` start without it
+
     async def run() -> _T:
         try:
             return await work
@@ -249,6 +250,8 @@ def run_refresh(args: argparse.Namespace) -> int:
 
 def _watch(sim: Simulator, args: argparse.Namespace) -> int:
     """The background loop in the foreground: a refresh every N minutes until interrupted."""
+    import asyncio
+
     from altsim.sim.background import BackgroundLoop
 
     def show(refreshed: Refreshed) -> None:

@@ -12,8 +12,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
-import regex
-
 # ---------------------------------------------------------------------------------------------
 # Hex colours — spec §2.5, corrected against the code it cites (UIColor+Hex.swift:25-42, a
 # file unchanged since 2019): `Scanner.scanHexInt32(&int)` into a UInt32 that starts at 0, its
@@ -21,7 +19,6 @@ import regex
 # ("red") is black, and 8 digits always fit a UInt32, so nothing is clamped.
 
 _HEX_DIGITS = re.compile(r"[0-9A-Fa-f]*")
-_GRAPHEME = regex.compile(r"\X")
 
 
 def _alphanumeric(char: str) -> bool:
@@ -41,7 +38,9 @@ def _trim_non_alphanumerics(text: str) -> str:
 
 def _character_count(text: str) -> int:
     """Swift's `String.count`: extended grapheme clusters, not code points."""
-    return len(_GRAPHEME.findall(text))  # "\r\n" is one, too
+    import regex  # only for colours off the usual path: at start it would cost 20 ms
+
+    return len(regex.findall(r"\X", text))  # "\r\n" is one, too; regex caches the pattern
 
 
 @dataclass(frozen=True, slots=True)
