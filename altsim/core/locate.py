@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import json5
 
 from altsim.core.diagnostics import pointer_parts
 
@@ -85,7 +84,12 @@ class _Walker:
         match = _STRING.match(text, i)
         if match:
             raw = match.group()
-            key = json.loads(raw) if raw[0] == '"' and self.strict else json5.loads(raw)
+            if raw[0] == '"' and self.strict:
+                key = json.loads(raw)
+            else:
+                import json5  # a JSON5 document's keys only (as in jsontext)
+
+                key = json5.loads(raw)
             return str(key), match.end()
         match = _IDENTIFIER.match(text, i)
         if match is None:
