@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-
 from altsim.core.diagnostics import pointer_parts
 
 _SPACE = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.DOTALL)
