@@ -160,6 +160,16 @@ def test_the_version_the_device_would_install_or_all(server: str, tmp_path: Path
     assert (code, [r["version"] for r in document["results"]]) == (0, ["2.0"])
 
 
+def test_a_recommended_source_installs_without_the_permission_check(
+        server: str, tmp_path: Path) -> None:
+    Routes.routes = {"/x.ipa": (200, GOOD)}
+    source = write_source(tmp_path, [entry(f"{server}/x.ipa")], appPermissions={})
+    code, document = verify_json(source)
+    assert (code, statuses(document["results"][0])["permissions"]) == (1, "fail")
+    code, document = verify_json(source, "--recommended")
+    assert (code, statuses(document["results"][0])["permissions"]) == (0, "warn")
+
+
 def test_privacy_keys_are_checked_from_ios_16(server: str, tmp_path: Path) -> None:
     Routes.routes = {"/x.ipa": (200, GOOD)}
     source = write_source(tmp_path, [entry(f"{server}/x.ipa", minOSVersion="15.0")],

@@ -16,6 +16,7 @@ import pytest
 from altsim.core.install_check import (
     MISSING_DESCRIPTION,
     InstallCheck,
+    Installer,
     InstallVerdict,
     archive_check,
     archive_name,
@@ -81,10 +82,10 @@ def app(entitlements: Sequence[str] = (), privacy: Mapping[str, str] | None = No
 
 def verify(archive: FakeArchive | None = None, a: App | None = None, v: Version | None = None,
            *, sha256: str = HASH, size: int = SIZE, ios: OS = IOS17, client: str = "altstore",
-           source_json_version: int | None = None) -> InstallVerdict:
+           source_json_version: int | None = None, recommended: bool = False) -> InstallVerdict:
     return verify_install(a or app(), v or version(), archive or ipa(), sha256=sha256, size=size,
-                          ios=ios, profile=PROFILES[client],
-                          source_json_version=source_json_version)
+                          installer=Installer(PROFILES[client], ios, source_json_version,
+                                              recommended))
 
 
 def check(verdict: InstallVerdict, name: str) -> InstallCheck:
@@ -321,6 +322,22 @@ def test_sidestore_checks_permissions_from_source_version_2(
     if status == "skip":
         assert found.message == ("SideStore checks permissions only for sources whose root "
                                  "version is 2 or more.")
+
+
+@pytest.mark.parametrize(("client", "status", "by_client"), [
+    ("altstore", "warn", False), ("altstore-pal", "warn", False), ("sidestore", "fail", True)])
+def test_altstore_skips_the_permission_check_for_its_recommended_sources(
+        client: str, status: str, by_client: bool) -> None:
+    archive = ipa(entitlements={"aps-environment": "production"})
+    verdict = verify(archive, client=client, source_json_version=2, recommended=True)
+    found = check(verdict, "permissions")
+    assert (found.status, found.by_client, verdict.ok) == (status, by_client, status == "warn")
+    assert found.fix == 'add to appPermissions: "entitlements": ["aps-environment"]'
+    if status == "warn":
+        assert found.message.startswith("AltStore does not check the permissions of apps from "
+                                        "its Recommended sources, so this installs; ")
+    clean = verify(client=client, source_json_version=2, recommended=True)
+    assert check(clean, "permissions").status == "pass"
 
 
 def test_sidestore_names_itself_in_the_permissions_message() -> None:

@@ -18,6 +18,7 @@ from altsim.cli.inputs import read_or_report
 from altsim.core.check import client_verdict
 from altsim.core.install_check import (
     InstallCheck,
+    Installer,
     InstallVerdict,
     archive_check,
     download_check,
@@ -26,7 +27,6 @@ from altsim.core.install_check import (
 )
 from altsim.core.latest import latest_supported
 from altsim.core.model import App, Source, Version
-from altsim.core.profiles import ClientProfile
 from altsim.core.safe_text import printable
 from altsim.core.values import OSVersion
 
@@ -72,6 +72,9 @@ def add_parser(commands: Any) -> None:
                         "unless SOURCE has one app)")
     options.add_client_argument(parser)
     options.add_ios_argument(parser)
+    parser.add_argument("--recommended", action="store_true",
+                        help="the source is on AltStore's Recommended list, whose apps AltStore "
+                        "installs without the permission check (§2.4)")
     parser.add_argument("--format", default="text", choices=("text", "json", "github"),
                         help="text for people, json for tools, github for workflow annotations")
     options.add_date_prefix_argument(parser)
@@ -96,12 +99,13 @@ def run(args: argparse.Namespace) -> int:
               f"from it: {result.rejection.message} (see `altsim check`)", file=sys.stderr)
         return 1
     targets = choose(source, args, ios)
+    installer = Installer(profile, ios, source.json_version, args.recommended)
     if args.ipa is not None:
-        results = [verify_file(args.ipa, targets[0], source, ios, profile)]
+        results = [verify_file(args.ipa, targets[0], installer)]
     else:
         import asyncio  # only to download: `altsim check` starts without it
 
-        results = asyncio.run(verify_downloads(targets, source, ios, profile))
+        results = asyncio.run(verify_downloads(targets, installer))
     if args.format == "json":
         sys.stdout.write(render_json(args.source, results, profile, ios))
     elif args.format == "github":
@@ -137,20 +141,17 @@ def choose(source: Source, args: argparse.Namespace, ios: OSVersion) -> list[Tar
     return targets
 
 
-def verify_file(path: Path, target: Target, source: Source, ios: OSVersion,
-                profile: ClientProfile) -> Verified:
+def verify_file(path: Path, target: Target, installer: Installer) -> Verified:
     try:
         with path.open("rb") as file:
             digest = hashlib.file_digest(file, "sha256").hexdigest()
             size = file.tell()
-            return _verify_archive(target, str(path), file, size, digest, [], source, ios,
-                                   profile)
+            return _verify_archive(target, str(path), file, size, digest, [], installer)
     except OSError as error:
         raise UsageError(f"--ipa {path}: {error.strerror or error}") from None
 
 
-async def verify_downloads(targets: list[Target], source: Source, ios: OSVersion,
-                           profile: ClientProfile) -> list[Verified]:
+async def verify_downloads(targets: list[Target], installer: Installer) -> list[Verified]:
     from altsim.cli.progress import download_progress  # rich: only when downloading
     from altsim.net.download import DOWNLOAD_LIMITS, download_to
     from altsim.net.fetch import FetchError, SourceFetcher
@@ -176,8 +177,7 @@ async def verify_downloads(targets: list[Target], source: Source, ios: OSVersion
                                                 InstallVerdict(target.app.name, [first])))
                         continue
                     results.append(_verify_archive(target, url, file, got.size, got.sha256,
-                                                   [first], source, ios, profile,
-                                                   got.fetched.warnings))
+                                                   [first], installer, got.fetched.warnings))
     return results
 
 
@@ -186,8 +186,8 @@ def _label(target: Target) -> str:
 
 
 def _verify_archive(target: Target, location: str, file: IO[bytes], size: int, sha256: str,
-                    before: list[InstallCheck], source: Source, ios: OSVersion,
-                    profile: ClientProfile, warnings: tuple[str, ...] = ()) -> Verified:
+                    before: list[InstallCheck], installer: Installer,
+                    warnings: tuple[str, ...] = ()) -> Verified:
     from altsim.ipa import ArchiveError, read_archive
 
     try:
@@ -196,6 +196,6 @@ def _verify_archive(target: Target, location: str, file: IO[bytes], size: int, s
         verdict = InstallVerdict(target.app.name, [*before, archive_check(str(error))])
     else:
         checked = verify_install(target.app, target.version, archive, sha256=sha256, size=size,
-                                 ios=ios, profile=profile, source_json_version=source.json_version)
+                                 installer=installer)
         verdict = InstallVerdict(checked.app_name, [*before, *checked.checks])
     return Verified(target, location, size, sha256, verdict, warnings)

@@ -140,11 +140,21 @@ def _described(privacy: dict[str, str]) -> dict[str, str]:
     return {key: text or MISSING_DESCRIPTION for key, text in privacy.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class Installer:
+    """Who installs: the client, its device's iOS version, and what it knows of the source."""
+
+    profile: ClientProfile
+    ios: OSVersion
+    source_json_version: int | None = None  # SideStore's root `version` (§11)
+    recommended: bool = False  # the source is on AltStore's Recommended list (§2.4)
+
+
 def verify_install(app: App, version: Version, archive: Archive, *, sha256: str, size: int,
-                   ios: OSVersion, profile: ClientProfile,
-                   source_json_version: int | None = None) -> InstallVerdict:
-    """Every check the client runs on `archive` when installing `version` of `app` on a
-    device running `ios`, in the client's order (§10.9), then altsim's own advice."""
+                   installer: Installer) -> InstallVerdict:
+    """Every check the client runs on `archive` when installing `version` of `app`, in the
+    client's order (§10.9), then altsim's own advice."""
+    ios, profile = installer.ios, installer.profile
     name = archive_name(archive)
     info = archive.app.info
     checks = [
@@ -153,7 +163,7 @@ def verify_install(app: App, version: Version, archive: Archive, *, sha256: str,
         _sha256(name, version, sha256),
         _version(name, version, info),
         _build(name, version, info),
-        _permissions(name, app, archive, ios, profile, source_json_version),
+        _permissions(name, app, archive, installer),
     ]
     checks = [_as_client_checks(check, profile) for check in checks]
     checks += [_source_minimum(version, info), _size(version, size)]
@@ -270,8 +280,8 @@ def _build(name: str, version: Version, info: Mapping[str, object]) -> InstallCh
         f"set buildVersion to “{found}” (the IPA's CFBundleVersion)")
 
 
-def _permissions(name: str, app: App, archive: Archive, ios: OSVersion,
-                 profile: ClientProfile, source_json_version: int | None) -> InstallCheck:
+def _permissions(name: str, app: App, archive: Archive, installer: Installer) -> InstallCheck:
+    profile, ios = installer.profile, installer.ios
     declared = {*app.permissions.entitlements, *(p.name for p in app.permissions.privacy)}
     entitlements = [e for e in declared_entitlements(archive) if e not in declared]
     privacy = {key: text for key, text in privacy_keys(archive).items()
@@ -280,15 +290,21 @@ def _permissions(name: str, app: App, archive: Archive, ios: OSVersion,
                 "privacy": sorted(p.name for p in app.permissions.privacy)}
     found = permissions_block(archive)
     if profile.permissions_from_source_version and \
-            (source_json_version or 1) < profile.permissions_from_source_version:
+            (installer.source_json_version or 1) < profile.permissions_from_source_version:
         return InstallCheck("permissions", "skip", expected, found,
                             f"{profile.brand} checks permissions only for sources whose root "
                             f"version is {profile.permissions_from_source_version} or more.")
-    checked_privacy = privacy if ios >= PRIVACY_FROM_IOS else {}
     if not entitlements and not privacy:
         return InstallCheck("permissions", "pass", expected, found,
                             "The source declares every permission the app uses.")
     fix = "add to appPermissions: " + _json_fragment(entitlements, privacy)
+    if installer.recommended and profile.recommended_skip_permissions:
+        return InstallCheck(  # §2.4: VerifyAppOperation skips Recommended sources
+            "permissions", "warn", expected, found,
+            f"{profile.brand} does not check the permissions of apps from its Recommended "
+            f"sources, so this installs; from any other source {name} requires additional "
+            "permissions not specified by the source.", fix, by_client=False)
+    checked_privacy = privacy if ios >= PRIVACY_FROM_IOS else {}
     if not entitlements and not checked_privacy:  # §2.4: privacy keys only from iOS 16
         return InstallCheck(
             "permissions", "warn", expected, found,

@@ -68,6 +68,9 @@ class ClientProfile:
     install_checks: frozenset[str] = INSTALL_CHECKS_2
     # §11: SideStore checks permissions only for sources whose root `version` is >= 2
     permissions_from_source_version: int = 0
+    # §2.4: AltStore skips the permission check for its Recommended sources (SideStore's
+    # §11 rule is the root version alone)
+    recommended_skip_permissions: bool = True
 
     def fields_for(self, model: str) -> tuple[Field, ...]:
         return getattr(self, model)
@@ -204,7 +207,7 @@ SIDESTORE = replace(
     ALTSTORE, name="sidestore", title="SideStore 0.6", brand="SideStore", root=_SIDESTORE_ROOT,
     privacy_permission_label="Privacy Permission",  # SideStore does not lower-case it
     update_rule="semver", patreon_gating="", beta_badge="legacy",
-    permissions_from_source_version=2,
+    permissions_from_source_version=2, recommended_skip_permissions=False,
 )
 
 # SideStore 0.5 (AltStore 1.x based, §11; SideStore#895, EhPanda#416): `identifier` required;
