@@ -103,3 +103,16 @@ def test_unreachable_url_exits_2():
     assert run.returncode == 2
     assert "cannot read" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_hostile_file_name_never_reaches_the_terminal(tmp_path):
+    """`altsim check sources/*.json` in CI: a contributor's file name is not trusted either."""
+    named = tmp_path / "a\x1b]52;c;aGk=\x07\x1b[2J.json"
+    for path in (named, tmp_path / "missing\x1b[2J.json"):
+        if path is named:
+            path.write_text('{"name": "S"}', encoding="utf-8")
+        for fmt in ("text", "json", "github"):
+            run = altsim("check", str(path), "--format", fmt)
+            assert "\x1b" not in run.stdout + run.stderr
+            assert "\x07" not in run.stdout + run.stderr
+            assert "Traceback" not in run.stderr

@@ -5,11 +5,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from altsim.core.safe_text import printable
+
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 class InputError(Exception):
-    """A SOURCE that cannot be read; the message is one line naming it."""
+    """A SOURCE that cannot be read; the message is one line naming it, safe to print (a name
+    from a glob over a contributor's files, or a server's words, may hold escapes)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message, keep_newlines=False))
 
 
 def read_source(name: str) -> bytes:

@@ -48,7 +48,8 @@ def render_json(outcomes: list[Outcome], profile: ClientProfile, ios: OSVersion)
 
 
 def github_escape(text: str, *, property: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message or property: control characters shown, never run."""
+    text = printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if property else text
 
 
