@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from importlib.resources import files
 from typing import Any
 
@@ -13,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import (
     Button,
@@ -23,23 +22,19 @@ from textual.widgets import (
     Input,
     Label,
     ProgressBar,
-    Select,
-    Switch,
     TabbedContent,
     TabPane,
 )
 
 from altsim.core import store
-from altsim.core.formatting import parse_locale, relative_date, zone
+from altsim.core.formatting import relative_date
 from altsim.core.latest import unsupported_update
-from altsim.core.profiles import PROFILES
-from altsim.core.values import parse_device_version
 from altsim.sim.background import BackgroundLoop
 from altsim.sim.simulator import FlowError, Refreshed, Simulator
-from altsim.state import PatreonAccount, World, background_interval, clock_offset
 from altsim.ui.app_page import AppPage
 from altsim.ui.pages import ConfirmSource, TextPage, history_page, source_page
 from altsim.ui.row_list import RowList
+from altsim.ui.simulator_panel import SimulatorPanel
 from altsim.ui.snapshot import AppRow, StoreSnapshot, take_snapshot
 from altsim.ui.text import literal
 
@@ -107,47 +102,8 @@ class AltsimApp(App[None]):
                 # hidden until a Refresh All (an idle, total-less bar would animate)
                 yield ProgressBar(id="refresh-progress", show_eta=False, total=1)
                 yield DataTable(id="apps-table", cursor_type="row")
-            with TabPane("Simulator", id="simulator"):
-                yield from self.compose_simulator()
+            yield TabPane("Simulator", id="simulator")  # its form is made when first shown
         yield Footer()
-
-    def compose_simulator(self) -> ComposeResult:
-        world = self.simulator.world()
-        device = world.device_settings
-        with VerticalScroll(id="controls"):
-            yield Label("iOS version")
-            yield Input(device.ios, id="ios")
-            yield Label("Device")
-            yield Select([("iPhone", "iphone"), ("iPad", "ipad")], value=device.family,
-                         allow_blank=False, id="family")
-            yield Label("Client")
-            yield Select([(p.title, name) for name, p in PROFILES.items()],
-                         value=world.settings.client, allow_blank=False, id="client")
-            yield Label("Locale")
-            yield Input(device.locale, id="locale")
-            yield Label("Time zone")
-            yield Input(device.time_zone, id="tz")
-            yield Label("Clock offset (hours, time travel)")
-            yield Input("0", id="offset")
-            patreon = world.patreon
-            yield Label("Patreon pledge (empty and no tiers/benefits: no account)")
-            yield Input("" if patreon is None else str(patreon.amount), id="pledge")
-            yield Label("Patreon tier IDs and benefit IDs (comma-separated)")
-            with Horizontal(classes="pair"):
-                yield Input(",".join(sorted(patreon.tiers)) if patreon else "", id="tiers")
-                yield Input(",".join(sorted(patreon.benefits)) if patreon else "",
-                            id="benefits")
-            yield Label("Background refresh interval (minutes)")
-            yield Input(str(world.settings.background_interval_minutes), id="interval")
-            with Horizontal(classes="pair"):
-                yield Switch(world.settings.dark_mode, id="dark-mode")
-                yield Label("Dark mode (the theme, and the client's tint adjustment, §2.5)")
-            with Horizontal(classes="pair"):
-                yield Switch(world.settings.renotify_build_bug, id="build-bug")
-                yield Label("Re-notify pending updates that have a build (the shipped bug, "
-                            "§9.3)")
-            yield Button("Apply", id="apply", variant="primary")
-            yield Label("", id="sim-status", markup=False)  # echoes what was typed
 
     async def on_mount(self) -> None:
         for table_id, columns in (
@@ -471,12 +427,18 @@ class AltsimApp(App[None]):
         dark = self.snapshot is not None and self.snapshot.dark
         self.push_screen(ConfirmSource(source, preview.identifier, dark), confirmed)
 
+    @on(TabbedContent.TabActivated, pane="#simulator")
+    async def show_simulator(self, event: TabbedContent.TabActivated) -> None:
+        """The form is made on first sight, not at start (0.2 s of the start-up)."""
+        if not event.pane.children:
+            await event.pane.mount(SimulatorPanel(self.simulator.world()))
+
     @on(Button.Pressed, "#apply")
     def apply_simulator(self) -> None:
         status = self.base.query_one("#sim-status", Label)
         try:
             with self.simulator.store.transaction() as loaded:
-                self.apply_to(loaded.value)
+                self.base.query_one(SimulatorPanel).apply_to(loaded.value)
         except ValueError as error:  # nothing is saved
             status.update(str(error))
             return
@@ -484,42 +446,6 @@ class AltsimApp(App[None]):
         if self.loop is not None:
             self.loop.interval = self.simulator.world().settings.background_interval_minutes * 60
         self.reload()
-
-    def _value(self, widget_id: str) -> str:
-        return self.base.query_one(f"#{widget_id}", Input).value.strip()
-
-    def apply_to(self, world: World) -> None:
-        """The Simulator tab's fields into the world; ValueError names a bad field."""
-        ios = parse_device_version(self._value("ios"))
-        if ios is None:
-            raise ValueError("iOS version: like 17.0 or 16.4.1")
-        parse_locale(self._value("locale"))
-        zone(self._value("tz"))
-        try:
-            hours = float(self._value("offset") or 0)
-            pledge = Decimal(self._value("pledge")) if self._value("pledge") else None
-            interval = int(self._value("interval"))
-        except (ValueError, InvalidOperation):
-            raise ValueError("clock offset, pledge and interval must be numbers") from None
-        offset = clock_offset(hours * 3600) if hours else None
-        background_interval(interval)
-        if pledge is not None and (not pledge.is_finite() or pledge < 0):
-            raise ValueError("a pledge is 0 or more")
-        tiers = frozenset(t.strip() for t in self._value("tiers").split(",") if t.strip())
-        benefits = frozenset(b.strip() for b in self._value("benefits").split(",") if b.strip())
-        device = world.device_settings
-        device.ios, device.locale = ".".join(map(str, ios)), self._value("locale")
-        device.time_zone = self._value("tz")
-        device.family = str(self.base.query_one("#family", Select).value)
-        device.clock = offset
-        world.settings.client = str(self.base.query_one("#client", Select).value)
-        world.settings.background_interval_minutes = interval
-        world.settings.renotify_build_bug = self.base.query_one("#build-bug", Switch).value
-        world.settings.dark_mode = self.base.query_one("#dark-mode", Switch).value
-        account = pledge is not None or tiers or benefits
-        world.patreon = PatreonAccount(pledge or Decimal(0), tiers, benefits) if account \
-            else None
-
 
 def _theme(dark: bool) -> str:
     """The device's appearance, which the tints are adjusted for (§2.5)."""
