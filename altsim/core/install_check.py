@@ -94,7 +94,8 @@ def _text(info: Mapping[str, object], key: str) -> str | None:
 
 
 def archive_version(info: Mapping[str, object]) -> str | None:
-    """ALTApplication.version: CFBundleShortVersionString, read as "1.0" when absent."""
+    """ALTApplication.version, which the install guard compares (§5.1):
+    CFBundleShortVersionString, read as "1.0" when absent."""
     return _text(info, "CFBundleShortVersionString") if "CFBundleShortVersionString" in info \
         else "1.0"
 

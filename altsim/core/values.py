@@ -99,8 +99,8 @@ _PLAIN_DATE = re.compile(r"\d{4}-\d\d-\d\d", re.ASCII)
 # (the date in UTC, only a prefix was read (§3.1, UNVERIFIED), month and day zero-padded)
 ParsedDate = tuple[datetime, bool, bool]
 
-# Foundation's Date has no year limits; Python's datetime stops at years 1 and 9999. Dates are
-# kept a day inside those, so that every time zone can still show them.
+# §3.1: Foundation's Date has no year limits; Python's datetime stops at years 1 and 9999.
+# Dates are kept a day inside those, so that every time zone can still show them.
 EARLIEST_DATE = datetime(1, 1, 2, tzinfo=UTC)
 LATEST_DATE = datetime(9999, 12, 30, tzinfo=UTC)
 
@@ -108,7 +108,7 @@ LATEST_DATE = datetime(9999, 12, 30, tzinfo=UTC)
 def utc_date(value: datetime) -> datetime:
     """The aware `value` in UTC, within EARLIEST_DATE and LATEST_DATE."""
     if 1 < value.year < 9999:
-        return value.astimezone(UTC)
+        return value if value.tzinfo is UTC else value.astimezone(UTC)
     try:
         value = value.astimezone(UTC)
     except OverflowError:  # the offset takes it past year 1 or 9999
@@ -142,8 +142,7 @@ def parse_plain_date(text: str) -> datetime | None:
         if len(text) == 20 and text[4::3] == "--T::Z":
             # 2024-05-31T12:00:00Z, the usual shape: with the separators in place, fromisoformat
             # reads exactly the regex's ASCII digits (no regex: this runs per version)
-            value = datetime.fromisoformat(text)
-            return value if 1 < value.year < 9999 else utc_date(value)
+            return utc_date(datetime.fromisoformat(text))
         if _PLAIN_DATE_TIME.fullmatch(text):
             return utc_date(datetime.fromisoformat(text))
         if _PLAIN_DATE.fullmatch(text):

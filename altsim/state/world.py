@@ -410,8 +410,9 @@ def _clock_from_json(obj: _Obj | None) -> Clock:
     if obj.has("fixed") == obj.has("offset_seconds"):
         raise StateShapeError(obj.where, "expected either \"fixed\" or \"offset_seconds\"")
     if obj.has("fixed"):
+        moment = obj.time("fixed")
         try:
-            return fixed_clock(obj.time("fixed"))
+            return fixed_clock(moment)
         except ValueError as error:
             raise StateShapeError(obj.at("fixed"), str(error)) from None
     try:

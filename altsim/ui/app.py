@@ -447,6 +447,7 @@ class AltsimApp(App[None]):
             self.loop.interval = self.simulator.world().settings.background_interval_minutes * 60
         self.reload()
 
+
 def _theme(dark: bool) -> str:
     """The device's appearance, which the tints are adjusted for (§2.5)."""
     return "textual-dark" if dark else "textual-light"

@@ -57,7 +57,6 @@ class SimulatorPanel(VerticalScroll):
         yield Button("Apply", id="apply", variant="primary")
         yield Label("", id="sim-status", markup=False)  # echoes what was typed
 
-
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value.strip()
 
