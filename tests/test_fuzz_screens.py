@@ -30,7 +30,7 @@ _DATE = st.builds(  # every date the client reads, the ends of time included
 _TEXT = st.one_of(st.text(max_size=8), st.sampled_from(["", "1.0", "1.0.0", "v2", "17", "∞"]))
 _OS = st.one_of(st.none(), st.sampled_from(["", "0", "14", "17.0", "99.99.99", "-1", "a.b"]),
                 st.text(max_size=5))
-_COLOUR = st.one_of(st.none(), st.sampled_from(["#FFFFFF", "#000", "#80F54F32", "zzz", "#7f7f7f"]))
+_COLOUR = st.one_of(st.none(), st.sampled_from(["#FFFFFF", "#000", "#80F54F32", "fed", "#7f7f7f"]))
 _PLEDGE = st.one_of(st.integers(-(2**63), 2**63 - 1), st.floats(allow_nan=False,
                     allow_infinity=False), st.just("custom"))
 

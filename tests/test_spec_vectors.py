@@ -158,12 +158,17 @@ REJECTED = {
         source(tintColor="#12345"), "dataCorrupted", FORMAT, "tintColor", HEX_INVALID),
     "s6.1-news-without-caption": Reject(
         source(news=[news(caption=ABSENT)]), "keyNotFound", MISSING, "news > 0 > caption"),
-    # v19, v77 per the ERRATUM in the colour section: only the length fails ("zzz" is valid).
+    # v19, v77: UIColor+Hex.swift:27 at 5a0f2de7 returns nil when scanInt32 finds no hex digit
+    # after trimming, and for any length but 3, 6 or 8.
+    "v77-news-tint-zzz": Reject(source(news=[news(tintColor="zzz")]), "dataCorrupted",
+                                FORMAT, "news > 0 > tintColor", HEX_INVALID),
     "v77-news-tint-two-chars": Reject(source(news=[news(tintColor="zz")]), "dataCorrupted",
                                       FORMAT, "news > 0 > tintColor", HEX_INVALID),
     **{f"v19-tint-{text!r}": Reject(one(tintColor=text), "dataCorrupted", FORMAT,
                                     "apps > 0 > tintColor", HEX_INVALID)
-       for text in ("", "#12345", "#1234", "#")},
+       for text in ("", "#12345", "#1234", "#", "red", "zzzzzz", "G0G0G0", "#zzzzzzzz")},
+    "v19-sidestore-red": Reject(one(tintColor="red"), "dataCorrupted", FORMAT,
+                                "apps > 0 > tintColor", HEX_INVALID, profile="sidestore"),
     # JSONDecoder checks for null first: valueNotFound, which AppPermissions does not retry.
     "s1.2-root-null": Reject(None, "valueNotFound", MISSING, ""),
     "s1.2-app-null": Reject(source(apps=[None]), "valueNotFound", MISSING, "apps > 0"),
@@ -190,9 +195,9 @@ def test_rejected(case: Reject) -> None:
 COLOURS = {
     "v20-three-digits": ("#abc", 0xFFAABBCC), "v20-fed": ("fed", 0xFFFFEEDD),
     "v20-0x-prefix-is-argb-alpha-0": ("0xF54F32", 0x00F54F32),
-    "v20-css-rgba-read-as-argb-no-clamp": ("#F54F3280", 0xF54F3280),
-    "v19-erratum-red-is-black": ("red", 0xFF000000),
-    "v19-erratum-zzzzzz-is-black": ("zzzzzz", 0xFF000000),
+    # Above Int32.max the Swift overlay keeps its starting value, Int32.max: 50 % white.
+    "v20-css-rgba-clamped-to-half-white": ("#F54F3280", 0x7FFFFFFF),
+    "v20-top-of-int32-not-clamped": ("#7FFFFFFE", 0x7FFFFFFE),
     "s2.5-six-digits": ("#F54F32", 0xFFF54F32), "s2.5-partial-prefix": ("12345G", 0xFF012345),
     "s2.5-trimmed-both-ends": (" #C9B632; ", 0xFFC9B632),
 }
@@ -290,8 +295,6 @@ ACCEPTED = {
     "v71-sidestore-version-2": Accept(source(version=2), "json_version", 2, "sidestore"),
     "v71-altstore-ignores-version": Accept(source(version="2"), "json_version", None),
     "v76-news-without-tint": Accept(source(news=[news()]), "news.0.tint_colour", None),
-    "v77-erratum-zzz-is-black": Accept(source(news=[news(tintColor="zzz")]), "news.0.tint_colour",
-                                       0xFF000000),
     "v78-android-ignored": Accept(one(screenshots={"iphone": [U1], "ipad": [_IPAD],
                                                    "android": [U2]}), _shots,
                                   [(U1, "iphone", None, None), (U2, "ipad", 2048, 2732)]),
@@ -390,12 +393,14 @@ def test_os_support(ios: tuple[int, int, int], low: Any, high: Any, supported: b
 # -- values.py -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "argb"), [  # None: "Hex code is invalid."
-    ("#abc", 0xFFAABBCC), ("ABC", 0xFFAABBCC), ("#80F54F32", 0x80F54F32),
-    ("#FFFFFFFF", 0xFFFFFFFF), ("0X12345G", 0x00012345), ("#zzzzzzzz", 0), ("##abc##", 0xFFAABBCC),
-    *((text, None) for text in ("", "#", "12", "1234", "12345", "1234567", "123456789", "# 1 #")),
+    ("#abc", 0xFFAABBCC), ("ABC", 0xFFAABBCC), ("#80F54F32", 0x7FFFFFFF),
+    ("#FFFFFFFF", 0x7FFFFFFF), ("0X12345G", 0x00012345), ("##abc##", 0xFFAABBCC),
+    ("0xZ", 0xFF000000),  # "0x" before no digit: the 0 is the digit (UNVERIFIED)
+    *((text, None) for text in ("", "#", "12", "1234", "12345", "1234567", "123456789", "# 1 #",
+                                "zzz", "red", "G0G0G0", "#zzzzzzzz", "x12")),
     # Swift counts grapheme clusters and trims only what is not L*, M* or N* (a mark stays)
     ("ab\u0301c", 0xFF00AABB), ("1\U0001F1EB\U0001F1F72", 0xFF000011), ("\u0301abc", None),
-    ("\u0661\u0662\u0663", 0xFF000000), ("1\r\n2", 0xFF000011),
+    ("\u0661\u0662\u0663", None), ("1\r\n2", 0xFF000011),
 ])
 def test_parse_hex_colour(text: str, argb: int | None) -> None:
     colour = parse_hex_colour(text)

@@ -39,6 +39,7 @@ from altsim.core.profiles import CHECKED_ONLY, MODELS, ClientProfile
 from altsim.core.safe_text import has_control_characters
 from altsim.core.values import (
     INT_RANGES,
+    HexColour,
     OSVersion,
     fits_integer,
     is_clean_os_version,
@@ -616,22 +617,28 @@ class Decoder:
             return self._mismatch(cp, "String", value)
         colour = parse_hex_colour(value)
         if colour is None:
-            return self._corrupt(cp, f"colour {value!r} is not 3, 6 or 8 hex digits",
+            return self._corrupt(cp, f"colour {value!r} is not 3, 6 or 8 hex digits (after "
+                                 "trimming # and spaces, it must start with a hex digit)",
                                  "Hex code is invalid.")
         if self.warnings:
-            self._colour_warnings(value, colour.argb, colour.digits_read, colour.length, cp)
+            self._colour_warnings(value, colour, cp)
         return colour.argb
 
-    def _colour_warnings(self, text: str, argb: int, read: int, length: int, cp: str) -> None:
-        if read == length and length != 8:
+    def _colour_warnings(self, text: str, colour: HexColour, cp: str) -> None:
+        if colour.digits_read == colour.length and colour.length != 8:
             return
+        argb = colour.argb
         shown = f"#{argb & 0xFFFFFF:06X} at {round((argb >> 24) / 255 * 100)}% opacity"
-        if read < length:
+        if colour.digits_read < colour.length:
             self.warn("colour-not-hex", cp,
                       f"{text!r} is not all hex digits: the client reads it as {shown}")
         elif text.strip()[:2] in ("0x", "0X"):
             self.warn("colour-0x", cp,
                       f"{text!r} has 8 characters, so it is read as ARGB: {shown}")
+        elif colour.clamped:
+            self.warn("colour-argb", cp,
+                      "8 digits are read as AARRGGBB (alpha first), not CSS #RRGGBBAA, and a "
+                      f"value above 7FFFFFFF is clamped to it: {shown} (UIColor+Hex.swift:28)")
         else:
             self.warn("colour-argb", cp,
                       f"8 digits are read as AARRGGBB (alpha first), not CSS #RRGGBBAA: {shown}")

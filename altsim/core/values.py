@@ -13,12 +13,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 # ---------------------------------------------------------------------------------------------
-# Hex colours — spec §2.5, corrected against the code it cites (UIColor+Hex.swift:25-42, a
-# file unchanged since 2019): `Scanner.scanHexInt32(&int)` into a UInt32 that starts at 0, its
-# result ignored. So only the length of the trimmed string can fail; a string with no hex digits
-# ("red") is black, and 8 digits always fit a UInt32, so nothing is clamped.
+# Hex colours, as AltStore 2.0rc reads them: AltStoreCore/Extensions/UIColor+Hex.swift:25-42 at
+# 5a0f2de7 (SideStore 239fc7c2 has the same file). The string is trimmed of non-alphanumerics,
+# then `Scanner(string:).scanInt32(representation: .hexadecimal)` must find hex digits, or the
+# initializer returns nil and the decoder throws "Hex code is invalid." (StoreApp.swift:233-238).
+# That Swift overlay method (swift stdlib/public/Darwin/Foundation/Scanner.swift, `_scan` with
+# `overflowingScanHexadecimal`) starts at Int32.max and keeps the scanned UInt32 only when it
+# fits an Int32: eight digits from 0x80000000 up read as 0x7FFFFFFF. The trimmed string's
+# character count (3, 6 or 8) picks the layout; 8 is ARGB, alpha first.
 
 _HEX_DIGITS = re.compile(r"[0-9A-Fa-f]*")
+_INT32_MAX = 0x7FFFFFFF
 
 
 def _alphanumeric(char: str) -> bool:
@@ -48,16 +53,27 @@ class HexColour:
     argb: int  # 0xAARRGGBB
     digits_read: int  # how many characters the scanner read (a prefix may be all it takes)
     length: int  # character count of the trimmed string, which picks the layout
+    clamped: bool = False  # the digits were above Int32.max and read as 0x7FFFFFFF
+
+
+def _hex_run(text: str, start: int) -> str:
+    match = _HEX_DIGITS.match(text, start)
+    return match.group() if match else ""
 
 
 def parse_hex_colour(text: str) -> HexColour | None:
     """The colour as the client reads it, or None where it throws "Hex code is invalid."."""
     hex_text = _trim_non_alphanumerics(text)
-    # NSScanner.scanHexInt: an optional 0x/0X, then the longest run of hex digits.
-    start = 2 if hex_text[:2] in ("0x", "0X") else 0
-    run = _HEX_DIGITS.match(hex_text, start)
-    digits = run.group() if run else ""
-    value = int(digits, 16) & 0xFFFFFFFF if digits else 0
+    # NSScanner.scanHexInt32: an optional 0x/0X, then the longest run of hex digits; no digit
+    # at all is a failed scan. ("0x" before a non-digit is read as the digit 0: UNVERIFIED.)
+    start = 2 if hex_text[:2] in ("0x", "0X") and _hex_run(hex_text, 2) else 0
+    digits = _hex_run(hex_text, start)
+    if not digits:
+        return None
+    value = int(digits, 16)
+    clamped = value > _INT32_MAX
+    if clamped:
+        value = _INT32_MAX
     count = _character_count(hex_text)
     if count == 3:
         argb = 0xFF000000 | ((value >> 8) * 17) << 16 | ((value >> 4 & 0xF) * 17) << 8
@@ -68,7 +84,7 @@ def parse_hex_colour(text: str) -> HexColour | None:
         argb = value  # ARGB: alpha first
     else:
         return None
-    return HexColour(argb, start + len(digits) if digits else 0, count)
+    return HexColour(argb, start + len(digits), count, clamped)
 
 
 _PLAIN_COLOUR = re.compile(r"#?([0-9A-Fa-f]{6})")
