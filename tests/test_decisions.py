@@ -308,11 +308,11 @@ def test_v72_sidestore_ignores_patreon() -> None:
 def test_v65_beta_per_client() -> None:
     doc = one(beta=True)
     a, src = first_app(doc)
-    assert d.shows_beta_badge(a, PROFILES["altstore"])
-    assert not d.shows_beta_badge(first_app(doc, "sidestore")[0], PROFILES["sidestore"])
+    assert d.shows_beta_badge(a, PROFILES["altstore"], IOS17)
+    assert not d.shows_beta_badge(first_app(doc, "sidestore")[0], PROFILES["sidestore"], IOS17)
     legacy = one(beta=True, versions=None, version="1.0", versionDate="2023-01-01",
                  downloadURL="https://example.com/a.ipa", size=100)
-    assert d.shows_beta_badge(first_app(legacy, "sidestore")[0], PROFILES["sidestore"])
+    assert d.shows_beta_badge(first_app(legacy, "sidestore")[0], PROFILES["sidestore"], IOS17)
     old = decode(dict(doc, identifier="com.x"), "altstore-1.7")
     assert not d.is_visible(old.apps[0], old, user(), PROFILES["altstore-1.7"])
     assert d.is_visible(old.apps[0], old, user(patron=Patron()), PROFILES["altstore-1.7"])

@@ -14,10 +14,8 @@ from altsim.core.formatting import countdown_title, pledge_price
 from altsim.core.latest import latest_available, latest_supported, matches, unsupported_reason
 from altsim.core.model import App, Source, Version
 from altsim.core.profiles import ClientProfile
-from altsim.core.semver import altstore_has_update, sidestore_has_update
-
-_UPDATE_RULES = {"string": altstore_has_update, "semver": sidestore_has_update}
-
+from altsim.core.semver import SIDESTORE_BETA_TRACKS, altstore_has_update, sidestore_has_update
+from altsim.core.values import OSVersion
 
 # -- Patreon (§8) and visibility (§10.1) --------------------------------------------------------
 
@@ -59,8 +57,13 @@ def is_visible(app: App, source: Source, user: User, profile: ClientProfile) -> 
     return is_pledged(app, source, user, profile)
 
 
-def shows_beta_badge(app: App, profile: ClientProfile) -> bool:
-    # §2.1 / §11: AltStore badges any beta app; SideStore only single-version-key apps
+def shows_beta_badge(app: App, profile: ClientProfile, ios: OSVersion) -> bool:
+    """AltStore badges any `beta` app (AppBannerView.swift:145-157 at 5a0f2de7); SideStore 0.6
+    an app whose latest supported version is on a beta track (S:AppBannerView.swift:144-149
+    at 239fc7c2); SideStore 0.5 a `beta` app of single-version keys."""
+    if profile.beta_badge == "channel":
+        latest = latest_supported(app, ios)
+        return latest is not None and latest.channel in SIDESTORE_BETA_TRACKS
     return app.beta and (profile.beta_badge == "beta" or app.uses_legacy_keys)
 
 
@@ -100,7 +103,7 @@ def decide(app: App, source: Source, user: User, device: Device,
     installed = user.installed.get(app.bundle_id)
     first, supported = latest_available(app), latest_supported(app, device.ios)
     locked = _locked(app, source, user, profile)
-    update = _update(installed, supported, locked, profile)
+    update = _update(installed, supported, locked, profile, user.beta_track is not None)
     button = _banner(app, source, user, device, profile, installed, supported, update, locked)
     # §4 (AppViewController.swift:390-394,540-547): 2.0rc's app page says UPDATE whenever the
     # installed app differs from versions[0], supported or not
@@ -118,7 +121,7 @@ def available_update(app: App, source: Source, user: User, device: Device,
                      profile: ClientProfile) -> Version | None:
     """Only the update (My Apps, notifications): no button or install attempt to work out."""
     return _update(user.installed.get(app.bundle_id), latest_supported(app, device.ios),
-                   _locked(app, source, user, profile), profile)
+                   _locked(app, source, user, profile), profile, user.beta_track is not None)
 
 
 def _locked(app: App, source: Source, user: User, profile: ClientProfile) -> bool:
@@ -126,15 +129,18 @@ def _locked(app: App, source: Source, user: User, profile: ClientProfile) -> boo
 
 
 def _update(installed: InstalledApp | None, supported: Version | None, locked: bool,
-            profile: ClientProfile) -> Version | None:
+            profile: ClientProfile, beta_updates: bool) -> Version | None:
     # §5 (InstalledApp.swift:331-337): the latest *supported* version, never without the pledge
     if installed is None or supported is None or locked:
         return None
-    has_update = _UPDATE_RULES[profile.update_rule]
-    if has_update(installed.version, installed.build_version, supported.version,
-                  supported.build_version):
-        return supported
-    return None
+    if profile.update_rule == "semver":  # S:InstalledApp.swift:150-161: beta tracks break ties
+        offered = sidestore_has_update(installed.version, installed.build_version,
+                                       supported.version, supported.build_version,
+                                       beta_updates, supported.channel)
+    else:
+        offered = altstore_has_update(installed.version, installed.build_version,
+                                      supported.version, supported.build_version)
+    return supported if offered else None
 
 
 def _banner(app: App, source: Source, user: User, device: Device, profile: ClientProfile,

@@ -25,6 +25,7 @@ from altsim.core.diagnostics import (
     pointer_join,
 )
 from altsim.core.keys import KNOWN_CATEGORIES, extra_key_notes, known_keys
+from altsim.core.latest import STABLE_TRACK, sidestore_track
 from altsim.core.model import (
     App,
     NewsItem,
@@ -36,7 +37,7 @@ from altsim.core.model import (
     Version,
 )
 from altsim.core.profiles import CHECKED_ONLY, MODELS, ClientProfile
-from altsim.core.safe_text import has_control_characters
+from altsim.core.safe_text import control_character_note
 from altsim.core.values import (
     INT_RANGES,
     HexColour,
@@ -55,7 +56,9 @@ from altsim.core.values import (
 INVALID: Any = object()  # a value the client failed to decode
 CUSTOM_PLEDGE = "custom"
 # Keys whose kind runs even when the key is absent: they fall back to other keys.
-_ALWAYS = frozenset({"versions", "app_download_url", "screenshots"})
+_ALWAYS = frozenset({"versions", "release_channels", "app_download_url", "screenshots"})
+_TRACK_KEYS = frozenset({"track", "releases"})
+_PLATFORMS = (0, 1, 2)  # S:StoreApp.swift:55-59, `enum Platform: UInt`: ios, tvos, macos
 _LEGACY_SCREENSHOT_SIZE = (750, 1334)  # §2.3, StoreApp.swift:253-262
 _FOUND = {str: "a string", bool: "bool", int: "number", float: "number", dict: "a dictionary",
           list: "an array", type(None): "null"}
@@ -82,9 +85,12 @@ class Decoder:
         collect: bool = True,
         warnings: bool = True,
         build_models: bool = True,
+        beta_track: str | None = None,
     ) -> None:
         self.profile = profile
         self.ios = ios
+        self.beta_track = beta_track  # SideStore: the beta track the user opted into, if any
+        self.track_read: str | None = None  # SideStore: the track the app being decoded uses
         self.lenient_urls = ios >= (profile.lenient_urls_from_ios, 0, 0)
         self.date_prefix_parse = date_prefix_parse
         self.collect = collect
@@ -166,10 +172,7 @@ class Decoder:
                 ) -> dict[str, Any] | None:
         """Decode obj's keys per the profile's table for the model; None if obj is no object."""
         if type(obj) is not dict:
-            if obj is None:  # JSONDecoder checks for null first (valueNotFound)
-                self._null(ptr, "Dictionary<String, Any>")
-            else:
-                self._mismatch(ptr, "Dictionary<String, Any>", obj)
+            self._not_dictionary(obj, ptr)
             return None
         out = self.decoders[model](obj, ptr)
         if check_keys and self.warnings and not self.known[model].issuperset(obj):
@@ -315,31 +318,164 @@ class Decoder:
     # -- versions (§2.2, §3) -------------------------------------------------------------------
 
     def _k_versions(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
-        if value is None:  # legacy single-version keys, read only without `versions`
-            out = self._fields(app, ptr, "legacy_version", check_keys=False)
-            if out is None or not self.build_models:
-                return []
-            if INVALID in out.values():
-                return INVALID
-            return [Version(**out, pointer=ptr)]
+        """AltStore: `versions`, else the single-version keys (StoreApp.swift:290-344)."""
+        if value is None:
+            return self._legacy_versions(app, ptr)
         versions = self._list(value, ptr, key, self.decoders["version"])
         if versions is INVALID:
             return INVALID
-        vp = pointer_join(ptr, key)
+        return self._set_versions(versions, value, pointer_join(ptr, key), ptr, app)
+
+    def _legacy_versions(self, app: dict[str, Any], ptr: str, channel: str | None = None
+                         ) -> Any:
+        """The one version the app-level keys describe (StoreApp.swift:326-344)."""
+        out = self._fields(app, ptr, "legacy_version", check_keys=False)
+        if out is None or not self.build_models:
+            return []
+        if INVALID in out.values():
+            return INVALID
+        return [Version(**out, pointer=ptr, channel=channel)]
+
+    def _set_versions(self, versions: list[Any], raw: list[Any], vp: str | None, ptr: str,
+                      app: dict[str, Any]) -> Any:
+        """The checks between decoding the versions and storing them (StoreApp.swift:290-324,
+        402-406 at 5a0f2de7; S:StoreApp.swift:477-514,548-551 at 239fc7c2): a build on every
+        version of a notarized app, then at least one version. `raw` is the JSON they came from,
+        at `vp` (SideStore's single-version app has no build and no `vp`)."""
         if self.reads_marketplace_id and app.get("marketplaceID") is not None:
-            # StoreApp.swift:296-320: notarized apps need a build on every version.
-            for i, raw in enumerate(value):
-                if type(raw) is dict and not raw.get("buildVersion"):
-                    self.reject("keyNotFound", f"{vp}/{i}",
+            for i, item in enumerate(raw):
+                if type(item) is dict and not item.get("buildVersion"):
+                    # The client's coding path is always versions > i, whatever the JSON key.
+                    self.reject("keyNotFound", f"{vp}/{i}" if vp else ptr,
                                 "apps with a marketplaceID need a buildVersion on every version",
                                 MISSING_TEXT, detail="Notarized apps must provide a build version.",
-                                path=coding_path(f"{vp}/{i}/buildVersion"))
-        if value == []:  # setVersions → MergeError.noVersions, no coding path (§2.2)
+                                path=coding_path(f"{ptr}/versions/{i}/buildVersion"))
+        if not raw:  # setVersions → MergeError.noVersions, no coding path
             name, bundle_id = app.get("name"), app.get("bundleIdentifier")
-            self.reject("noVersions", vp, "'versions' is empty: an app needs at least one version",
+            self.reject("noVersions", vp or ptr, "no versions: an app needs at least one version",
                         f"{name} ({bundle_id}) does not have any app versions.", path="")
             return INVALID
         return versions
+
+    # -- SideStore 0.6: release channels and platform URLs (S:StoreApp.swift at 239fc7c2) ----
+
+    def _k_release_channels(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
+        """StoreApp.decodeVersions (S:StoreApp.swift:443-515): the releases of the stable track
+        (or of the user's beta track, latest.sidestore_track), else `versions`, else the
+        single-version keys, whose `beta` makes their version a nightly."""
+        self.track_read = None
+        tracks = [] if value is None else self._release_tracks(value, pointer_join(ptr, key))
+        if tracks is INVALID:
+            return INVALID
+        chosen = sidestore_track(tracks, self.ios, self.beta_track)
+        self.track_read = None if chosen is None else chosen[0]
+        if chosen is not None:
+            name, (raw, tp), versions = chosen
+            if app.get("versions") is not None:
+                self.warn("ignored-key", pointer_join(ptr, "versions"),
+                          f"'versions' is not read by {self.profile.title}: the '{name}' release "
+                          "channel is used instead")
+            for version in versions:
+                if version is not None:
+                    version.channel = name
+            return self._set_versions(versions, raw, tp, ptr, app)
+        if app.get("versions") is not None:
+            versions = self._list(app["versions"], ptr, "versions", self.decoders["version"])
+            if versions is INVALID:
+                return INVALID
+            for version in versions:
+                if version is not None:
+                    version.channel = STABLE_TRACK
+            return self._set_versions(versions, app["versions"], pointer_join(ptr, "versions"),
+                                      ptr, app)
+        beta = app.get("beta")  # read only here (S:StoreApp.swift:461)
+        if beta is not None and self._k_bool(beta, ptr, "beta", app) is INVALID:
+            return INVALID
+        versions = self._legacy_versions(app, ptr, "nightly" if beta is True else STABLE_TRACK)
+        if versions is INVALID:
+            return INVALID
+        return self._set_versions(versions, [{}], None, ptr, app)
+
+    def _release_tracks(self, value: Any, lp: str) -> Any:
+        """[ReleaseTrack] (S:AltStoreCore/Model/ReleaseTrack.swift:42-71): `track` and a
+        non-empty `releases`, each release an AppVersion."""
+        if type(value) is not list:
+            return self._mismatch(lp, "Array<Any>", value)
+        tracks = []
+        for i, item in enumerate(value):
+            tp = f"{lp}/{i}"
+            if type(item) is not dict:
+                self._not_dictionary(item, tp)
+                continue
+            name = self._required(item, tp, "track", self._k_string, "String")
+            releases = self._required(item, tp, "releases", self._release_list, "Array<Any>")
+            if self.warnings and not _TRACK_KEYS.issuperset(item):
+                for extra in sorted(item.keys() - _TRACK_KEYS):
+                    self.warn("unknown-key", pointer_join(tp, extra),
+                              f"unknown key '{extra}' is ignored: a release channel has "
+                              "'track' and 'releases'")
+            if name is not INVALID and releases is not INVALID:
+                raw = item["releases"]
+                tracks.append((name, (raw, pointer_join(tp, "releases")), releases))
+        return tracks
+
+    def _required(self, obj: dict[str, Any], ptr: str, key: str,
+                  kind: Callable[[Any, str, str, dict[str, Any]], Any], swift_type: str) -> Any:
+        """A required key of a model decoded here rather than from a profile table."""
+        value = obj.get(key)
+        if value is None:
+            self._missing(obj, ptr, key, swift_type)
+            return INVALID
+        return kind(value, ptr, key, obj)
+
+    def _not_dictionary(self, value: Any, ptr: str) -> Any:
+        if value is None:  # JSONDecoder checks for null first (valueNotFound)
+            return self._null(ptr, "Dictionary<String, Any>")
+        return self._mismatch(ptr, "Dictionary<String, Any>", value)
+
+    def _release_list(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        releases = self._list(value, ptr, key, self.decoders["version"])
+        if releases == []:
+            return self._corrupt(pointer_join(ptr, key), "a release channel needs at least one "
+                                 "release", "At least one version is required in key: releases")
+        return releases
+
+    def _k_platform_urls(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
+        """[PlatformURL] (S:StoreApp.swift:61-98,403-412): `platform` 0 (iOS), 1 (tvOS) or 2
+        (macOS) and a `downloadURL`; an empty array is an error."""
+        lp = pointer_join(ptr, key)
+        if type(value) is not list:
+            return self._mismatch(lp, "Array<Any>", value)
+        for i, item in enumerate(value):
+            up = f"{lp}/{i}"
+            if type(item) is not dict:
+                return self._not_dictionary(item, up)
+            platform = self._required(item, up, "platform", self._platform, "UInt")
+            url = self._required(item, up, "downloadURL", self._k_url, "URL")
+            if platform is INVALID or url is INVALID:
+                return INVALID
+        if not value:
+            return self._corrupt(lp, "'platformURLs' is empty: give at least one, or leave the "
+                                 "key out", "platformURLs has no entries")
+        return value
+
+    def _platform(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        platform = self._integer(value, ptr, key, "UInt")
+        if platform is not INVALID and platform not in _PLATFORMS:
+            return self._corrupt(pointer_join(ptr, key),
+                                 f"platform {platform} is none of 0 (iOS), 1 (tvOS), 2 (macOS)",
+                                 f"Cannot initialize Platform from invalid UInt value {platform}")
+        return platform
+
+    def _k_sidestore_download_url(self, value: Any, ptr: str, key: str, app: dict[str, Any]
+                                  ) -> Any:
+        """An app-level `downloadURL` beside `versions` or releases is still decoded when there
+        are no platformURLs (S:StoreApp.swift:413); the single-version path read it already."""
+        if app.get("platformURLs") is not None or (
+            app.get("versions") is None and app.get("releaseChannels") is None
+        ):
+            return None
+        return self._k_url(value, ptr, key, app)
 
     def _k_app_download_url(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
         # SideStore 0.5 (§11): an app-level download URL is required even beside `versions`.
@@ -491,9 +627,9 @@ class Decoder:
     def _k_string(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         if type(value) is not str:
             return self._mismatch(pointer_join(ptr, key), "String", value)
-        if self.warnings and has_control_characters(value):
-            self.warn("control-character", pointer_join(ptr, key),
-                      "contains control characters, which most screens do not show")
+        # Printable strings never come here (the "string" fast path); a line break does.
+        if self.warnings and (note := control_character_note(value)) is not None:
+            self.warn("control-character", pointer_join(ptr, key), note)
         return value
 
     def _k_build(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
@@ -562,7 +698,7 @@ class Decoder:
         return self._integer(value, ptr, key, "Int64")
 
     def _k_Int(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
-        return self._integer(value, ptr, key, "Int64")
+        return self._integer(value, ptr, key, "Int")
 
     def _k_url(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         if type(value) is str and value.startswith("https://") and (
@@ -715,7 +851,7 @@ def _arguments(cls: Any, values: dict[str, str], extra: str) -> str:
 # decoded values (attribute names in braces) run before an object without errors is built.
 _BUILDS = {
     "root": (Source, "", ""),
-    "app": (App, "pointer=ptr", ""),
+    "app": (App, "pointer=ptr, track=dec.track_read", ""),
     "version": (Version, "pointer=ptr", ""),
     "news": (NewsItem, "sort_index=index, pointer=ptr", ""),
     # §2.3: one of width and height alone counts as neither

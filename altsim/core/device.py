@@ -48,3 +48,7 @@ class Patron:
 class User:
     installed: dict[str, InstalledApp] = field(default_factory=dict)  # by bundle ID
     patron: Patron | None = None  # None: no Patreon account connected
+    # SideStore 0.6's "beta updates" setting: the beta track chosen ("nightly", its default, or
+    # "alpha"), None while the switch is off (S:AltStoreCore/Extensions/
+    # UserDefaults+AltStore.swift:36,60,98 at 239fc7c2)
+    beta_track: str | None = None

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar
+
 from altsim.core.device import InstalledApp
 from altsim.core.model import App, Version
+from altsim.core.semver import parse_semver
 from altsim.core.values import OSVersion, os_version_string
+
+STABLE_TRACK = "stable"  # SideStore's ReleaseTracks.stable (S:AltStoreCore/Model/StoreApp.swift:24)
+_Track = TypeVar("_Track")
 
 
 def is_supported(version: Version, ios: OSVersion) -> bool:
@@ -21,6 +28,33 @@ def latest_available(app: App) -> Version | None:
 
 def latest_supported(app: App, ios: OSVersion) -> Version | None:
     return next((v for v in app.versions if is_supported(v, ios)), None)  # §4
+
+
+def sidestore_track(
+    tracks: Sequence[tuple[str, _Track, list[Version]]], ios: OSVersion, beta_track: str | None,
+) -> tuple[str, _Track, list[Version]] | None:
+    """The release track whose releases SideStore 0.6 uses, from (name, data, releases) in
+    JSON order; None when there is no stable track (the app's `versions` are read instead).
+
+    S:AltStoreCore/Model/StoreApp.swift:129-161 at 239fc7c2: the first track named "stable";
+    the user's beta track instead when beta updates are on, both tracks have a supported
+    release and the beta's first supported version is SemVer-greater or equal to the stable's.
+    """
+    def first_named(name: str) -> tuple[str, _Track, list[Version]] | None:
+        return next((track for track in tracks if track[0] == name), None)
+
+    stable = first_named(STABLE_TRACK)
+    if beta_track is not None and stable is not None:
+        beta = first_named(beta_track)
+        if beta is not None:
+            latest_beta = next((v for v in beta[2] if v and is_supported(v, ios)), None)
+            latest_stable = next((v for v in stable[2] if v and is_supported(v, ios)), None)
+            if latest_beta is not None and latest_stable is not None:
+                beta_semver = parse_semver(latest_beta.version)
+                stable_semver = parse_semver(latest_stable.version)
+                if beta_semver and stable_semver and beta_semver >= stable_semver:
+                    return beta
+    return stable
 
 
 def unsupported_reason(app: App, version: Version, ios: OSVersion) -> str | None:

@@ -55,6 +55,9 @@ class Version:
     min_os_version: str | None = None  # as written; see min_os / max_os for the client's reading
     max_os_version: str | None = None
     pointer: str = ""
+    # SideStore 0.6's release track of the version (AppVersion.channel): the releaseChannels
+    # track it came from, "stable" for `versions`, "nightly" for a single-version `beta` app.
+    channel: str | None = None
 
     @property
     def min_os(self) -> OSVersion | None:
@@ -92,6 +95,9 @@ class App:
     marketplace_id: str | None = None
     patreon: Patreon | None = None
     pointer: str = ""
+    # SideStore 0.6: the releaseChannels track whose releases are `versions` (None: the app's
+    # `versions` or single-version keys were used)
+    track: str | None = None
 
     @property
     def uses_legacy_keys(self) -> bool:

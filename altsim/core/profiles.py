@@ -58,8 +58,10 @@ class ClientProfile:
     # unless the user is a patron, §8.4) or "" (SideStore: every app is free and visible, §11)
     patreon_gating: str = "app"
     price_from_ios: int = 15  # §8.3: the "$3/mo" title needs iOS 15; before it, PLEDGE
-    # §11: where the BETA badge shows: "beta" (any app with beta: true) or "legacy" (SideStore:
-    # only apps described by the single-version keys)
+    # Where the BETA badge shows: "beta" (any app with beta: true), "legacy" (SideStore 0.5:
+    # only apps described by the single-version keys) or "channel" (SideStore 0.6: the latest
+    # supported version is on the alpha or nightly track, S:AltStore/Components/
+    # AppBannerView.swift:144-149 at 239fc7c2)
     beta_badge: str = "beta"
     own_bundle_id: str = "com.rileytestut.AltStore"  # §10.1: never listed in Browse
     # §10.9: what the client checks in a downloaded app before installing it. 2.0 added the
@@ -99,10 +101,7 @@ _ALTSTORE_ROOT = (  # §1.3, Source.swift:143-213
     Field("featuredApps", "string_list", attr="featured_apps"),
 )
 
-# §2.1, StoreApp.swift:218-389. The public code read here brackets 2.0rc: before it there is
-# no marketplaceID, after it marketplaceID follows beta and iconURL precedes the description.
-# 2.0rc's String marketplaceID is placed before versions, as in the SideStore forks that kept
-# that code (UNVERIFIED; it only decides which of several errors is reported first).
+# StoreApp.init(from:), AltStoreCore/Model/StoreApp.swift:221-369 at 5a0f2de7, in its order.
 _ALTSTORE_APP = (
     Field("name", "string", required=True),
     Field("bundleIdentifier", "string", required=True, attr="bundle_id"),
@@ -111,11 +110,11 @@ _ALTSTORE_APP = (
     Field("iconURL", "url", required=True, attr="icon_url"),
     Field("subtitle", "string"),
     Field("beta", "bool"),
+    Field("marketplaceID", "string", attr="marketplace_id"),
     Field("tintColor", "colour", attr="tint_colour"),
     Field("category", "category"),
     Field("screenshots", "screenshots"),
     Field("appPermissions", "permissions", attr="permissions"),
-    Field("marketplaceID", "string", attr="marketplace_id"),
     Field("versions", "versions"),
     Field("patreon", "patreon"),
 )
@@ -194,19 +193,35 @@ ALTSTORE_17 = replace(
     marketplace_rule="", patreon_gating="beta", install_checks=INSTALL_CHECKS_1,
 )
 
-# SideStore 0.6 (§11): the JSON `identifier` is optional (it only fills an unused group ID) but
-# must be a string; root `version` must be an Int. Verification is AltStore's, marketplace check
-# included (SideStore builds are not marketplace builds).
+# SideStore 0.6, as its code reads at 239fc7c2. Source.init(from:), AltStoreCore/Model/
+# Source.swift:165-243: root `version` (an Int) right after `name`, the JSON `identifier` last
+# (optional: it only fills an unused group ID). Verification is AltStore's, marketplace check
+# included (FetchSourceOperation.swift:207-258; SideStore builds are not marketplace builds).
 _SIDESTORE_ROOT = (
-    *_ALTSTORE_ROOT[:-3],
-    Field("identifier", "string", attr="json_identifier"),
+    _ALTSTORE_ROOT[0],
     Field("version", "Int", attr="json_version"),
-    *_ALTSTORE_ROOT[-3:],
+    *_ALTSTORE_ROOT[1:],
+    Field("identifier", "string", attr="json_identifier"),
+)
+# StoreApp.init(from:), S:AltStoreCore/Model/StoreApp.swift:324-422: no `patreon` (every app is
+# free), `beta` only beside the single-version keys, releaseChannels before `versions`, then
+# platformURLs, then an app-level downloadURL.
+_SIDESTORE_APP = (
+    *_ALTSTORE_APP[:6],
+    Field("marketplaceID", "string", attr="marketplace_id"),
+    Field("tintColor", "colour", attr="tint_colour"),
+    Field("category", "category"),
+    Field("screenshots", "screenshots"),
+    Field("appPermissions", "permissions", attr="permissions"),
+    Field("releaseChannels", "release_channels", attr="versions"),
+    Field("platformURLs", "platform_urls", attr=CHECKED_ONLY),
+    Field("downloadURL", "sidestore_download_url", attr=CHECKED_ONLY),
 )
 SIDESTORE = replace(
     ALTSTORE, name="sidestore", title="SideStore 0.6", brand="SideStore", root=_SIDESTORE_ROOT,
+    app=_SIDESTORE_APP,
     privacy_permission_label="Privacy Permission",  # SideStore does not lower-case it
-    update_rule="semver", patreon_gating="", beta_badge="legacy",
+    update_rule="semver", patreon_gating="", beta_badge="channel",
     permissions_from_source_version=2, recommended_skip_permissions=False,
 )
 
@@ -232,6 +247,7 @@ SIDESTORE_05 = replace(
         Field("versions", "versions"),
     ),
     marketplace_rule="", update_rule="string",  # AltStore 1.x's comparison (UNVERIFIED)
+    beta_badge="legacy",
 )
 
 PROFILES: dict[str, ClientProfile] = {

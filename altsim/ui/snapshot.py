@@ -66,7 +66,7 @@ class StoreSnapshot:
             self._rows[key] = AppRow(
                 view, app, decisions.decide(app, source, self.user, self.device, self.profile),
                 decisions.pledge_label(app, source, self.user, self.profile),
-                decisions.shows_beta_badge(app, self.profile))
+                decisions.shows_beta_badge(app, self.profile, self.device.ios))
         return self._rows[key]
 
     def all_rows(self) -> list[AppRow]:
