@@ -5,6 +5,8 @@ The expected AltStore verdicts are worked out from the spec, the reason beside e
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from altsim.core.check import check_source
@@ -105,7 +107,20 @@ def test_swaggy_reports_every_duplicate_bundle_id_too(corpus):
     result = check_source(raw, PROFILES["altstore"], (17, 0, 0))
     codes = [d.code for d in result.diagnostics]
     assert codes.count("keyNotFound") == 133  # every app, not just the first
-    assert "duplicateBundleID" not in codes  # verify needs decoded apps, which all failed
+    # The checks the client runs after decoding run on every app that could be read, so the
+    # duplicates are in the same report, each with its line.
+    apps = json.loads(raw)["apps"]
+    seen: set[str] = set()
+    expected = set()
+    for i, entry in enumerate(apps):
+        if entry["bundleIdentifier"] in seen:
+            expected.add(f"/apps/{i}/bundleIdentifier")
+        seen.add(entry["bundleIdentifier"])
+    found = [d for d in result.diagnostics if d.code == "duplicateBundleID"]
+    assert {d.pointer for d in found} == expected
+    assert len({apps[int(d.pointer.split("/")[2])]["bundleIdentifier"] for d in found}) == 9
+    assert all(d.line is not None and d.severity is Severity.ERROR for d in found)
+    assert result.rejection.code == "keyNotFound"  # the client's verdict is still the first
 
 
 @pytest.mark.parametrize("profile", sorted(PROFILES))

@@ -91,6 +91,9 @@ class Decoder:
         self.ios = ios
         self.beta_track = beta_track  # SideStore: the beta track the user opted into, if any
         self.track_read: str | None = None  # SideStore: the track the app being decoded uses
+        # Every app as far as it could be read, failed ones included (see _read_app)
+        self.readable_apps: list[App] = []
+        self.partial_app: App | None = None
         self.lenient_urls = ios >= (profile.lenient_urls_from_ios, 0, 0)
         self.date_prefix_parse = date_prefix_parse
         self.collect = collect
@@ -270,14 +273,15 @@ class Decoder:
                   "only one of width and height is given: the screenshot is treated as unsized "
                   "(shown at 9:19.5)")
 
-    @staticmethod
-    def _finish(cls: Any, out: dict[str, Any], extra: dict[str, Any]) -> Any:
+    def _finish(self, cls: Any, out: dict[str, Any], extra: dict[str, Any]) -> Any:
         """The object after an error inside it: INVALID if a required value failed, else
         without the optional values that failed (the client drops them)."""
+        kept = {name: value for name, value in out.items() if value is not INVALID}
         if any(out[name] is INVALID for name in _REQUIRED_ATTRS[cls]):
+            if cls is App and type(kept.get("bundle_id")) is str:
+                self.partial_app = _partial_app(kept, extra)
             return INVALID
-        return cls(**{name: value for name, value in out.items() if value is not INVALID},
-                   **extra)
+        return cls(**kept, **extra)
 
     def _extra_keys(self, keys: set[str], ptr: str, model: str) -> None:
         for key in sorted(keys):
@@ -310,7 +314,17 @@ class Decoder:
         return None if source is INVALID else source
 
     def _k_apps(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
-        return self._list(value, ptr, key, self.decoders["app"])
+        return self._list(value, ptr, key, self._read_app)
+
+    def _read_app(self, value: Any, ptr: str, index: int) -> Any:
+        """The app, and in `readable_apps` as much of it as could be read: the checks the
+        client runs after decoding still find every duplicate behind a decoding error."""
+        self.partial_app = None
+        app = self.decoders["app"](value, ptr, index)
+        readable = self.partial_app if app is INVALID else app
+        if readable is not None:
+            self.readable_apps.append(readable)
+        return app
 
     def _k_news_items(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         return self._list(value, ptr, key, self.decoders["news"])
@@ -835,6 +849,13 @@ _FAST_PATHS = {
 
 _SWIFT_TYPES = {"url": "URL", "date": "Date", "bool": "Bool", "Int16": "Int16", "Int32": "Int32",
                 "Int64": "Int64", "Int": "Int", "apps": "Array<Any>", "news_items": "Array<Any>"}
+def _partial_app(kept: dict[str, Any], extra: dict[str, Any]) -> App:
+    """An app one of whose required keys failed, with what could be read of the rest."""
+    required = {"name": kept["bundle_id"], "developer_name": "", "localized_description": "",
+                "icon_url": "", "versions": []}
+    return App(**{**required, **kept}, **extra)
+
+
 def _arguments(cls: Any, values: dict[str, str], extra: str) -> str:
     """Positional arguments for cls (faster than keywords): the table's values in the class's
     field order, as far as the table reaches; the rest, and `extra`, by keyword."""
