@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from altsim.core.decisions import available_update
 from altsim.net.fetch import FetchLimits
 from altsim.sim.background import BackgroundLoop
 from altsim.sim.simulator import FlowError, Simulator
@@ -141,3 +142,25 @@ async def test_hundred_sources_one_failing(sim, server):
     assert fore.outcome.saved
     assert names.count("S37") == 1
     assert sum(n.startswith("T") for n in names) == 99
+
+
+async def test_sidestore_beta_updates_follow_the_chosen_track(sim, server):
+    # S:AltStoreCore/Model/StoreApp.swift:137-161 at 239fc7c2: with beta updates on, the beta
+    # track's releases replace the stable ones when SemVer-newer; an update notification follows.
+    channels = [{"track": "nightly", "releases": [version(version="1.1.0-beta.1")]},
+                {"track": "stable", "releases": [version(version="1.0.0")]}]
+    Routes.routes = {"/s.json": body(source(apps=[app(releaseChannels=channels)]))}
+    with sim.changing() as world:
+        world.settings.client = "sidestore"
+    identifier = await added(sim, f"{server}/s.json")
+    assert sim.install("com.a").record.version == "1.0.0"
+    assert [v.version for v in sim.sources(sim.world())[identifier].apps[0].versions] == ["1.0.0"]
+    with sim.changing() as world:
+        world.settings.beta_track = "nightly"
+    decoded = sim.sources(sim.world())[identifier].apps[0]
+    assert (decoded.track, decoded.versions[0].version) == ("nightly", "1.1.0-beta.1")
+    world = sim.world()
+    offered = available_update(decoded, sim.sources(world)[identifier], world.user(),
+                               sim.device(world), sim.profile(world))
+    assert offered is not None
+    assert offered.version == "1.1.0-beta.1"

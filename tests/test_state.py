@@ -53,7 +53,7 @@ def full_world() -> World:
     world = World(
         device_settings=DeviceSettings("16.4.1", "ipad", "fr_CA", "America/Toronto",
                                        T0 + timedelta(days=3)),
-        settings=Settings("sidestore", 15, False, True),
+        settings=Settings("sidestore", 15, False, True, "nightly"),
         patreon=PatreonAccount(Decimal("4.50"), frozenset({"tier-1", "tier 2"}),
                                frozenset({"beta"})),
     )
@@ -113,7 +113,8 @@ def test_document_shape() -> None:
     assert document["patreon"] == {"amount": "4.50", "tiers": ["tier 2", "tier-1"],
                                    "benefits": ["beta"]}
     assert document["settings"] == {"client": "sidestore", "background_interval_minutes": 15,
-                                    "renotify_build_bug": False, "dark_mode": True}
+                                    "renotify_build_bug": False, "dark_mode": True,
+                                    "beta_track": "nightly"}
     assert document["installed"][1] == {
         "bundle_id": "com.gone", "version": "0.9", "build_version": None,
         "source_identifier": None, "installed_at": "2026-11-21T19:45:00-07:30"}
@@ -586,3 +587,11 @@ def test_threads_sharing_a_store_lose_no_writes(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert len(store.load().value.known_news) == 75
+
+
+@pytest.mark.parametrize("track", ["beta", 1, ["nightly"], ""])
+def test_beta_track_is_null_or_a_sidestore_beta_track(track: object) -> None:
+    document = World().to_json()
+    document["settings"]["beta_track"] = track  # type: ignore[index]
+    with pytest.raises(StateShapeError, match="beta_track"):
+        World.from_json(document)

@@ -166,6 +166,8 @@ def precedes(a: SemanticVersion, b: SemanticVersion) -> bool:
 # `AppVersion.channel` is `ReleaseTrackType(rawValue: track)`, exact and case-sensitive, so
 # any other track string (or none) is `.unknown`/`.stable` and never a beta track.
 SIDESTORE_BETA_TRACKS = frozenset({"alpha", "nightly"})
+# The Settings menu's order: nightly, the default (UserDefaults+AltStore.swift:98), then alpha
+BETA_TRACK_CHOICES = ("nightly", "alpha")
 
 
 def _matches(

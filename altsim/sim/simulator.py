@@ -98,7 +98,8 @@ class Simulator:
         self.limits = limits
         self.clock = clock
         self._fetcher: SourceFetcher | None = None  # one long-lived client set, made on use
-        self._decoded: dict[str, tuple[Copy, Source | None]] = {}
+        # per source: (its copy, the SideStore beta track it was decoded for), the decode
+        self._decoded: dict[str, tuple[tuple[Copy, str | None], Source | None]] = {}
         self.decoded_directory = cache_directory(store.directory)
         self.keep_from_bytes = KEEP_FROM_BYTES  # a bigger source is kept decoded on disk
         self._writers: list[subprocess.Popen[bytes]] = []
@@ -142,8 +143,8 @@ class Simulator:
         changes: screens ask for the sources at every change of the simulated world. A big
         source's decode is also kept on disk for the next start (`altsim.state.decoded`).
         """
-        profile = self.profile(world)
-        ios = decoding_ios(profile, self.device(world).ios)  # one decode for 17.0 to 17.4
+        profile, beta = self.profile(world), world.settings.beta_track
+        ios = decoding_ios(profile, self.device(world).ios, beta)  # one decode for 17.0-17.4
         decoded = {}
         for identifier in world.sources:
             try:
@@ -152,15 +153,16 @@ class Simulator:
                 continue
             copy = self._copy(identifier, stat, profile, ios)
             cached = self._decoded.get(identifier)
-            if cached is None or cached[0] != copy:
+            if cached is None or cached[0] != (copy, beta):
                 del cached  # with the next line: the old decode goes before a new one is built
                 self._decoded.pop(identifier, None)
                 with _gc_paused():
-                    source = copy.load()
+                    # The copies on disk are decoded without a beta track.
+                    source = copy.load() if beta is None else None
                     if source is None and (raw := self.store.load_blob(identifier)):
-                        source = client_verdict(raw, profile, ios).source
-                        self._keep_on_disk(copy, source)
-                cached = self._decoded[identifier] = (copy, source)
+                        source = client_verdict(raw, profile, ios, beta_track=beta).source
+                        self._keep_on_disk(copy, source, beta)
+                cached = self._decoded[identifier] = ((copy, beta), source)
             if cached[1] is not None:
                 decoded[identifier] = cached[1]
         return decoded
@@ -171,16 +173,16 @@ class Simulator:
                     profile.name, ios, self.decoded_directory)
 
     def _saved(self, identifier: str, source: Source, profile: ClientProfile,
-               ios: OSVersion) -> None:
+               ios: OSVersion, beta: str | None) -> None:
         """A copy just saved (under the lock) was decoded on the way: the screens need not
         decode it again, nor the next start."""
         copy = self._copy(identifier, self.store.blob_path(identifier).stat(), profile,
-                          decoding_ios(profile, ios))
-        self._decoded[identifier] = (copy, source)
-        self._keep_on_disk(copy, source)
+                          decoding_ios(profile, ios, beta))
+        self._decoded[identifier] = ((copy, beta), source)
+        self._keep_on_disk(copy, source, beta)
 
-    def _keep_on_disk(self, copy: Copy, source: Source | None) -> None:
-        if source is not None and copy.size >= self.keep_from_bytes:
+    def _keep_on_disk(self, copy: Copy, source: Source | None, beta: str | None) -> None:
+        if source is not None and beta is None and copy.size >= self.keep_from_bytes:
             self._writers = [w for w in self._writers if w.poll() is None]
             self._writers.append(copy.spawn_writer())
 
@@ -213,7 +215,8 @@ class Simulator:
             raise FlowError(f"{fetched.url}: {error}") from None
         self._refuse_duplicate(world, identifier)
         with _gc_paused():
-            result = client_verdict(fetched.body, self.profile(world), self.device(world).ios)
+            result = client_verdict(fetched.body, self.profile(world), self.device(world).ios,
+                                    beta_track=world.settings.beta_track)
         return SourcePreview(fetched, identifier, result)
 
     @staticmethod
@@ -231,7 +234,8 @@ class Simulator:
         with self.changing() as world:
             self._refuse_duplicate(world, preview.identifier)
             self.store.save_blob(preview.identifier, preview.fetched.body)
-            self._saved(preview.identifier, source, preview.result.profile, preview.result.ios)
+            self._saved(preview.identifier, source, preview.result.profile, preview.result.ios,
+                        world.settings.beta_track)
             record = SourceRecord(preview.fetched.url, preview.identifier, source.name, now,
                                   now, None, True, preview.fetched.status)
             world.sources[preview.identifier] = record
@@ -267,7 +271,8 @@ class Simulator:
                 fetched[record.identifier] = str(result)
                 continue
             with _gc_paused():
-                verdict = client_verdict(result.body, profile, device.ios)
+                verdict = client_verdict(result.body, profile, device.ios,
+                                         beta_track=world.settings.beta_track)
             if verdict.source is None:
                 assert verdict.rejection is not None
                 fetched[record.identifier] = (f"{verdict.rejection.message} "
@@ -281,12 +286,12 @@ class Simulator:
                           background=background, known_news=world.known_news,
                           renotify_build_bug=world.settings.renotify_build_bug)
         if outcome.saved:
-            self._save_refresh(outcome, bodies, profile, device.ios)
+            self._save_refresh(outcome, bodies, profile, device.ios, world.settings.beta_track)
         names = {identifier: source.name for identifier, source in outcome.sources.items()}
         return Refreshed(outcome, background, names)
 
     def _save_refresh(self, outcome: RefreshOutcome, bodies: dict[str, Fetched],
-                      profile: ClientProfile, ios: OSVersion) -> None:
+                      profile: ClientProfile, ios: OSVersion, beta: str | None) -> None:
         now = self.clock()
         with self.changing() as world:
             for identifier, fetched in bodies.items():
@@ -294,7 +299,7 @@ class Simulator:
                 if record is None:  # removed meanwhile by another process
                     continue
                 self.store.save_blob(identifier, fetched.body)
-                self._saved(identifier, outcome.sources[identifier], profile, ios)
+                self._saved(identifier, outcome.sources[identifier], profile, ios, beta)
                 world.sources[identifier] = replace(
                     record, name=outcome.sources[identifier].name, last_refresh_at=now,
                     last_error=None, has_copy=True, last_status=fetched.status)

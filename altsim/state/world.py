@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from altsim.core.device import FAMILIES, Device, InstalledApp, Patron, User
+from altsim.core.semver import SIDESTORE_BETA_TRACKS
 from altsim.core.values import (
     EARLIEST_DATE,
     LATEST_DATE,
@@ -119,6 +120,7 @@ class Settings:
     background_interval_minutes: int = 60  # §9.1: iOS background fetch, at least hourly
     renotify_build_bug: bool = True  # §9.3: reproduce the shipped re-notification bug
     dark_mode: bool = False
+    beta_track: str | None = None  # SideStore's beta updates: the track, None while off
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +161,7 @@ class World:
         account = self.patreon
         patron = None if account is None else Patron(account.amount, account.tiers,
                                                       account.benefits)
-        return User(installed=installed, patron=patron)
+        return User(installed=installed, patron=patron, beta_track=self.settings.beta_track)
 
     # -- JSON ------------------------------------------------------------------------------
 
@@ -172,6 +174,7 @@ class World:
                 "background_interval_minutes": self.settings.background_interval_minutes,
                 "renotify_build_bug": self.settings.renotify_build_bug,
                 "dark_mode": self.settings.dark_mode,
+                "beta_track": self.settings.beta_track,
             },
             "patreon": None if self.patreon is None else {
                 "amount": str(self.patreon.amount),
@@ -426,7 +429,16 @@ def _settings_from_json(obj: _Obj) -> Settings:
                     background_interval_minutes=obj.integer("background_interval_minutes",
                                                         1, MAX_INTERVAL_MINUTES),
                     renotify_build_bug=obj.flag("renotify_build_bug"),
-                    dark_mode=obj.flag("dark_mode"))
+                    dark_mode=obj.flag("dark_mode"),
+                    beta_track=_beta_track_from_json(obj))
+
+
+def _beta_track_from_json(obj: _Obj) -> str | None:
+    track = obj.value.get("beta_track")  # absent in states written before it existed
+    if track is not None and (type(track) is not str or track not in SIDESTORE_BETA_TRACKS):
+        raise StateShapeError(obj.at("beta_track"),
+                              f"expected null or one of {sorted(SIDESTORE_BETA_TRACKS)}")
+    return track
 
 
 def _patreon_from_json(obj: _Obj) -> PatreonAccount:

@@ -11,6 +11,7 @@ from textual.widgets import Button, Input, Label, Select, Switch
 
 from altsim.core.formatting import parse_locale, zone
 from altsim.core.profiles import PROFILES
+from altsim.core.semver import BETA_TRACK_CHOICES
 from altsim.core.values import parse_device_version
 from altsim.state import PatreonAccount, World, background_interval, clock_offset
 
@@ -47,6 +48,9 @@ class SimulatorPanel(VerticalScroll):
                         id="benefits")
         yield Label("Background refresh interval (minutes)")
         yield Input(str(world.settings.background_interval_minutes), id="interval")
+        yield Label("SideStore beta updates (Settings: the track whose newer releases it takes)")
+        yield Select([("Off", ""), *((track, track) for track in BETA_TRACK_CHOICES)],
+                     value=world.settings.beta_track or "", allow_blank=False, id="beta-track")
         with Horizontal(classes="pair"):
             yield Switch(world.settings.dark_mode, id="dark-mode")
             yield Label("Dark mode (the theme, and the client's tint adjustment, §2.5)")
@@ -88,6 +92,7 @@ class SimulatorPanel(VerticalScroll):
         world.settings.background_interval_minutes = interval
         world.settings.renotify_build_bug = self.query_one("#build-bug", Switch).value
         world.settings.dark_mode = self.query_one("#dark-mode", Switch).value
+        world.settings.beta_track = str(self.query_one("#beta-track", Select).value) or None
         account = pledge is not None or tiers or benefits
         world.patreon = PatreonAccount(pledge or Decimal(0), tiers, benefits) if account \
             else None
