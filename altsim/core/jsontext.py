@@ -1,4 +1,10 @@
-"""Bytes to JSON values, strict or JSON5, as the client's JSONDecoder accepts them (spec §1.1)."""
+"""Bytes to JSON values, strict or JSON5, as the client's JSONDecoder accepts them.
+
+The client parses strict JSON before iOS 15 and JSON5 from iOS 15 (AltStore
+`AltStore/Operations/FetchSourceOperation.swift:125-128` at 5a0f2de7:
+`if #available(iOS 15, *) { decoder.allowsJSON5 = true }`). A text that is not strict JSON
+is read with both parsers, so one run says what every device makes of it.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,15 @@ _BOMS = (
 )
 _NON_FINITE = re.compile(r"-?Infinity|NaN")
 _JSON5_POSITION = re.compile(r"<string>:(\d+) (.*?) at column (\d+)", re.DOTALL)
+# An HTML page: a doctype or <html> first, or any tag first and an html, head or body tag
+# somewhere. No JSON or JSON5 text starts with "<", so a page is never mistaken for a source.
+_HTML_START = re.compile(r"[\s\ufeff]*(?:(<!doctype\s+html|<html\b)|<[a-z!?])", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<(?:html|head|body)\b", re.IGNORECASE)
+
+_HTML_PAGE = ("this is an HTML page, not JSON: likely a GitHub page URL (github.com/…/blob/…) "
+              "where the raw file (raw.githubusercontent.com/…) was meant, a login page or an "
+              "error page")
+_EMPTY_FILE = "not valid JSON: the file is empty"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +49,27 @@ class Document:
     json5_only: SyntaxProblem | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SyntaxFailure:
+    """Bytes some devices cannot read: the first error of each of the client's parsers."""
+
+    strict: SyntaxProblem  # the strict parser's (devices before JSON5)
+    json5: SyntaxProblem | None  # the JSON5 parser's; None when JSON5 reads the text
+    # Set when the bytes are no JSON text at all (an HTML page, an empty file, bytes that are
+    # not text): every device fails alike, and `strict` is the whole message, `json5` the same.
+    everywhere: bool = False
+
+
 class _NonFinite(ValueError):
     pass
 
 
 def _reject_constant(name: str) -> Any:
     raise _NonFinite(name)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 def decode_text(raw: bytes) -> str | SyntaxProblem:
@@ -58,6 +88,20 @@ def decode_text(raw: bytes) -> str | SyntaxProblem:
         return SyntaxProblem(f"not valid UTF-8: {error.reason}", line, column)
 
 
+def _not_a_document(text: str) -> SyntaxProblem | None:
+    """Why the text cannot be a source on any device, when the reason is not JSON syntax:
+    it is empty, or it is an HTML page (a web page's URL was added, or the server answered
+    with a login or error page)."""
+    if not text or text.isspace():
+        return SyntaxProblem(_EMPTY_FILE, *_position(text, len(text)))
+    match = _HTML_START.match(text)
+    if match is None:
+        return None
+    if match[1] is None and _HTML_TAG.search(text) is None:
+        return None  # some other markup (an XML plist, an SVG): plain syntax errors say enough
+    return SyntaxProblem(_HTML_PAGE, *_position(text, match[0].index("<")))
+
+
 def _strict(text: str) -> Any:
     return json.loads(text, parse_constant=_reject_constant)
 
@@ -67,9 +111,7 @@ def _strict_problem(text: str, error: ValueError) -> SyntaxProblem:
         return SyntaxProblem(error.msg, error.lineno, error.colno)
     match = _NON_FINITE.search(text)
     offset = match.start() if match else 0
-    line = text.count("\n", 0, offset) + 1
-    column = offset - text.rfind("\n", 0, offset)
-    return SyntaxProblem(f"{error} is not a JSON number", line, column)
+    return SyntaxProblem(f"{error} is not a JSON number", *_position(text, offset))
 
 
 def _json5_problem(error: Exception) -> SyntaxProblem:
@@ -80,11 +122,20 @@ def _json5_problem(error: Exception) -> SyntaxProblem:
     return SyntaxProblem(message, 1, 1)
 
 
-def parse_document(raw: bytes, allow_json5: bool) -> Document | tuple[SyntaxProblem, bool]:
-    """The parsed document, or the syntax problem and whether JSON5 would have parsed it."""
+def parse_document(raw: bytes, allow_json5: bool) -> Document | SyntaxFailure:
+    """The parsed document, or what each parser said when this device's parser fails.
+
+    Strict JSON is tried first and is all a clean source costs. Only when it fails is the
+    JSON5 parser run: its document when the device allows JSON5, else its verdict, so that
+    both device ranges are reported either way.
+    """
     decoded = decode_text(raw)
     if isinstance(decoded, SyntaxProblem):
-        return decoded, False
+        # Bytes that are not text may still be a page in another encoding (Latin-1, say).
+        page = _not_a_document(raw.decode("latin-1"))
+        problem = page if page is not None and page.message == _HTML_PAGE else SyntaxProblem(
+            f"not valid JSON: {decoded.message}", decoded.line, decoded.column)
+        return SyntaxFailure(problem, problem, everywhere=True)
     text = decoded
     try:
         return Document(text, _strict(text))
@@ -93,13 +144,15 @@ def parse_document(raw: bytes, allow_json5: bool) -> Document | tuple[SyntaxProb
             _strict_problem(text, error) if isinstance(error, ValueError)
             else SyntaxProblem("nesting too deep", 1, 1)
         )
+    page = _not_a_document(text)
+    if page is not None:
+        return SyntaxFailure(page, page, everywhere=True)
     import json5  # only for files that are not strict JSON: most never need it
 
     try:
         value = json5.loads(text)
     except Exception as error:  # a third-party parser on hostile input: any failure is syntax
-        # Where the client parses JSON5, its parser's complaint is the one that matters.
-        return (_json5_problem(error) if allow_json5 else strict_problem), False
+        return SyntaxFailure(strict_problem, _json5_problem(error))
     if not allow_json5:
-        return strict_problem, True
+        return SyntaxFailure(strict_problem, None)
     return Document(text, value, json5_only=strict_problem)

@@ -11,6 +11,10 @@ KNOWN_CATEGORIES = frozenset(
 )
 
 _AFTER_RC = "documented by the FAQ for AltStore releases after 2.0rc, absent from the public code"
+# A Python package (`altparse` on PyPI, noah978/AltSourceParser) that updates sources from
+# GitHub releases; QuarkSources keeps its sources with it (update.py). Neither
+# client reads the keys it adds (no match in AltStore at 5a0f2de7 or SideStore at 239fc7c2).
+_ALTSOURCEPARSER = "AltSourceParser (a tool that updates sources from GitHub releases)"
 
 # Keys some client or document uses that are not in the given profile's tables:
 # model -> key -> (diagnostic code, why the key does nothing here). "unread-key" is harmless
@@ -21,7 +25,14 @@ _NOTES: dict[str, dict[str, tuple[str, str]]] = {
                        "the key for AltStore 1.x and SideStore 0.5, which require it"),
         "sourceURL": ("unread-key", "no client reads it; identity comes from the URL the user "
                       "added (§1.3)"),
-        "apiVersion": ("unread-key", "no client reads it"),
+        # AltSourceParser sets it to "v2" on every source it loads (noah978/AltSourceParser
+        # src/altparse/model.py:778 at a0c700de).
+        "apiVersion": ("unread-key", f"written by {_ALTSOURCEPARSER}; no client reads it"),
+        # AltSourceParser's `userinfo` property (src/altparse/model.py:916-921 at a0c700de);
+        # AltStore reads `userInfo` (AltStoreCore/Model/Source.swift:128 at 5a0f2de7), and
+        # keys are matched case by case.
+        "userinfo": ("unread-key", f"written by {_ALTSOURCEPARSER}; no client reads it (the "
+                     "client reads userInfo, with a capital I)"),
         "$schema": ("unread-key", "a JSON Schema reference; clients do not read it"),
         "fediUsername": ("ignored-key", _AFTER_RC),
         "nsfw": ("ignored-key", _AFTER_RC),
@@ -37,11 +48,25 @@ _NOTES: dict[str, dict[str, tuple[str, str]]] = {
         "releaseChannels": ("ignored-key", "read by SideStore 0.6 only"),
         "platformURLs": ("ignored-key", "read by SideStore only"),
         "downloadURLs": ("ignored-key", "read by SideStore only"),
+        # AltSourceParser's own identity for an app, to match apps across sources
+        # (noah978/AltSourceParser src/altparse/model.py:645-654, parsers.py:95-99 at
+        # a0c700de). News items have an `appID` the client reads; this is the app's.
+        "appID": ("unread-key", f"written by {_ALTSOURCEPARSER} to match apps across sources; "
+                  "no client reads it on an app"),
+        # AltSourceParser's predecessor stored the release tag on 1.x-style apps
+        # (QuarkSources/quarksources.github.io sourceUtil.py:74-79 at b33d53ed).
+        "absoluteVersion": ("unread-key", f"written by {_ALTSOURCEPARSER} (and its "
+                            "predecessor sourceUtil.py) to compare releases; no client reads "
+                            "it"),
     },
     "version": {
         "marketingVersion": ("ignored-key", _AFTER_RC + "; 2.0rc shows \"<version> (<build>)\""),
         "assetURLs": ("ignored-key", _AFTER_RC),
         "commitID": ("ignored-key", "read by SideStore only"),
+        # The release tag, which AltSourceParser compares to decide on an update
+        # (noah978/AltSourceParser src/altparse/core.py:167-170, model.py:333-339 at a0c700de).
+        "absoluteVersion": ("unread-key", f"written by {_ALTSOURCEPARSER} to compare releases; "
+                            "no client reads it"),
     },
     "news": {}, "screenshot": {}, "patreon": {},
 }
