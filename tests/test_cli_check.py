@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 from .conftest import SAMPLES, Routes, altsim
 
@@ -96,6 +97,66 @@ def test_url_sources_ignore_http_status(server):
     assert [r["accepted"] for r in results] == [True, True, False]
     assert results[2]["rejection"]["code"] == "jsonSyntax"
     assert run.returncode == 1
+
+
+def _status_warnings(result: dict[str, object]) -> list[dict[str, object]]:
+    diagnostics = result["diagnostics"]
+    assert isinstance(diagnostics, list)
+    return [d for d in diagnostics if d["code"] == "http-status"]
+
+
+def test_a_non_2xx_status_is_a_warning_beside_the_clients_verdict(server):
+    """What the server said: the body is decoded as the client decodes it, and the status is a
+    warning on that result (a 500 with a valid source is accepted, an HTML 404 is jsonSyntax)."""
+    Routes.routes = {"/ok.json": (200, CLEAN.read_bytes()),
+                       "/broken.json": (500, CLEAN.read_bytes())}
+    run = altsim("check", f"{server}/ok.json", f"{server}/broken.json", f"{server}/missing.json",
+                 "--format", "json")
+    ok, broken, missing = json.loads(run.stdout)["results"]
+    assert _status_warnings(ok) == []
+    assert broken["accepted"] is True
+    (warning,) = _status_warnings(broken)
+    assert warning == {"severity": "warning", "code": "http-status", "message":
+                       "HTTP 500 Internal Server Error: the client ignores the status and "
+                       "decodes the body (§1.1)", "pointer": "", "line": None, "column": None}
+    assert broken["diagnostics"][0] == warning  # first: it happened before any decoding
+    assert (missing["accepted"], missing["rejection"]["code"]) == (False, "jsonSyntax")
+    (warning,) = _status_warnings(missing)
+    assert warning["message"].startswith("HTTP 404 Not Found: the client ignores the status")
+    assert run.returncode == 1
+
+    accepted = altsim("check", f"{server}/broken.json")
+    assert accepted.returncode == 0  # a warning, not an error
+    assert "ACCEPTED" in accepted.stdout
+    assert "warning http-status: HTTP 500 Internal Server Error" in accepted.stdout
+    assert "1 warning" in accepted.stdout
+    assert altsim("check", f"{server}/broken.json", "--strict").returncode == 1
+    github = altsim("check", f"{server}/broken.json", "--format", "github").stdout
+    assert (f"::warning file={server.replace(':', '%3A')}/broken.json,title=altsim http-status::"
+            "HTTP 500 Internal Server Error") in github
+
+
+def test_a_refused_connection_is_a_failure_from_this_machine():
+    with socket.socket() as unused:  # a port nobody listens on once it is closed
+        unused.bind(("127.0.0.1", 0))
+        closed = unused.getsockname()[1]
+    run = altsim("check", f"http://127.0.0.1:{closed}/source.json")
+    assert run.returncode == 2
+    assert run.stderr == (f"altsim check: cannot read http://127.0.0.1:{closed}/source.json: could "
+                          "not connect from this machine (connection refused); check your "
+                          "network, or that the host is up\n")
+
+
+def test_a_name_that_does_not_resolve_is_a_failure_from_this_machine():
+    # .invalid never resolves (RFC 2606): nothing is contacted but the local resolver.
+    run = altsim("check", "https://x.invalid/apps.json", "--format", "json")
+    assert run.returncode == 2
+    assert run.stderr.startswith("altsim check: cannot read https://x.invalid/apps.json: could "
+                                 "not connect from this machine (name not resolved: ")
+    assert run.stderr.endswith("); check your network, or that the host is up\n")
+    (result,) = json.loads(run.stdout)["results"]
+    assert result["error"].startswith("https://x.invalid/apps.json: could not connect from this")
+    assert "Traceback" not in run.stderr
 
 
 def test_unreachable_url_exits_2():

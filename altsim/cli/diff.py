@@ -26,6 +26,9 @@ def add_parser(commands: Any) -> None:
         "updates it offers, the apps that disappear, the badge. Exit status: 0 the client "
         "accepts NEW, 1 it rejects NEW (nothing is saved or posted), 2 unreadable input, OLD "
         "rejected, or wrong arguments.",
+        epilog="example:\n"
+        "  altsim diff https://example.com/apps.json apps.json --installed com.example.app=1.0",
+        formatter_class=options.HelpWithExamples,
     )
     parser.add_argument("old", metavar="OLD", help="the source as published today (file or URL)")
     parser.add_argument("new", metavar="NEW", help="the source you intend to publish")
@@ -52,10 +55,10 @@ def run(args: argparse.Namespace) -> int:
     user = options.user_from(args)
     decoded = []
     for name in (args.old, args.new):
-        raw = read_or_report(name, "diff")
-        if raw is None:
+        read = read_or_report(name, "diff")
+        if read is None:
             return 2
-        decoded.append(client_verdict(raw, profile, device.ios,
+        decoded.append(client_verdict(read.body, profile, device.ios,
                                       date_prefix_parse=options.date_prefix_parse(args)))
     old, new = decoded
     if old.source is None:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from altsim.core.diagnostics import Diagnostic, Severity
 from altsim.core.safe_text import printable
 
+if TYPE_CHECKING:
+    from altsim.net.fetch import FetchError
+
 MAX_FILE_BYTES = 64 * 1024 * 1024
+HTTP_STATUS = "http-status"  # the diagnostic code of a non-2xx answer
 
 
 class InputError(Exception):
@@ -18,29 +25,67 @@ class InputError(Exception):
         super().__init__(printable(message, keep_newlines=False))
 
 
-def read_source(name: str) -> bytes:
+@dataclass(frozen=True, slots=True)
+class SourceInput:
+    """A SOURCE's bytes, and what the server said beside them (None for a file or a 2xx)."""
+
+    body: bytes = field(repr=False)
+    status_warning: str | None = None
+
+    def status_diagnostic(self) -> Diagnostic | None:
+        """The server's non-2xx status as a warning on the result (the client decodes the body
+        anyway, §1.1)."""
+        if self.status_warning is None:
+            return None
+        return Diagnostic(Severity.WARNING, HTTP_STATUS, self.status_warning, "")
+
+
+def read_source(name: str) -> SourceInput:
     if name.startswith(("http://", "https://")):
         from altsim.net.fetch import FetchError, fetch_source  # httpx only when needed
 
         try:
-            return fetch_source(name).body
+            fetched = fetch_source(name)
         except FetchError as error:
-            raise InputError(str(error)) from None
+            raise InputError(f"{error.url}: {fetch_failure(error)}") from None
+        return SourceInput(fetched.body, fetched.status_warning)
     path = Path(name)
     try:
         if path.is_dir():
             raise InputError(f"{name}: is a directory")
         if path.stat().st_size > MAX_FILE_BYTES:
             raise InputError(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MB")
-        return path.read_bytes()
+        return SourceInput(path.read_bytes())
     except OSError as error:
         raise InputError(f"{name}: {error.strerror or error}") from None
 
 
-def read_or_report(name: str, command: str) -> bytes | None:
-    """The bytes, or None after telling the user on stderr why they cannot be read."""
+_FROM_HERE = "check your network, or that the host is up"
+
+
+def fetch_failure(error: FetchError) -> str:
+    """Why a URL could not be read, worded by the failure's kind: a name that does not resolve
+    or a connection refused is a failure seen from this machine, not proof the URL is wrong."""
+    if error.kind == "connect":
+        cause = error.reason.removeprefix("cannot connect: ")
+        return f"could not connect from this machine ({cause}); {_FROM_HERE}"
+    if error.kind == "timeout":
+        return f"no answer in time from this machine ({error.reason}); {_FROM_HERE}"
+    if error.kind == "tls":
+        return (f"{error.reason}; from this machine: check the server's certificate, or a proxy "
+                "that intercepts TLS")
+    return error.reason
+
+
+def read_or_report(name: str, command: str) -> SourceInput | None:
+    """The SOURCE, or None after telling the user on stderr why it cannot be read. A non-2xx
+    status is told on stderr too, as a warning: the body is used all the same."""
     try:
-        return read_source(name)
+        source = read_source(name)
     except InputError as error:
         print(f"altsim {command}: cannot read {error}", file=sys.stderr)
         return None
+    if source.status_warning is not None:
+        print(f"altsim {command}: warning: {printable(name, keep_newlines=False)}: "
+              f"{printable(source.status_warning, keep_newlines=False)}", file=sys.stderr)
+    return source

@@ -9,12 +9,11 @@ import sys
 from typing import Any
 
 from altsim.cli import options
+from altsim.cli.each_client import EachClientOutput
 from altsim.cli.errors import UsageError
 from altsim.cli.inputs import read_or_report
 from altsim.core.device import LAST_RELEASES
 from altsim.core.values import os_version_string
-
-_NONE = "—"
 
 
 def add_parser(commands: Any) -> None:
@@ -23,16 +22,21 @@ def add_parser(commands: Any) -> None:
         help="apps × iOS versions: the version each device sees, and where updates are offered",
         description="Decode SOURCE once per iOS version and show, for every app, the version the "
         "client shows as latest supported on that device (what it installs and updates to) and "
-        "whether the installed version (--installed) is offered an update. "
-        "Exit status: 0 accepted on every iOS version, 1 rejected on one, 2 unreadable input or "
-        "wrong arguments.",
+        "whether the installed version (--installed) is offered an update. With several "
+        "clients, one table per client (JSON: {\"results\": [one document per client]}). "
+        "Exit status: 0 accepted on every iOS version by every client, 1 rejected on one, 2 "
+        "unreadable input or wrong arguments.",
+        epilog="examples:\n"
+        "  altsim matrix apps.json --installed com.example.app=1.0\n"
+        "  altsim matrix apps.json --ios 14.8,15.8,17.7 --client altstore,sidestore",
+        formatter_class=options.HelpWithExamples,
     )
     parser.add_argument("source", metavar="SOURCE", help="a source file, or an http(s) URL")
     parser.add_argument("--ios", metavar="LIST",
                         default=",".join(os_version_string(v) for v in LAST_RELEASES),
                         help="comma-separated iOS versions (default: the last release of each "
                         "major from 12)")
-    options.add_client_argument(parser)
+    options.add_client_argument(parser, several=True)
     options.add_device_arguments(parser, ios=False)
     options.add_user_arguments(parser)
     options.add_date_prefix_argument(parser)
@@ -42,23 +46,35 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    profile = options.profile_from(args)
+    profiles = options.profiles_from(args)
     versions = [options.ios_from(part.strip()) for part in args.ios.split(",") if part.strip()]
     if not versions:
         raise UsageError("--ios: give at least one version")
     devices = [options.device_from(args, ios) for ios in versions]
-    raw = read_or_report(args.source, "matrix")
-    if raw is None:
+    read = read_or_report(args.source, "matrix")  # once, whatever the clients
+    if read is None:
         return 2
+    user = options.user_from(args)
     # Decisions and Babel load only for this command, not for `check`.
     from altsim.cli.matrix_table import matrix_document, render_text
 
-    document = matrix_document(raw, args.source, profile, devices, options.user_from(args),
-                               options.date_prefix_parse(args))
-    if args.format == "json":
-        # compact: with an indent, json falls back to its pure-Python encoder (10× slower)
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
-    else:
-        sys.stdout.write(render_text(document, colour=sys.stdout.isatty()
-                                     and not os.environ.get("NO_COLOR")))
-    return 0 if all(c["accepted"] for c in document["ios"]) else 1
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    as_json = args.format == "json"
+    output = None if len(profiles) == 1 else EachClientOutput(
+        lambda document: render_text(document, colour=colour), as_json=as_json)
+    accepted = True
+    for profile in profiles:
+        document = matrix_document(read.body, args.source, profile, devices, user,
+                                   options.date_prefix_parse(args))
+        accepted = accepted and all(column["accepted"] for column in document["ios"])
+        if output is not None:
+            output.write(profile, document)
+        elif as_json:
+            # compact: with an indent, json falls back to its pure-Python encoder (10× slower)
+            sys.stdout.write(json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+                             + "\n")
+        else:
+            sys.stdout.write(render_text(document, colour=colour))
+    if output is not None:
+        output.close()
+    return 0 if accepted else 1

@@ -10,14 +10,83 @@ from typing import Any
 from altsim.cli.errors import UsageError
 from altsim.core.device import FAMILIES, Device, InstalledApp, Patron, User
 from altsim.core.profiles import DEFAULT_PROFILE, PROFILES, ClientProfile
+from altsim.core.safe_text import printable
 from altsim.core.values import OSVersion, parse_device_version
 
 DEFAULT_IOS = "17.0"
+CLIENT_NAMES = ", ".join(PROFILES)
 
 
-def add_client_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--client", default=DEFAULT_PROFILE.name, choices=sorted(PROFILES),
-                        help=f"the client to simulate (default: {DEFAULT_PROFILE.name})")
+class HelpWithExamples(argparse.HelpFormatter):
+    """Help whose description and epilog are wrapped line by line, and whose indented lines
+    (the epilog's example commands: every command's --help ends with some) are kept whole."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap  # only when help is shown
+
+        return "\n".join(indent + line if line.startswith(" ") else
+                         textwrap.fill(line, width, initial_indent=indent,
+                                       subsequent_indent=indent)
+                         for line in text.splitlines())
+
+
+class ClientOption(argparse.Action):
+    """``--client``, given at most once (a second one is a usage error, never "the last one
+    wins"): one client name, or with ``several`` a comma list of names or ``all`` (every
+    profile, in PROFILES order). Stores a tuple of profile names; the user's order, each once.
+    A usage error is one line on stderr and exit status 2, as ``UsageError`` gives in main()."""
+
+    def __init__(self, option_strings: list[str], dest: str, *, several: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, **kwargs)
+        self.several = several
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        given = f"_{self.dest}_given"
+        if getattr(namespace, given, False):
+            hint = ("use a comma list, --client altstore,sidestore" if self.several
+                    else "this command simulates one client")
+            parser.exit(2, f"{parser.prog}: --client given twice: {hint}\n")
+        setattr(namespace, given, True)
+        try:
+            setattr(namespace, self.dest, client_names(str(values), several=self.several))
+        except UsageError as error:
+            parser.exit(2, f"{parser.prog}: {error}\n")
+
+
+def client_names(text: str, *, several: bool) -> tuple[str, ...]:
+    """The profile names ``--client TEXT`` asks for."""
+    names = [part.strip() for part in text.split(",")]
+    if several and names == ["all"]:
+        return tuple(PROFILES)
+    shown = printable(repr(text), keep_newlines=False)
+    if not several and (len(names) > 1 or text == "all"):
+        raise UsageError(f"--client {shown}: this command simulates one client; choose one of "
+                         f"{CLIENT_NAMES}")
+    choices = f"{CLIENT_NAMES}, a comma list of them, or all" if several else CLIENT_NAMES
+    for name in names:
+        if name not in PROFILES:
+            if len(names) == 1:
+                what = "unknown client"
+            elif name:
+                what = f"unknown client {printable(repr(name), keep_newlines=False)}"
+            else:
+                what = "an empty name in the list"
+            raise UsageError(f"--client {shown}: {what}; choose from {choices}")
+    return tuple(dict.fromkeys(names))
+
+
+def add_client_argument(parser: argparse.ArgumentParser, *, several: bool = False) -> None:
+    """``--client NAME`` (``args.clients``, a tuple of one name; ``profile_from``), or with
+    ``several`` ``--client NAME[,NAME…]|all`` (``profiles_from``)."""
+    if several:
+        metavar, what = "NAME[,NAME…]|all", "the clients to simulate, a comma list or all"
+    else:
+        metavar, what = "NAME", "the client to simulate"
+    parser.add_argument("--client", dest="clients", action=ClientOption, several=several,
+                        default=(DEFAULT_PROFILE.name,), metavar=metavar,
+                        help=f"{what}: {CLIENT_NAMES} (default: {DEFAULT_PROFILE.name})")
 
 
 def add_ios_argument(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +133,14 @@ def add_user_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def profile_from(args: argparse.Namespace) -> ClientProfile:
-    return PROFILES[args.client]
+    """The one client of a command that simulates one (``--client NAME``)."""
+    (name,) = args.clients
+    return PROFILES[name]
+
+
+def profiles_from(args: argparse.Namespace) -> list[ClientProfile]:
+    """The clients ``--client NAME[,NAME…]|all`` asks for, in its order."""
+    return [PROFILES[name] for name in args.clients]
 
 
 def ios_from(text: str) -> OSVersion:

@@ -6,13 +6,16 @@ import argparse
 import gc
 import json
 import sys
+from dataclasses import dataclass, field
 from typing import Any
 
 from altsim.cli import options
+from altsim.cli.each_client import EachClientOutput
 from altsim.cli.errors import UsageError
 from altsim.cli.inputs import read_or_report
 from altsim.core.check import client_verdict
 from altsim.core.identity import normalize_source_url
+from altsim.core.profiles import ClientProfile
 
 
 def add_parser(commands: Any) -> None:
@@ -21,12 +24,18 @@ def add_parser(commands: Any) -> None:
         help="show what a device and user see of sources: About, Browse, app pages, News",
         description="Decode each SOURCE as the chosen client does and show what the simulated "
         "device and user see: the About page, Browse, every app's version, update and install "
-        "button, and the merged News. Exit status: 0 all sources accepted, 1 one is rejected, "
-        "2 a source cannot be read or the arguments are wrong.",
+        "button, and the merged News. With several clients, each client's preview in turn, "
+        "under a heading naming the client (JSON: {\"results\": [one document per client]}). "
+        "Exit status: 0 all sources accepted by every client, 1 one is rejected, 2 a source "
+        "cannot be read or the arguments are wrong.",
+        epilog="examples:\n"
+        "  altsim preview apps.json --ios 15.0 --installed com.example.app=2.0\n"
+        "  altsim preview apps.json --as https://example.com/apps.json --client all --format json",
+        formatter_class=options.HelpWithExamples,
     )
     parser.add_argument("sources", nargs="+", metavar="SOURCE",
                         help="a source file, or an http(s) URL")
-    options.add_client_argument(parser)
+    options.add_client_argument(parser, several=True)
     options.add_device_arguments(parser)
     options.add_user_arguments(parser)
     parser.add_argument("--as", dest="published_as", action="append", default=[],
@@ -38,8 +47,16 @@ def add_parser(commands: Any) -> None:
     parser.set_defaults(run=run, hard_exit=True)
 
 
+@dataclass(frozen=True, slots=True)
+class _Input:
+    name: str
+    identifier: str | None
+    url: str | None
+    body: bytes = field(repr=False)
+
+
 def run(args: argparse.Namespace) -> int:
-    profile = options.profile_from(args)
+    profiles = options.profiles_from(args)
     device = options.device_from(args, options.ios_from(args.ios))
     user = options.user_from(args)
     if len(args.published_as) > len(args.sources):
@@ -49,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
     from altsim.cli.preview_text import render_text
 
     gc.disable()  # one short-lived acyclic tree (as in check)
-    loaded = []
-    for index, name in enumerate(args.sources):
+    inputs = []
+    for index, name in enumerate(args.sources):  # each read once, whatever the clients
         url = args.published_as[index] if index < len(args.published_as) else None
         if url is None and name.startswith(("http://", "https://")):
             url = name
@@ -58,16 +75,36 @@ def run(args: argparse.Namespace) -> int:
             identifier = normalize_source_url(url) if url is not None else None
         except ValueError as error:
             raise UsageError(f"{url!r}: {error}") from None
-        raw = read_or_report(name, "preview")
-        if raw is None:
+        read = read_or_report(name, "preview")
+        if read is None:
             return 2
-        result = client_verdict(raw, profile, device.ios,
-                                date_prefix_parse=options.date_prefix_parse(args))
-        loaded.append(Loaded(name, identifier, url, result))
-    document = preview_document(loaded, profile, device, user)
-    if args.format == "json":
-        # compact: with an indent, json falls back to its pure-Python encoder (10× slower)
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
-    else:
-        sys.stdout.write(render_text(document))
-    return 0 if all(source["accepted"] for source in document["sources"]) else 1
+        inputs.append(_Input(name, identifier, url, read.body))
+
+    def document_for(profile: ClientProfile) -> dict[str, Any]:
+        loaded = [Loaded(i.name, i.identifier, i.url, client_verdict(
+            i.body, profile, device.ios, date_prefix_parse=options.date_prefix_parse(args)))
+            for i in inputs]
+        return preview_document(loaded, profile, device, user)
+
+    if len(profiles) == 1:
+        document = document_for(profiles[0])
+        if args.format == "json":
+            # compact: with an indent, json falls back to its pure-Python encoder (10× slower)
+            sys.stdout.write(json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+                             + "\n")
+        else:
+            sys.stdout.write(render_text(document))
+        return 0 if _all_accepted(document) else 1
+    output = EachClientOutput(render_text, as_json=args.format == "json")
+    accepted = True
+    for profile in profiles:
+        document = document_for(profile)
+        output.write(profile, document)
+        accepted = accepted and _all_accepted(document)
+        del document  # one client's document at a time
+    output.close()
+    return 0 if accepted else 1
+
+
+def _all_accepted(document: dict[str, Any]) -> bool:
+    return all(source["accepted"] for source in document["sources"])

@@ -1,13 +1,14 @@
-"""How `altsim check` prints results: text for people, JSON for tools, GitHub annotations."""
+"""How `altsim check` prints results: text for people (with a summary table when several
+clients are asked), JSON for tools, GitHub annotations."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
+from altsim.core.check import CheckResult
 from altsim.core.diagnostics import Diagnostic, Severity
 from altsim.core.profiles import ClientProfile
-from altsim.core.safe_text import printable
+from altsim.core.safe_text import json_dumps, printable
 from altsim.core.values import OSVersion, os_version_string
 
 if TYPE_CHECKING:
@@ -27,10 +28,10 @@ def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
             "pointer": d.pointer, "line": d.line, "column": d.column}
 
 
-def render_json(outcomes: list[Outcome], profile: ClientProfile, ios: OSVersion) -> str:
+def render_json(outcomes: list[Outcome], profiles: list[ClientProfile], ios: OSVersion) -> str:
     results = []
     for outcome in outcomes:
-        entry: dict[str, Any] = {"input": outcome.input}
+        entry: dict[str, Any] = {"input": outcome.input, "client": outcome.profile.name}
         result = outcome.result
         if result is None:
             entry.update(accepted=False, rejection=None, error=outcome.error, diagnostics=[])
@@ -43,8 +44,11 @@ def render_json(outcomes: list[Outcome], profile: ClientProfile, ios: OSVersion)
             }
             entry["diagnostics"] = [_diagnostic_json(d) for d in result.diagnostics]
         results.append(entry)
-    document = {"client": profile.name, "ios": full_version(ios), "results": results}
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    document: dict[str, Any] = {}
+    if len(profiles) == 1:  # the contract before --client took a list
+        document["client"] = profiles[0].name
+    document.update(clients=[p.name for p in profiles], ios=full_version(ios), results=results)
+    return json_dumps(document, indent=1) + "\n"
 
 
 def github_escape(text: str, *, property: bool = False) -> str:
@@ -53,32 +57,38 @@ def github_escape(text: str, *, property: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if property else text
 
 
-def render_github(outcomes: list[Outcome]) -> str:
+def render_github(outcomes: list[Outcome], *, several_clients: bool = False) -> str:
     lines = []
+    unreadable = set()
     for outcome in outcomes:
         file = github_escape(outcome.input, property=True)
         if outcome.result is None:
-            lines.append(f"::error file={file}::{github_escape(outcome.error or '')}")
+            if outcome.input not in unreadable:  # once, not once per client
+                unreadable.add(outcome.input)
+                lines.append(f"::error file={file}::{github_escape(outcome.error or '')}")
             continue
+        client = f" ({outcome.profile.name})" if several_clients else ""
         for d in outcome.result.diagnostics:
             where = f"file={file}"
             if d.line is not None:
                 where += f",line={d.line},col={d.column}"
-            title = github_escape(f"altsim {d.code}", property=True)
+            title = github_escape(f"altsim {d.code}{client}", property=True)
             message = printable(f"{d.message} [{d.pointer or '/'}]")
             lines.append(f"::{_GITHUB_LEVEL[d.severity]} {where},title={title}::"
                          f"{github_escape(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def render_text(outcomes: list[Outcome], profile: ClientProfile, ios: OSVersion,
-                *, colour: bool) -> str:
+def render_text(outcomes: list[Outcome], ios: OSVersion, *, colour: bool) -> str:
+    """Each outcome's verdict and problems; a blank line between one client's and the next."""
     def paint(text: str, style: str) -> str:
         return f"{style}{text}{_RESET}" if colour else text
 
-    client = f"{profile.title} on iOS {os_version_string(ios)}"
     out: list[str] = []
-    for outcome in outcomes:
+    for index, outcome in enumerate(outcomes):
+        if index and outcome.profile is not outcomes[index - 1].profile:
+            out.append("")
+        client = f"{outcome.profile.title} on iOS {os_version_string(ios)}"
         name = printable(outcome.input, keep_newlines=False)
         result = outcome.result
         if result is None:
@@ -102,7 +112,48 @@ def render_text(outcomes: list[Outcome], profile: ClientProfile, ios: OSVersion,
             pointer = paint(printable(d.pointer or "/", keep_newlines=False), _DIM)
             out.append(f"  {place:>9}  {label} {d.code}: "
                        f"{printable(d.message, keep_newlines=False)}  {pointer}")
-        counts = [f"{result.count(s)} {s.value}{'s' if result.count(s) != 1 else ''}"
-                  for s in Severity]
-        out.append(f"  {', '.join(counts)}")
+        out.append(f"  {_counts(result)}")
     return "\n".join(out) + "\n"
+
+
+def _counts(result: CheckResult) -> str:
+    return ", ".join(f"{result.count(s)} {s.value}{'s' if result.count(s) != 1 else ''}"
+                     for s in Severity)
+
+
+def render_summary(outcomes: list[Outcome], profiles: list[ClientProfile], ios: OSVersion,
+                   *, colour: bool) -> str:
+    """One screen: inputs as rows, clients as columns, each cell the client's verdict."""
+    verdicts: dict[str, dict[str, tuple[str, str]]] = {}
+    for outcome in outcomes:
+        verdicts.setdefault(outcome.input, {})[outcome.profile.name] = _verdict_cell(outcome)
+    header = ["source \\ client", *(p.name for p in profiles)]
+    rows = [[(printable(name, keep_newlines=False), "")]
+            + [cells[p.name] for p in profiles] for name, cells in verdicts.items()]
+    widths = [max(len(text) for text in column) for column in
+              zip(header, *([text for text, _ in row] for row in rows), strict=True)]
+
+    def line(cells: list[tuple[str, str]]) -> str:
+        padded = [text.ljust(width) for (text, _), width in zip(cells, widths, strict=True)]
+        painted = [f"{style}{text}{_RESET}" if colour and style else text
+                   for text, (_, style) in zip(padded, cells, strict=True)]
+        return "  ".join(painted).rstrip()
+
+    lines = [f"Summary: {len(verdicts)} source{'s' if len(verdicts) != 1 else ''} × "
+             f"{len(profiles)} clients on iOS {os_version_string(ios)}",
+             line([(h, _BOLD) for h in header])]
+    lines += [line(row) for row in rows]
+    lines.append("+Nw: N warnings (listed above, under each client's verdict)")
+    return "\n".join(lines) + "\n"
+
+
+def _verdict_cell(outcome: Outcome) -> tuple[str, str]:
+    """A summary cell's text and its colour: accepted or rejected (code), and the warnings."""
+    result = outcome.result
+    if result is None:
+        return "unreadable", _COLOURS[Severity.ERROR]
+    warnings = result.count(Severity.WARNING)
+    more = f" +{warnings}w" if warnings else ""
+    if result.rejection is None:
+        return f"accepted{more}", ""
+    return f"rejected ({result.rejection.code}){more}", _COLOURS[Severity.ERROR]

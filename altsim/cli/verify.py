@@ -60,6 +60,10 @@ def add_parser(commands: Any) -> None:
         "app's version that the device would install is checked. Exit status: 0 every archive "
         "would install, 1 one would be refused (or the client rejects the source), 2 SOURCE "
         "cannot be read or the arguments are wrong.",
+        epilog="examples:\n"
+        "  altsim verify apps.json --app com.example.app --all\n"
+        "  altsim verify apps.json --app com.example.app --version 1.2 --ipa build/App.ipa",
+        formatter_class=options.HelpWithExamples,
     )
     parser.add_argument("source", metavar="SOURCE", help="a source file, or an http(s) URL")
     parser.add_argument("--app", metavar="BUNDLE_ID", help="only this app")
@@ -88,10 +92,11 @@ def run(args: argparse.Namespace) -> int:
     profile = options.profile_from(args)
     if args.ipa is not None and args.all:
         raise UsageError("--ipa checks one archive: give --version instead of --all")
-    raw = read_or_report(args.source, "verify")
-    if raw is None:
+    read = read_or_report(args.source, "verify")
+    if read is None:
         return 2
-    result = client_verdict(raw, profile, ios, date_prefix_parse=options.date_prefix_parse(args))
+    result = client_verdict(read.body, profile, ios,
+                            date_prefix_parse=options.date_prefix_parse(args))
     source = result.source
     if source is None:
         assert result.rejection is not None

@@ -42,7 +42,7 @@ from altsim.net.address import Target, resolve_address
 from altsim.net.bounded_body import ACCEPT_ENCODING, BadContent, BodyTooLarge, BoundedBody
 
 __all__ = ["KINDS", "BodySink", "FetchError", "FetchLimits", "Fetched", "SourceFetcher",
-           "fetch_source"]
+           "fetch_source", "http_status_warning"]
 
 _E = TypeVar("_E", bound=BaseException)
 
@@ -57,7 +57,7 @@ KINDS = {
     "budget": "the whole fetch took longer than the time budget (e.g. a slow-drip body)",
     "too-large": "the body, after decompression, is over the size cap",
     "redirects": "more redirects than the limit (a redirect loop ends here too)",
-    "connect": "the connection could not be made (refused, unknown host, proxy)",
+    "connect": "the connection could not be made (refused, name not resolved, proxy)",
     "tls": "the TLS handshake failed (e.g. an untrusted certificate)",
     "reset": "the connection was reset, or closed before a response",
     "truncated": "the body ended before its Content-Length (or last chunk) said it would",
@@ -120,6 +120,21 @@ class Fetched:
     body: bytes = field(repr=False)
     elapsed: float
     warnings: tuple[str, ...] = ()
+    reason_phrase: str = ""  # the server's words beside ``status``: "Not Found"
+
+    @property
+    def status_warning(self) -> str | None:
+        """What a non-2xx status means for the client, or None (a 2xx, or a local file)."""
+        return None if self.status is None else http_status_warning(self.status,
+                                                                    self.reason_phrase)
+
+
+def http_status_warning(status: int, reason_phrase: str = "") -> str | None:
+    """The one wording of a non-2xx status (§1.1: the client never checks it); None for 2xx."""
+    if 200 <= status < 300:
+        return None
+    phrase = f" {reason_phrase}" if reason_phrase else ""
+    return f"HTTP {status}{phrase}: the client ignores the status and decodes the body (§1.1)"
 
 
 class BodySink(Protocol):
@@ -295,15 +310,13 @@ class SourceFetcher:
                                  address=target.address)
             progress.url, progress.headers, progress.received = chain[-1], False, 0
         status = response.status_code
-        if not 200 <= status < 300:
-            phrase = f" {response.reason_phrase}" if response.reason_phrase else ""
-            warnings.insert(0, f"HTTP {status}{phrase}: the client ignores the status and "
-                               "decodes the body (§1.1)")
+        if (status_warning := http_status_warning(status, response.reason_phrase)) is not None:
+            warnings.insert(0, status_warning)
         if len(chain) > 1:
             warnings.insert(0, f"redirected {len(chain) - 1}x to {chain[-1]}; the source's "
                                f"identity still comes from {target.url} (§1.4)")
         return Fetched(target.address, target.url, str(response.url), status, body,
-                       time.perf_counter() - start, tuple(warnings))
+                       time.perf_counter() - start, tuple(warnings), response.reason_phrase)
 
     async def _read_body(self, response: httpx.Response, target: Target, progress: _Progress,
                          sink: BodySink | None) -> tuple[bytes, list[str]]:
@@ -428,7 +441,7 @@ def _os_reason(error: BaseException) -> str | None:
     if _cause(error, ConnectionResetError):
         return "connection reset by peer"
     if (unknown := _cause(error, socket.gaierror)) is not None:
-        return f"unknown host ({unknown.strerror})"
+        return f"name not resolved: {unknown.strerror}"
     os_error = _cause(error, OSError)
     return os_error.strerror if os_error is not None and os_error.strerror else None
 
