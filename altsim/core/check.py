@@ -8,9 +8,9 @@ from typing import Any
 
 from altsim.core.decoder import Decoder, StopDecoding
 from altsim.core.diagnostics import FORMAT_TEXT, Diagnostic, Rejection, Severity
-from altsim.core.jsontext import Document, parse_document
+from altsim.core.jsontext import Document, SyntaxFailure, parse_document
 from altsim.core.locate import line_columns, locate
-from altsim.core.model import Source
+from altsim.core.model import App, Source
 from altsim.core.profiles import PROFILES, ClientProfile
 from altsim.core.qa import review_source
 from altsim.core.values import OSVersion
@@ -48,19 +48,22 @@ def check_source(
 
     decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse)
     source = decoder.decode_source(parsed.value)
+    # The client verifies only a source that decoded; every app that could be read is verified
+    # here too, so that fixing the first error never uncovers a second round.
+    verify_source(_readable(parsed.value, source, decoder.readable_apps), profile,
+                  lambda code, ptr, message, text: decoder.reject(code, ptr, message, text))
     if source is not None:
-        verify_source(source, profile, lambda code, ptr, message, text: decoder.reject(
-            code, ptr, message, text))
         review_source(source, ios, now,
                       lambda code, ptr, message, severity: decoder.warn(code, ptr, message,
                                                                         severity))
     diagnostics = decoder.diagnostics
     if parsed.json5_only is not None:
         strict = parsed.json5_only
+        old_devices, new_devices = _device_ranges(profile)
         diagnostics.append(Diagnostic(
             Severity.WARNING, "json5-syntax",
-            f"JSON5 syntax ({strict.message}): iOS {profile.json5_from_ios} and later read it, "
-            "earlier iOS versions reject the whole source (§1.1)", "", strict.line, strict.column))
+            f"not valid JSON: {strict.message} — breaks {old_devices}; {new_devices} read it "
+            "as JSON5", "", strict.line, strict.column))
     for other in PROFILES.values():
         if other is not profile and other.market == profile.market:
             diagnostics += _other_client_rejection(parsed.value, source, profile, other, ios,
@@ -70,8 +73,17 @@ def check_source(
     return CheckResult(profile, ios, decoder.rejection, diagnostics, source)
 
 
+def _readable(document: Any, source: Source | None, apps: list[App]) -> Source:
+    """The source with every app as far as it could be read."""
+    if source is None:
+        name = document.get("name") if type(document) is dict else None
+        source = Source(name if type(name) is str else "")
+    return replace(source, apps=apps)
+
+
 def client_verdict(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
-                   date_prefix_parse: bool = True) -> CheckResult:
+                   date_prefix_parse: bool = True, beta_track: str | None = None
+                   ) -> CheckResult:
     """Only what the client does: decode and verify, stopping at the first error (no QA)."""
     parsed = _parse(raw, profile, ios)
     if not isinstance(parsed, Document):
@@ -79,7 +91,7 @@ def client_verdict(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
     value = parsed.value
     del parsed  # its text goes before the model is built: 44 MB less at the peak for 10,000 apps
     decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse, collect=False,
-                      warnings=False)
+                      warnings=False, beta_track=beta_track)
     source = decoder.decode_source(value)
     if source is not None:
         try:
@@ -90,35 +102,64 @@ def client_verdict(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
     return CheckResult(profile, ios, decoder.rejection, decoder.diagnostics, source)
 
 
-def decoding_ios(profile: ClientProfile, ios: OSVersion) -> OSVersion:
+def decoding_ios(profile: ClientProfile, ios: OSVersion, beta_track: str | None = None
+                 ) -> OSVersion:
     """The lowest iOS version whose client decodes every source exactly as on `ios`: decoding
     depends on the version only through JSON5 (§1.1) and lenient URLs (§1.2), so one decode
-    serves every version between those thresholds."""
+    serves every version between those thresholds. SideStore's choice of a beta track looks at
+    which releases `ios` supports (latest.sidestore_track): with one chosen, only `ios` will do.
+    """
+    if beta_track is not None and any(f.kind == "release_channels" for f in profile.app):
+        return ios
     thresholds = ((profile.json5_from_ios, 0, 0), (profile.lenient_urls_from_ios, 0, 0))
     return max((t for t in thresholds if ios >= t), default=(0, 0, 0))
 
 
 def _parse(raw: bytes, profile: ClientProfile, ios: OSVersion) -> Document | CheckResult:
-    """The document, or the client's jsonSyntax verdict (§1.1: JSON5 from iOS 15)."""
+    """The document, or the client's jsonSyntax verdict. The client parses strict JSON before
+    iOS 15 and JSON5 from it (AltStore/Operations/FetchSourceOperation.swift:125-128 at
+    5a0f2de7); a text that fails either is reported for both device ranges."""
     allow_json5 = ios >= (profile.json5_from_ios, 0, 0)
     parsed = parse_document(raw, allow_json5)
     if isinstance(parsed, Document):
         return parsed
-    problem, json5_would_parse = parsed
-    message = f"not valid JSON: {problem.message}"
-    if json5_would_parse:
-        message += f" (JSON5 syntax: iOS {profile.json5_from_ios} and later would read it)"
-    diagnostic = Diagnostic(Severity.ERROR, "jsonSyntax", message, "", problem.line,
-                            problem.column)
     return CheckResult(profile, ios, Rejection("jsonSyntax", FORMAT_TEXT, "",
                                                "The given data was not valid JSON."),
-                       [diagnostic])
+                       _syntax_diagnostics(parsed, profile, allow_json5))
+
+
+def _device_ranges(profile: ClientProfile) -> tuple[str, str]:
+    """The devices that parse strict JSON and those that parse JSON5, in words."""
+    return (f"iOS {profile.json5_from_ios - 1} and earlier",
+            f"iOS {profile.json5_from_ios} and later")
+
+
+def _syntax_diagnostics(failure: SyntaxFailure, profile: ClientProfile, allow_json5: bool
+                        ) -> list[Diagnostic]:
+    """Each parser's first error with the devices it breaks, this device's (the verdict) first.
+    An error is the client's jsonSyntax on the devices it names, so each is an error."""
+    strict, json5 = failure.strict, failure.json5
+    if failure.everywhere:  # an HTML page, an empty file, bytes that are not text
+        return [Diagnostic(Severity.ERROR, "jsonSyntax", strict.message, "", strict.line,
+                           strict.column)]
+    old_devices, new_devices = _device_ranges(profile)
+    on_old = Diagnostic(Severity.ERROR, "jsonSyntax",
+                        f"not valid JSON: {strict.message} — breaks {old_devices}", "",
+                        strict.line, strict.column)
+    if json5 is None:  # only strict parsing fails, and this device parses strictly
+        on_old.message += f"; {new_devices} would read it as JSON5"
+        return [on_old]
+    on_new = Diagnostic(Severity.ERROR, "jsonSyntax",
+                        f"not valid JSON5: {json5.message} — breaks {new_devices}", "",
+                        json5.line, json5.column)
+    return [on_new, on_old] if allow_json5 else [on_old, on_new]
 
 
 # Which models each container field leads to, for walking down to the fields that differ.
 _CHILDREN: dict[str, dict[str, tuple[str, ...]]] = {
     "root": {"apps": ("app",), "news": ("news",)},
-    "app": {"versions": ("version", "legacy_version"), "screenshots": ("screenshot",),
+    "app": {"versions": ("version", "legacy_version"),
+            "releaseChannels": ("version", "legacy_version"), "screenshots": ("screenshot",),
             "patreon": ("patreon",)},
 }
 

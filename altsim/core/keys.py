@@ -74,7 +74,7 @@ _NOTES: dict[str, dict[str, tuple[str, str]]] = {
 # Keys read by fallbacks rather than by a table entry of their own (§2.2, §2.3).
 _READ_BY_FALLBACK = {
     "app": frozenset({"screenshotURLs", "version", "versionDate", "versionDescription",
-                      "downloadURL", "size"}),
+                      "downloadURL", "size", "versions", "beta"}),
 }
 
 
