@@ -26,6 +26,7 @@ from altsim.core.model import Source
 from altsim.core.profiles import PROFILES
 
 from .builders import ABSENT, app, one, source, version
+from .conftest import altsim
 
 IOS = (17, 0, 0)
 FORMAT = "The data couldn\u2019t be read because it isn\u2019t in the correct format."
@@ -228,3 +229,23 @@ def test_update_on_a_beta_track_breaks_ties_by_pre_release() -> None:
 def test_altstore_reads_marketplace_id_before_tint_colour() -> None:
     doc = one(marketplaceID=5, tintColor="zz")
     assert verdict(doc, "altstore")[:2] == ("typeMismatch", "apps > 0 > marketplaceID")  # type: ignore[index]
+
+
+# -- the command line: the beta opt-in, and the track that was used ----------------------------
+
+def test_preview_and_matrix_show_the_track(tmp_path) -> None:
+    doc = one(releaseChannels=channels(("nightly", ["1.1.0-b.1"]), ("stable", ["1.0.0"])))
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(doc))
+    base = ("--client", "sidestore", "--installed", "com.a=1.0.0", "--format", "json")
+    opted = json.loads(altsim("preview", str(path), *base, "--beta-track", "nightly").stdout)
+    entry = opted["sources"][0]["apps"][0]
+    assert (entry["track"], entry["latestSupportedVersion"]["version"]) == ("nightly", "1.1.0-b.1")
+    assert entry["betaBadge"]
+    assert entry["update"]["version"] == "1.1.0-b.1"
+    plain = json.loads(altsim("preview", str(path), *base).stdout)["sources"][0]["apps"][0]
+    assert (plain["track"], plain["update"]) == ("stable", None)
+    table = altsim("matrix", str(path), "--client", "sidestore", "--beta-track", "nightly",
+                   "--ios", "17.0").stdout
+    assert "1.1.0-b.1 [nightly]" in table
+    assert altsim("preview", str(path), "--beta-track", "beta").returncode == 2

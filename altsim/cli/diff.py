@@ -59,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
         if read is None:
             return 2
         decoded.append(client_verdict(read.body, profile, device.ios,
-                                      date_prefix_parse=options.date_prefix_parse(args)))
+                                      date_prefix_parse=options.date_prefix_parse(args),
+                                      beta_track=user.beta_track))
     old, new = decoded
     if old.source is None:
         assert old.rejection is not None

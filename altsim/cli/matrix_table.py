@@ -9,6 +9,7 @@ from altsim.cli.shapes import button_json, version_json
 from altsim.core import decisions as d
 from altsim.core.check import CheckResult, client_verdict, decoding_ios
 from altsim.core.device import Device, User
+from altsim.core.latest import STABLE_TRACK
 from altsim.core.profiles import ClientProfile
 from altsim.core.safe_text import printable
 from altsim.core.values import OSVersion
@@ -26,10 +27,11 @@ def matrix_document(raw: bytes, input_name: str, profile: ClientProfile, devices
     verdicts: dict[OSVersion, CheckResult] = {}
     for device in devices:
         ios = device.ios
-        alike = decoding_ios(profile, ios)
+        alike = decoding_ios(profile, ios, user.beta_track)
         if alike not in verdicts:
             verdicts[alike] = client_verdict(raw, profile, alike,
-                                             date_prefix_parse=date_prefix_parse)
+                                             date_prefix_parse=date_prefix_parse,
+                                             beta_track=user.beta_track)
         result = verdicts[alike]
         column: dict[str, Any] = {"ios": ".".join(map(str, ios)), "accepted": result.accepted,
                                   "rejection": None}
@@ -50,6 +52,7 @@ def matrix_document(raw: bytes, input_name: str, profile: ClientProfile, devices
                 "latestSupportedVersion": version_json(decision.latest_supported),
                 "update": version_json(decision.update),
                 "button": button_json(decision.button),
+                "track": app.track,  # SideStore: the release channel used, if any
             }
     document = {
         "client": profile.name, "device": describe_device(devices[-1]),
@@ -66,6 +69,8 @@ def _cell(cell: dict[str, Any] | None) -> str:
         return "rejected"
     latest = cell["latestSupportedVersion"]
     text = printable(latest["localizedVersion"], keep_newlines=False) if latest else _NONE
+    if cell["track"] not in (None, STABLE_TRACK):
+        text += f" [{printable(cell['track'], keep_newlines=False)}]"
     if cell["update"]:
         text += " ↑"
     if not cell["visible"]:

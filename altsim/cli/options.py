@@ -11,6 +11,7 @@ from altsim.cli.errors import UsageError
 from altsim.core.device import FAMILIES, Device, InstalledApp, Patron, User
 from altsim.core.profiles import DEFAULT_PROFILE, PROFILES, ClientProfile
 from altsim.core.safe_text import printable
+from altsim.core.semver import BETA_TRACK_CHOICES
 from altsim.core.values import OSVersion, parse_device_version
 
 DEFAULT_IOS = "17.0"
@@ -130,6 +131,9 @@ def add_user_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a Patreon tier ID the pledge is in (repeatable)")
     parser.add_argument("--benefit", action="append", default=[], metavar="ID",
                         help="a Patreon benefit ID of the pledge's tiers (repeatable)")
+    parser.add_argument("--beta-track", choices=BETA_TRACK_CHOICES,
+                        help="SideStore 0.6: beta updates on, from this release channel "
+                        "(default: off; other clients have no such setting)")
 
 
 def profile_from(args: argparse.Namespace) -> ClientProfile:
@@ -189,7 +193,7 @@ def user_from(args: argparse.Namespace) -> User:
                          "--installed with its version")
     installed = {bundle: InstalledApp(bundle, version, builds.get(bundle) or None)
                  for bundle, version in versions.items()}
-    return User(installed, patron_from(args))
+    return User(installed, patron_from(args), args.beta_track)
 
 
 def patron_from(args: argparse.Namespace) -> Patron | None:

@@ -82,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
 
     def document_for(profile: ClientProfile) -> dict[str, Any]:
         loaded = [Loaded(i.name, i.identifier, i.url, client_verdict(
-            i.body, profile, device.ios, date_prefix_parse=options.date_prefix_parse(args)))
+            i.body, profile, device.ios, date_prefix_parse=options.date_prefix_parse(args),
+            beta_track=user.beta_track))
             for i in inputs]
         return preview_document(loaded, profile, device, user)
 

@@ -112,7 +112,8 @@ def _app(app: dict[str, Any], device: dict[str, Any]) -> list[str]:
         out.append(f"    Version {_clean(latest['localizedVersion'])} · "
                    f"{_when(latest['date'], device)} · {size}")
     supported = _version_text(app["latestSupportedVersion"])
-    out.append(f"    latest supported on this device: {supported}")
+    track = f" (release channel: {_clean(app['track'])})" if app["track"] else ""
+    out.append(f"    latest supported on this device: {supported}{track}")
     if app["installed"]:
         installed = app["installed"]
         build = f" (build {_clean(installed['buildVersion'])})" if installed["buildVersion"] else ""
