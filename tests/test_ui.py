@@ -318,3 +318,15 @@ async def test_refresh_all_fills_the_progress_bar(tmp_path):
         await pilot.pause()
         bar = pilot.app.query_one("#refresh-progress", ProgressBar)
         assert (bar.progress, bar.total) == (2, 2)  # both bundled sources
+
+
+async def test_sidestore_beta_updates_chosen_by_keys(tmp_path):
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        pilot.app.query_one(TabbedContent).active = "simulator"
+        await pilot.pause()
+        pilot.app.query_one("#beta-track").focus()
+        await pilot.press("enter", "down", "enter")  # open the list, "nightly", choose it
+        pilot.app.query_one("#apply", Button).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.simulator.world().settings.beta_track == "nightly"
