@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+# 35 real public sources, byte for byte, with their provenance (tests/corpus/SOURCES.md)
+CORPUS = ROOT / "tests" / "corpus"
 SAMPLES = ROOT / "sample_sources"
 
 
@@ -21,8 +22,7 @@ def corpus_files() -> list[Path]:
 @pytest.fixture(scope="session")
 def corpus() -> list[Path]:
     files = corpus_files()
-    if not files:
-        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    assert len(files) == 35, f"the corpus in {CORPUS} is incomplete"
     return files
 
 

@@ -69,8 +69,6 @@ _SMALL_CORPUS = [p for p in corpus_files() if p.stat().st_size < 60_000]
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), profile=st.sampled_from(PROFILE_NAMES), ios=IOS)
 def test_mutated_corpus_bytes_yield_a_verdict(data, profile, ios):
-    if not _SMALL_CORPUS:
-        return
     raw = bytearray(data.draw(st.sampled_from(_SMALL_CORPUS)).read_bytes())
     for _ in range(data.draw(st.integers(min_value=1, max_value=8))):
         position = data.draw(st.integers(min_value=0, max_value=len(raw) - 1))
