@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import http.server
+import os
 import subprocess
 import sys
 import threading
@@ -13,6 +14,23 @@ ROOT = Path(__file__).resolve().parent.parent
 # 35 real public sources, byte for byte, with their provenance (tests/corpus/SOURCES.md)
 CORPUS = ROOT / "tests" / "corpus"
 SAMPLES = ROOT / "sample_sources"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz-long", action="store_true",
+                     help="run the fuzz and crash suites for hours instead of minutes "
+                          "(or set ALTSIM_FUZZ_LONG=1)")
+
+
+def fuzz_long(config: pytest.Config) -> bool:
+    """Whether the long fuzz and crash mode was asked for (--fuzz-long or ALTSIM_FUZZ_LONG)."""
+    return bool(config.getoption("--fuzz-long") or os.environ.get("ALTSIM_FUZZ_LONG"))
+
+
+@pytest.fixture(scope="session")
+def long_mode(request: pytest.FixtureRequest) -> bool:
+    """True in the long fuzz and crash mode: tests scale their case counts up with it."""
+    return fuzz_long(request.config)
 
 
 def corpus_files() -> list[Path]:
