@@ -236,6 +236,32 @@ async def test_corrupt_gzip_is_a_decompress_error(raw):
     assert (await fetch_error(f"{raw.base}/apps.json")).kind == "decompress"
 
 
+@pytest.mark.parametrize("coding", ["gzip", "deflate"])
+async def test_five_stacked_codings_are_decoded(raw, coding):
+    body = SOURCE
+    for _ in range(5):
+        body = gzip.compress(body) if coding == "gzip" else zlib.compress(body)
+    raw.routes["/apps.json"] = respond(200, body, Content_Encoding=", ".join([coding] * 5))
+    assert (await fetch_one(f"{raw.base}/apps.json")).body == SOURCE
+
+
+@pytest.mark.parametrize("count", [6, 1200, 2000])
+async def test_more_than_five_codings_are_refused_before_any_decoding(raw, count):
+    # one nested generator per coding: 1,200 used to overflow the stack (RecursionError)
+    codings = ", ".join(["gzip", "deflate", "x-gzip", "br"][i % 4] for i in range(count))
+    raw.routes["/apps.json"] = respond(200, b"\x1f\x8b" * 10, Content_Encoding=codings)
+    error = await fetch_error(f"{raw.base}/apps.json")
+    assert error.kind == "decompress"
+    assert error.reason == (f"the Content-Encoding header lists {count:,} codings; altsim "
+                            "decodes at most 5 (servers send one or two)")
+
+
+async def test_identity_codings_do_not_count(raw):
+    raw.routes["/apps.json"] = respond(200, gzip.compress(SOURCE),
+                                       Content_Encoding=", ".join(["identity"] * 1000 + ["gzip"]))
+    assert (await fetch_one(f"{raw.base}/apps.json")).body == SOURCE
+
+
 # -- redirects: followed, identity from the requested URL (§1.4) ----------------------------
 
 async def test_redirect_chain_keeps_the_requested_url_as_identity(raw):

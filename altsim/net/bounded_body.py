@@ -10,6 +10,10 @@ raw), in the order the header lists them; ``identity`` is skipped. A body with a
 (``br``, ``zstd``, ...) is kept as it arrived, with a warning: altsim asks only for
 ``gzip, deflate`` (the ``Accept-Encoding`` it sends), so a server that sends something else
 anyway is misbehaving.
+
+At most ``MAX_CODINGS`` codings: real servers apply one, rarely two, and each decoding stage is
+a zlib stream and a generator nested in the previous one, so a header listing a thousand codings
+would otherwise cost a thousand zlib states and nest deeper than Python's recursion limit.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 
-__all__ = ["ACCEPT_ENCODING", "BadContent", "BodyTooLarge", "BoundedBody"]
+__all__ = ["ACCEPT_ENCODING", "MAX_CODINGS", "BadContent", "BodyTooLarge", "BoundedBody"]
 
 ACCEPT_ENCODING = "gzip, deflate"
 STEP = 64 * 1024  # largest decoded piece produced by one zlib call
+# The cap curl (MAX_ENCODE_STACK), urllib3 2.6 and undici chose for the same attack.
+MAX_CODINGS = 5
 
 
 class BodyTooLarge(Exception):
@@ -28,7 +34,8 @@ class BodyTooLarge(Exception):
 
 
 class BadContent(Exception):
-    """A compressed body that does not decompress; the message says why."""
+    """A compressed body that does not decompress, or a Content-Encoding header that lists
+    more than ``MAX_CODINGS`` codings; the message says why."""
 
 
 class _Inflater:
@@ -77,7 +84,8 @@ class _Inflater:
 class BoundedBody:
     """Feed raw body chunks; get the decoded body, or ``BodyTooLarge`` past ``max_bytes``.
     With a ``sink``, decoded pieces go to it as they come and nothing is kept (an archive of
-    hundreds of MB streams to a file)."""
+    hundreds of MB streams to a file). ``BadContent`` from the constructor when the header
+    lists more than ``MAX_CODINGS`` codings (``identity`` not counted)."""
 
     def __init__(self, content_encoding: str | None, max_bytes: int,
                  sink: Callable[[bytes], None] | None = None) -> None:
@@ -89,6 +97,9 @@ class BoundedBody:
         self._parts: list[bytes] = []
         codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
         codings = [c for c in codings if c and c != "identity"]
+        if len(codings) > MAX_CODINGS:
+            raise BadContent(f"the Content-Encoding header lists {len(codings):,} codings; "
+                             f"altsim decodes at most {MAX_CODINGS} (servers send one or two)")
         unknown = [c for c in codings if c not in ("gzip", "x-gzip", "deflate")]
         if unknown:
             self.warnings.append(f"Content-Encoding {', '.join(unknown)} is not one altsim "

@@ -61,7 +61,8 @@ KINDS = {
     "tls": "the TLS handshake failed (e.g. an untrusted certificate)",
     "reset": "the connection was reset, or closed before a response",
     "truncated": "the body ended before its Content-Length (or last chunk) said it would",
-    "decompress": "a gzip or deflate body that does not decompress",
+    "decompress": "a gzip or deflate body that does not decompress, or more content codings "
+                  "than altsim decodes",
     "http-protocol": "the server broke HTTP/1.1 (a malformed response or Location header)",
     "file": "a local file that cannot be read",
 }
@@ -324,8 +325,12 @@ class SourceFetcher:
         cap = self.limits.max_bytes
         # An in-memory response (from a mock transport) was read, and decoded, when made.
         in_memory = response.is_stream_consumed
-        body = BoundedBody(None if in_memory else response.headers.get("Content-Encoding"), cap,
-                           None if sink is None else sink.write)
+        try:
+            body = BoundedBody(None if in_memory else response.headers.get("Content-Encoding"),
+                               cap, None if sink is None else sink.write)
+        except BadContent as error:
+            raise FetchError("decompress", target.url, f"{error}{_at(progress, target)}",
+                             address=target.address) from None
         too_large = FetchError("too-large", target.url,
                                f"the body is larger than {_size(cap)} after decompression"
                                f"{_at(progress, target)}", address=target.address)
