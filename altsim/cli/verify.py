@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from altsim.cli import options
+from altsim.cli import options, output
 from altsim.cli.errors import UsageError
 from altsim.cli.inputs import read_or_report
 from altsim.core.check import client_verdict
@@ -100,8 +98,9 @@ def run(args: argparse.Namespace) -> int:
     source = result.source
     if source is None:
         assert result.rejection is not None
-        print(f"altsim verify: {profile.title} rejects the source, so it installs nothing "
-              f"from it: {result.rejection.message} (see `altsim check`)", file=sys.stderr)
+        output.error(f"altsim verify: {profile.title} rejects the source, so it installs "
+                     f"nothing from it: {printable(result.rejection.message)} "
+                     "(see `altsim check`)")
         return 1
     targets = choose(source, args, ios)
     installer = Installer(profile, ios, source.json_version, args.recommended)
@@ -112,12 +111,11 @@ def run(args: argparse.Namespace) -> int:
 
         results = asyncio.run(verify_downloads(targets, installer))
     if args.format == "json":
-        sys.stdout.write(render_json(args.source, results, profile, ios))
+        output.write(render_json(args.source, results, profile, ios))
     elif args.format == "github":
-        sys.stdout.write(render_github(args.source, results))
+        output.write(render_github(args.source, results))
     else:
-        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        sys.stdout.write(render_text(results, profile, ios, colour=colour))
+        output.write(render_text(results, profile, ios, colour=output.colour()))
     return 0 if all(r.verdict.ok for r in results) else 1
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
-import sys
 from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from altsim.cli import options
+from altsim.cli import options, output
 from altsim.cli.errors import UsageError
 from altsim.core.profiles import PROFILES
 from altsim.core.safe_text import printable
@@ -108,7 +106,7 @@ def _simulator() -> Simulator:
     store = open_world()
     set_aside = store.load().set_aside
     if set_aside is not None:
-        print(f"altsim: {set_aside.message}", file=sys.stderr)
+        output.error(f"altsim: {set_aside.message}")
     return Simulator(store)
 
 
@@ -126,15 +124,15 @@ def _network(sim: Simulator, work: Coroutine[Any, Any, _T]) -> _T:
 
 
 def _fail(error: Exception) -> int:
-    print(f"altsim: {printable(str(error), keep_newlines=False)}", file=sys.stderr)
+    output.error(f"altsim: {printable(str(error), keep_newlines=False)}")
     return 1
 
 
 def _emit(document: Any, text: str, args: argparse.Namespace) -> None:
     if args.format == "json":
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        output.write_json(document, indent=1)
     else:
-        sys.stdout.write(text)
+        output.write(text)
 
 
 # -- sources ----------------------------------------------------------------------------------
@@ -169,26 +167,28 @@ def _add(sim: Simulator, args: argparse.Namespace) -> int:
     preview = _network(sim, sim.preview_source(args.address))
     source, rejection = preview.source, preview.result.rejection
     for warning in preview.fetched.warnings:
-        print(f"warning: {printable(warning)}", file=sys.stderr)
+        output.error(f"warning: {printable(warning)}")
     if source is None:
         assert rejection is not None
-        print(f"The client cannot add this source: {printable(rejection.message)} "
-              f"({rejection.code} at {rejection.path or '-'})")
+        output.line(f"The client cannot add this source: {printable(rejection.message)} "
+                    f"({rejection.code} at {rejection.path or '-'})")
         return 1
-    print(f"{printable(source.name)} — {preview.identifier}: {len(source.apps)} apps, "
-          f"{len(source.news)} news items")
+    output.line(f"{printable(source.name)} — {preview.identifier}: {len(source.apps)} apps, "
+                f"{len(source.news)} news items")
     question = f"Would you like to add the source “{printable(source.name)}”? [y/N] "
     if not args.yes and not _confirm(question):
-        print("Not added.")
+        output.line("Not added.")
         return 1
     sim.add_source(preview)
-    print(f"Added {preview.identifier}.")
+    output.line(f"Added {preview.identifier}.")
     return 0
 
 
 def _confirm(question: str) -> bool:
     try:
-        return input(question).strip().lower() in ("y", "yes")
+        output.write(question)
+        output.flush()
+        return input().strip().lower() in ("y", "yes")
     except EOFError:
         return False
 
@@ -203,7 +203,7 @@ def _remove(sim: Simulator, name: str) -> int:
         except ValueError:
             pass
     record = sim.remove_source(name)
-    print(f"Removed {record.identifier}.")
+    output.line(f"Removed {record.identifier}.")
     return 0
 
 
@@ -256,7 +256,7 @@ def _watch(sim: Simulator, args: argparse.Namespace) -> int:
 
     def show(refreshed: Refreshed) -> None:
         _emit(refresh_json(refreshed), refresh_text(refreshed), args)
-        sys.stdout.flush()
+        output.flush()
 
     async def watch() -> None:
         minutes = args.every or sim.world().settings.background_interval_minutes
@@ -304,7 +304,7 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         if args.verb == "remove":
             record = sim.uninstall(args.bundle_id)
-            print(f"Removed {record.bundle_id} {printable(record.version)}.")
+            output.line(f"Removed {record.bundle_id} {printable(record.version)}.")
             return 0
         done = (sim.install(args.bundle_id, accept_offer=args.yes) if args.verb == "install"
                 else sim.update(args.bundle_id))
@@ -313,13 +313,13 @@ def run_app(args: argparse.Namespace) -> int:
     attempt = done.attempt
     if done.record is not None:
         build = f" ({done.record.build_version})" if done.record.build_version else ""
-        print(f"Installed {done.record.bundle_id} {printable(done.record.version)}{build}.")
+        output.line(f"Installed {done.record.bundle_id} {printable(done.record.version)}{build}.")
         return 0
     if attempt.outcome == "offer":
-        print(f"{attempt.title}\n{printable(attempt.message or '')}\n"
-              f"[{printable(attempt.action or '')}]: run again with --yes to accept.")
+        output.line(f"{attempt.title}\n{printable(attempt.message or '')}\n"
+                    f"[{printable(attempt.action or '')}]: run again with --yes to accept.")
     else:
-        print(printable(attempt.message or "not installed"))
+        output.line(printable(attempt.message or "not installed"))
     return 1
 
 
@@ -370,9 +370,9 @@ def run_device(args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
     world = sim.world()
     now = sim.device(world).now
-    print(f"iOS {world.device_settings.ios} ({world.device_settings.family}), "
-          f"{world.device_settings.locale}, {world.device_settings.time_zone}, "
-          f"now {now.isoformat()}")
+    output.line(f"iOS {world.device_settings.ios} ({world.device_settings.family}), "
+                f"{world.device_settings.locale}, {world.device_settings.time_zone}, "
+                f"now {now.isoformat()}")
     return 0
 
 
@@ -388,9 +388,9 @@ def run_patron(args: argparse.Namespace) -> int:
             assert patron is not None
             world.patreon = PatreonAccount(patron.amount, patron.tier_ids, patron.benefit_ids)
         account = world.patreon
-    print("No Patreon account." if account is None else
-          f"Active patron: {account.amount} a month, tiers {sorted(account.tiers) or '-'}, "
-          f"benefits {sorted(account.benefits) or '-'}")
+    output.line("No Patreon account." if account is None else
+                f"Active patron: {account.amount} a month, tiers {sorted(account.tiers) or '-'}, "
+                f"benefits {sorted(account.benefits) or '-'}")
     return 0
 
 
@@ -400,7 +400,7 @@ def run_client(args: argparse.Namespace) -> int:
         if args.name is not None:
             world.settings.client = args.name
         name = world.settings.client
-    print(f"{name}: {PROFILES[name].title if name in PROFILES else 'unknown'}")
+    output.line(f"{name}: {PROFILES[name].title if name in PROFILES else 'unknown'}")
     return 0
 
 
@@ -419,7 +419,7 @@ def run_settings(args: argparse.Namespace) -> int:
                 settings.background_interval_minutes = background_interval(args.interval)
             except ValueError as error:
                 raise UsageError(f"--{error}") from None
-    print(f"build bug: {'on' if settings.renotify_build_bug else 'off'}; dark mode: "
-          f"{'on' if settings.dark_mode else 'off'}; background interval: "
-          f"{settings.background_interval_minutes} min")
+    output.line(f"build bug: {'on' if settings.renotify_build_bug else 'off'}; dark mode: "
+                f"{'on' if settings.dark_mode else 'off'}; background interval: "
+                f"{settings.background_interval_minutes} min")
     return 0

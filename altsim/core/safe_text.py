@@ -1,19 +1,87 @@
-"""Text from a source, made safe to show: no control characters reach a terminal."""
+"""Text from a source, made safe to show: no control character reaches a terminal.
+
+The characters a screen must never receive raw, wherever they come from:
+
+- C0 controls except tab and line feed, DEL and the C1 range: escape sequences start here
+  (ESC, and CSI U+009B / OSC U+009D on terminals that honour 8-bit controls);
+- the bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069): they
+  reorder the text around them, so a name can read as something else ("Trojan Source",
+  CVE-2021-42574);
+- U+2028 and U+2029, line and paragraph separators that some terminals and editors break on
+  and others do not;
+- lone surrogates (U+D800-U+DFFF, from a `"\\ud800"` escape in valid JSON text): no UTF
+  encoder accepts them.
+
+`printable` shows each of them as U+FFFD (the separators as a line break where line breaks are
+kept, else a space), so nothing is silently hidden; `json_dumps` escapes them as \\uXXXX, so
+the JSON stays valid and a reader gets the original string back; `terminal_text` is the last
+pass over a whole output, which keeps only the program's own SGR colour sequences.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 
-# C0 except tab and newline, DEL, C1 — escape sequences start here.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_RAW_IN_JSON = re.compile(r"[\x7f-\x9f]")
+_BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_SEPARATORS = r"\u2028\u2029"
+_SURROGATES = r"\ud800-\udfff"
+_C0 = r"\x00-\x08\x0b-\x1f"
+_DEL_C1 = r"\x7f-\x9f"
+
+_UNSAFE = re.compile(f"[{_C0}{_DEL_C1}{_BIDI}{_SEPARATORS}{_SURROGATES}]")
+_UNSAFE_ON_ONE_LINE = re.compile(f"[\t\n{_C0}{_DEL_C1}{_BIDI}{_SEPARATORS}{_SURROGATES}]")
+# json.dumps escapes C0 itself; everything else unsafe is escaped by one pass over its text.
+_RAW_IN_JSON = re.compile(f"[{_DEL_C1}{_BIDI}{_SEPARATORS}{_SURROGATES}]")
+# Our own colour: Select Graphic Rendition, ESC [ digits and semicolons m. Nothing else.
+_UNSAFE_EXCEPT_SGR = re.compile(f"(\x1b\\[[0-9;]*m)|[{_C0}{_DEL_C1}{_BIDI}{_SEPARATORS}"
+                                f"{_SURROGATES}]")
+
+MARKER = "\ufffd"
+_KEEPING_LINES = {"\u2028": "\n", "\u2029": "\n"}
+_ON_ONE_LINE = {"\u2028": " ", "\u2029": " ", "\n": " ", "\t": " "}
+
+
+def _shown_keeping_lines(match: re.Match[str]) -> str:
+    return _KEEPING_LINES.get(match[0], MARKER)
+
+
+def _shown_on_one_line(match: re.Match[str]) -> str:
+    return _ON_ONE_LINE.get(match[0], MARKER)
 
 
 def printable(text: str, *, keep_newlines: bool = True) -> str:
-    """The text with control characters shown as U+FFFD, so nothing is silently hidden."""
-    cleaned = _CONTROL.sub("\ufffd", text)
-    return cleaned if keep_newlines else cleaned.replace("\n", " ").replace("\t", " ")
+    """The text with every unsafe character shown as U+FFFD, so nothing is silently hidden;
+    U+2028/U+2029 become line breaks. Without ``keep_newlines`` line breaks and tabs (and
+    the separators) become spaces."""
+    if keep_newlines:
+        return _UNSAFE.sub(_shown_keeping_lines, text)
+    return _UNSAFE_ON_ONE_LINE.sub(_shown_on_one_line, text)
+
+
+def _kept_sgr(match: re.Match[str]) -> str:
+    return match[1] or _KEEPING_LINES.get(match[0], MARKER)
+
+
+def terminal_text(text: str) -> str:
+    """The final pass over a whole output, after each field went through `printable`: our
+    own SGR colour sequences are the only escape sequences kept; any other unsafe character
+    (one a formatter forgot to pass through `printable`) is replaced as `printable` does."""
+    return _UNSAFE_EXCEPT_SGR.sub(_kept_sgr, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match[0]):04x}"
+
+
+def json_dumps(value: object, *, indent: int | None = None, compact: bool = False) -> str:
+    """JSON that keeps non-ASCII text readable but no unsafe character raw: json escapes
+    U+0000-U+001F itself (ESC among them); DEL, C1, the bidirectional controls, U+2028/U+2029
+    and lone surrogates are escaped here, in one pass, as \\uXXXX: the JSON stays valid and
+    `json.loads` returns the original strings. ``compact`` drops the spaces after , and :."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent,
+                      separators=(",", ":") if compact else None)
+    return _RAW_IN_JSON.sub(_escaped, text)
 
 
 # What a maintainer is warned about: the control characters a screen does not show. Tab, line
@@ -22,8 +90,11 @@ def printable(text: str, *, keep_newlines: bool = True) -> str:
 # with the Cocoa text system, which "recognizes \n, \r, or \r\n all as paragraph separators"
 # (Apple, String Programming Guide, "Words, Paragraphs, and Line Breaks"; likewise
 # NSString.paragraphRange(for:): "delimited by a carriage return (U+000D), newline (U+000A),
-# or paragraph separator (U+2029)"). Every other C0 control, DEL and the C1 range is reported.
-_UNSHOWN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# or paragraph separator (U+2029)"). Every other C0 control, DEL and the C1 range is reported,
+# and so are the bidirectional controls: the client lays them out as the Unicode
+# bidirectional algorithm says, so a name can show reordered (a spoofed name).
+_UNSHOWN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_DEL_C1}{_BIDI}]")
+_BIDI_CLASS = re.compile(f"[{_BIDI}]")
 
 
 def control_character_note(text: str) -> str | None:
@@ -34,13 +105,8 @@ def control_character_note(text: str) -> str | None:
         return None
     more = len(_UNSHOWN.findall(text, first.end()))
     others = f" and {more} more" if more else ""
+    if _BIDI_CLASS.match(first[0]):
+        return (f"contains bidirectional control U+{ord(first[0]):04X} at offset "
+                f"{first.start()}{others}, which reorders the text the client shows")
     return (f"contains control character U+{ord(first[0]):04X} at offset {first.start()}"
             f"{others}, which most screens do not show")
-
-
-def json_dumps(value: object, *, indent: int | None = None) -> str:
-    """JSON that keeps non-ASCII text readable but no control character raw: json escapes
-    U+0000-U+001F itself, DEL and the C1 range (U+0080-U+009F: a CSI among them) are escaped
-    here."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
-    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
