@@ -17,6 +17,8 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from altsim.core.safe_text import printable
+
 
 class Downloads:
     """One bar for the file being downloaded, one for how many of ``count`` are done."""
@@ -28,7 +30,8 @@ class Downloads:
 
     def start(self, label: str) -> Callable[[int, int | None], None]:
         """A new bar named ``label``; the callback moves it (bytes received, announced)."""
-        task = self._current = self._progress.add_task(label, total=None)
+        task = self._current = self._progress.add_task(printable(label, keep_newlines=False),
+                                                       total=None)
 
         def advance(received: int, total: int | None) -> None:
             self._progress.update(task, completed=received, total=total)
