@@ -6,14 +6,24 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import IO
 
 from altsim import __version__
-from altsim.cli import check, diff, matrix, permissions, preview, verify, world
+from altsim.cli import check, diff, matrix, output, permissions, preview, verify, world
 from altsim.cli.errors import UsageError
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, writing its help and its errors through the one writer: an error quotes the
+    argument given, which can be a string copied from a source (a bundle ID, a version)."""
+
+    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+        if message:
+            (output.write if file is sys.stdout else output.error_text)(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="altsim",
         description="See an AltStore source the way the AltStore and SideStore clients do. "
         "Without a command, opens the simulated store in the terminal.",
@@ -41,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         store = open_world()
         set_aside = store.load().set_aside
         if set_aside is not None:
-            print(f"altsim: {set_aside.message}", file=sys.stderr)
+            output.error(f"altsim: {set_aside.message}")
         AltsimApp(Simulator(store)).run()
         return 0
     try:
@@ -56,7 +66,6 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "hard_exit", False):
         # Everything is printed; freeing a 20 MB source object by object at interpreter exit
         # would only add time (mypy does the same).
-        sys.stdout.flush()
-        sys.stderr.flush()
+        output.flush()
         os._exit(status)
     return status

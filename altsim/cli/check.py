@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
-import sys
 from dataclasses import dataclass
 from typing import Any
 
+from altsim.cli import output as cli_output
 from altsim.cli.inputs import InputError, read_source
 from altsim.cli.options import (
     HelpWithExamples,
@@ -79,11 +78,11 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "github":
         output = render_github(outcomes, several_clients=len(profiles) > 1)
     else:
-        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        colour = cli_output.colour()
         output = render_text(outcomes, ios, colour=colour)
         if len(profiles) > 1:
             output += "\n" + render_summary(outcomes, profiles, ios, colour=colour)
-    sys.stdout.write(output)
+    cli_output.write(output)
     return exit_status(outcomes, args.strict)
 
 
@@ -93,7 +92,7 @@ def check_input(name: str, profiles: list[ClientProfile], ios: OSVersion,
     try:
         source = read_source(name)
     except InputError as error:
-        print(f"altsim check: cannot read {error}", file=sys.stderr)
+        cli_output.error(f"altsim check: cannot read {error}")
         return [Outcome(name, profile, error=str(error)) for profile in profiles]
     outcomes = []
     for profile in profiles:

@@ -4,11 +4,9 @@ refresh of a user who installed apps from OLD (spec §6.4, §9.2, §9.3)."""
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
-from altsim.cli import options
+from altsim.cli import options, output
 from altsim.cli.errors import UsageError
 from altsim.cli.inputs import read_or_report
 from altsim.core.check import client_verdict
@@ -92,9 +90,9 @@ def run(args: argparse.Namespace) -> int:
         "badge": outcome.badge,
     }
     if args.format == "json":
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        output.write_json(document, indent=1)
     else:
-        sys.stdout.write(render_text(document, user.installed.keys()))
+        output.write(render_text(document, user.installed.keys()))
     return 0 if document["accepted"] else 1
 
 

@@ -4,12 +4,12 @@ document, written as each is made so only one client's document is held at a tim
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
+from altsim.cli import output
 from altsim.core.profiles import ClientProfile
-from altsim.core.safe_text import json_dumps, printable
+from altsim.core.safe_text import printable
 
 _RULE = "#" * 78
 
@@ -28,13 +28,13 @@ class EachClientOutput:
 
     def write(self, profile: ClientProfile, document: dict[str, Any]) -> None:
         if self.as_json:
-            sys.stdout.write(('{"results": [' if not self.written else ", ")
-                             + json_dumps(document))
+            output.write_json(document, before='{"results": [' if not self.written else ", ",
+                              end="")
         else:
-            sys.stdout.write(("\n" if self.written else "") + client_heading(profile)
-                             + self.render_text(document))
+            output.write(("\n" if self.written else "") + client_heading(profile)
+                         + self.render_text(document))
         self.written += 1
 
     def close(self) -> None:
         if self.as_json:
-            sys.stdout.write(("]}" if self.written else '{"results": []}') + "\n")
+            output.write(("]}" if self.written else '{"results": []}') + "\n")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from altsim.cli import output
 from altsim.core.diagnostics import Diagnostic, Severity
 from altsim.core.safe_text import printable
 
@@ -83,9 +83,9 @@ def read_or_report(name: str, command: str) -> SourceInput | None:
     try:
         source = read_source(name)
     except InputError as error:
-        print(f"altsim {command}: cannot read {error}", file=sys.stderr)
+        output.error(f"altsim {command}: cannot read {error}")
         return None
     if source.status_warning is not None:
-        print(f"altsim {command}: warning: {printable(name, keep_newlines=False)}: "
-              f"{printable(source.status_warning, keep_newlines=False)}", file=sys.stderr)
+        output.error(f"altsim {command}: warning: {printable(name, keep_newlines=False)}: "
+                     f"{printable(source.status_warning, keep_newlines=False)}")
     return source

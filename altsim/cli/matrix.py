@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import sys
 from typing import Any
 
 from altsim.cli import options
+from altsim.cli import output as cli_output
 from altsim.cli.each_client import EachClientOutput
 from altsim.cli.errors import UsageError
 from altsim.cli.inputs import read_or_report
@@ -58,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     # Decisions and Babel load only for this command, not for `check`.
     from altsim.cli.matrix_table import matrix_document, render_text
 
-    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    colour = cli_output.colour()
     as_json = args.format == "json"
     output = None if len(profiles) == 1 else EachClientOutput(
         lambda document: render_text(document, colour=colour), as_json=as_json)
@@ -71,10 +69,9 @@ def run(args: argparse.Namespace) -> int:
             output.write(profile, document)
         elif as_json:
             # compact: with an indent, json falls back to its pure-Python encoder (10× slower)
-            sys.stdout.write(json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-                             + "\n")
+            cli_output.write_json(document, compact=True)
         else:
-            sys.stdout.write(render_text(document, colour=colour))
+            cli_output.write(render_text(document, colour=colour))
     if output is not None:
         output.close()
     return 0 if accepted else 1

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
 from pathlib import Path
 from typing import Any
 
+from altsim.cli import output
 from altsim.core.install_check import (
     MISSING_DESCRIPTION,
     archive_name,
     archive_version,
     permissions_block,
 )
-from altsim.core.safe_text import json_dumps, printable
+from altsim.core.safe_text import printable
 
 
 def add_parser(commands: Any) -> None:
@@ -40,12 +40,10 @@ def run(args: argparse.Namespace) -> int:
             size = file.tell()
             archive = read_archive(file)
     except OSError as error:
-        print(f"altsim permissions: cannot read {args.ipa}: {error.strerror or error}",
-              file=sys.stderr)
+        output.error(f"altsim permissions: cannot read {args.ipa}: {error.strerror or error}")
         return 2
     except ArchiveError as error:
-        print(f"altsim permissions: {printable(str(error), keep_newlines=False)}",
-              file=sys.stderr)
+        output.error(f"altsim permissions: {printable(str(error), keep_newlines=False)}")
         return 2
     info = archive.app.info
     block = permissions_block(archive)
@@ -57,8 +55,9 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(privacy, dict)
     for key, text in privacy.items():
         if text == MISSING_DESCRIPTION:
-            print(f"altsim permissions: {printable(archive_name(archive))} declares {key} "
-                  "without a usage description; write one in its place: the client rejects a "
-                  "source whose privacy permission has none (§1.5)", file=sys.stderr)
-    sys.stdout.write(json_dumps(document, indent=2) + "\n")
+            output.error(f"altsim permissions: {printable(archive_name(archive))} declares "
+                         f"{printable(key)} without a usage description; write one in its "
+                         "place: the client rejects a source whose privacy permission has "
+                         "none (§1.5)")
+    output.write_json(document, indent=2)
     return 0

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 from altsim.cli import options
+from altsim.cli import output as cli_output
 from altsim.cli.each_client import EachClientOutput
 from altsim.cli.errors import UsageError
 from altsim.cli.inputs import read_or_report
@@ -91,10 +90,9 @@ def run(args: argparse.Namespace) -> int:
         document = document_for(profiles[0])
         if args.format == "json":
             # compact: with an indent, json falls back to its pure-Python encoder (10× slower)
-            sys.stdout.write(json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-                             + "\n")
+            cli_output.write_json(document, compact=True)
         else:
-            sys.stdout.write(render_text(document))
+            cli_output.write(render_text(document))
         return 0 if _all_accepted(document) else 1
     output = EachClientOutput(render_text, as_json=args.format == "json")
     accepted = True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from altsim.cli.report import github_escape
@@ -122,5 +121,5 @@ def _scalar(value: object) -> bool:
 
 
 def _show(value: object) -> str:
-    text = "none" if value is None else json.dumps(value, ensure_ascii=False)
+    text = "none" if value is None else json_dumps(value)
     return printable(text, keep_newlines=False)
