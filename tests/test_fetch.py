@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import io
 import random
+import re
 import socket
 import struct
 import tracemalloc
@@ -68,9 +69,10 @@ def after(delay: float, then: Handler) -> Handler:
     return handler
 
 
-async def drip(writer: asyncio.StreamWriter) -> bool:
-    """A byte every 100 ms, forever: never silent long enough for the read timeout."""
-    writer.write(head(200, {"Content-Length": "100000"}))
+async def drip(writer: asyncio.StreamWriter, first: bytes = b"") -> bool:
+    """``first``, then a byte every 100 ms, forever: never silent long enough for the read
+    timeout."""
+    writer.write(head(200, {"Content-Length": str(len(first) + 100_000)}) + first)
     while not writer.is_closing():
         writer.write(b" ")
         await writer.drain()
@@ -308,14 +310,63 @@ async def test_slow_headers_time_out(raw):
     assert "waited 0.2 s for the response headers" in error.reason
 
 
-async def test_slow_drip_body_is_cut_off_by_the_budget(raw):
+async def test_slow_drip_body_is_cut_off_by_the_stall_timeout(raw):
     raw.routes["/drip"] = drip
     loop = asyncio.get_running_loop()
     start = loop.time()
-    error = await fetch_error(f"{raw.base}/drip")  # read timeout 0.3 s > the 0.1 s drip
-    assert loop.time() - start < 1.0
+    error = await fetch_error(f"{raw.base}/drip")  # never silent for the 0.3 s read timeout
+    assert 0.3 <= loop.time() - start < 1
+    assert error.kind == "timeout"
+    assert re.fullmatch(r"only \d bytes? in 0\.3 s after the headers", error.reason), error
+
+
+async def test_a_drip_after_some_progress_names_what_had_arrived(raw):
+    raw.routes["/drip"] = functools.partial(drip, first=b" " * 1_200_000)
+    error = await fetch_error(f"{raw.base}/drip", FetchLimits(read_timeout=0.3, budget=5))
+    assert error.kind == "timeout"
+    assert re.fullmatch(r"only \d bytes? in 0\.3 s after 1\.2 MB of 1\.3 MB", error.reason)
+
+
+async def test_a_stall_mid_body_names_what_had_arrived(raw):
+    async def stall(writer: asyncio.StreamWriter) -> bool:
+        writer.write(head(200, {"Content-Length": "100000"}) + b" " * 5000)
+        await writer.drain()
+        await asyncio.sleep(10)
+        return False
+
+    raw.routes["/stall"] = stall
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    error = await fetch_error(f"{raw.base}/stall")
+    assert 0.3 <= loop.time() - start < 1
+    assert error.kind == "timeout"
+    assert error.reason == "no data for 0.3 s after 5.0 kB of 100.0 kB"
+
+
+async def test_a_body_that_never_ends_is_cut_off_by_the_budget(raw):
+    async def endless(writer: asyncio.StreamWriter) -> bool:
+        writer.write(head(200, {"Connection": "close"}))
+        while not writer.is_closing():
+            writer.write(b" " * 2048)  # plenty for the stall timeout
+            await writer.drain()
+            await asyncio.sleep(0.02)
+        return False
+
+    raw.routes["/endless"] = endless
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    error = await fetch_error(f"{raw.base}/endless")
+    assert 0.5 <= loop.time() - start < 1.2
     assert error.kind == "budget"
-    assert "0.5 s time budget" in error.reason
+    assert re.fullmatch(r"took longer than the 0\.5 s time budget: the body was still arriving, "
+                        r"[\d.]+ kB in 0\.[45] s \([\d.]+ kB/s\)", error.reason), error
+
+
+async def test_slow_headers_against_the_budget(raw):
+    raw.routes["/slow"] = after(2, respond(200, SOURCE))
+    error = await fetch_error(f"{raw.base}/slow", FetchLimits(read_timeout=5, budget=0.2))
+    assert (error.kind, error.reason) == ("budget", "took longer than the 0.2 s time budget: "
+                                                    "still waiting for the response headers")
 
 
 async def test_body_over_the_cap(raw):

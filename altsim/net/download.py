@@ -8,14 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
-from altsim.net.fetch import Fetched, FetchLimits, SourceFetcher
+from altsim.net.fetch import Fetched, SourceFetcher
+from altsim.net.limits import DOWNLOAD_LIMITS
 
 __all__ = ["DOWNLOAD_LIMITS", "Downloaded", "download_to"]
-
-GiB = 1 << 30
-# An IPA can be a few GB, and slow hosts take minutes: far looser than a source's limits.
-DOWNLOAD_LIMITS = FetchLimits(read_timeout=60.0, budget=30 * 60.0, max_bytes=4 * GiB,
-                              concurrency=1)
 
 Progress = Callable[[int, int | None], None]  # (bytes received, bytes announced)
 

@@ -40,6 +40,7 @@ import httpx
 from altsim import __version__
 from altsim.net.address import Target, resolve_address
 from altsim.net.bounded_body import ACCEPT_ENCODING, BadContent, BodyTooLarge, BoundedBody
+from altsim.net.limits import STALL_BYTES, FetchLimits, amount, size_limit
 
 __all__ = ["KINDS", "BodySink", "FetchError", "FetchLimits", "Fetched", "SourceFetcher",
            "fetch_source", "http_status_warning"]
@@ -47,14 +48,14 @@ __all__ = ["KINDS", "BodySink", "FetchError", "FetchLimits", "Fetched", "SourceF
 _E = TypeVar("_E", bound=BaseException)
 
 USER_AGENT = f"altsim/{__version__} (+AltStore source simulator)"
-MAX_BODY_BYTES = 64 * 1024 * 1024  # after decompression; same cap as a SOURCE file
 LANE_CONNECTIONS = 16  # most connections in one httpx pool (see SourceFetcher)
 FILE_STEP = 1024 * 1024  # a local file streams to a sink in pieces of this size
 
 KINDS = {
     "address": "the address is not a URL the client accepts, or not http(s)/file",
-    "timeout": "no connection, or no data, within the connect or read timeout",
-    "budget": "the whole fetch took longer than the time budget (e.g. a slow-drip body)",
+    "timeout": "no connection within the connect timeout, or no headers or no progress (less "
+               "than 1 KiB) within the stall timeout",
+    "budget": "the whole fetch took longer than the time budget (e.g. a body that never ends)",
     "too-large": "the body, after decompression, is over the size cap",
     "redirects": "more redirects than the limit (a redirect loop ends here too)",
     "connect": "the connection could not be made (refused, name not resolved, proxy)",
@@ -66,43 +67,6 @@ KINDS = {
     "http-protocol": "the server broke HTTP/1.1 (a malformed response or Location header)",
     "file": "a local file that cannot be read",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class FetchLimits:
-    """Limits per source; the defaults suit refreshing real sources over the internet.
-
-    * ``connect_timeout`` (10 s): to open the connection, TLS included.
-    * ``read_timeout`` (20 s): the longest silence while waiting for the headers or for the next
-      piece of the body (also the write timeout).
-    * ``budget`` (60 s): the whole fetch, redirects and body included; ends a slow drip that
-      never trips the read timeout. Counted from when the fetch gets its concurrency slot.
-    * ``max_bytes`` (64 MiB): the body after decompression; the largest source in the shared
-      corpus is 1.5 MB.
-    * ``max_redirects`` (16): redirects followed before giving up. Apple does not document
-      URLSession's limit; 16 is our choice (httpx's default is 20), far above what a source
-      needs (GitHub and CDNs use one or two).
-    * ``concurrency`` (64): fetches in flight at once for one fetcher. The client has no cap
-      (a fresh URLSession per source, all started together, §9.1); a cap keeps altsim polite
-      and its memory bounded (at most ``concurrency`` x ``max_bytes``). Why 64: 200 sources
-      that each take 200 ms are 4 rounds (0.8 s ideal, ~0.9 s measured), a 2x margin on the
-      2 s target; 32 needs 7 rounds (1.4 s ideal, ~1.5 s measured), too close to it. See
-      bench/refresh_speed.py.
-    """
-
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    budget: float = 60.0
-    max_bytes: int = MAX_BODY_BYTES
-    max_redirects: int = 16
-    concurrency: int = 64
-
-    def __post_init__(self) -> None:
-        for name in ("connect_timeout", "read_timeout", "budget", "max_bytes", "concurrency"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"FetchLimits.{name} must be positive")
-        if self.max_redirects < 0:
-            raise ValueError("FetchLimits.max_redirects must not be negative")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +129,34 @@ class _Progress:
     url: str  # the URL being fetched now (changes with redirects)
     headers: bool = False  # its headers have arrived
     received: int = 0  # body bytes received from it, before decompression
+    total: int | None = None  # body bytes its Content-Length announces
+    body_start: float = 0.0  # loop time its headers arrived
+    marked: int = 0  # `received` when the body last made progress (STALL_BYTES more)
+
+    def restart(self, url: str) -> None:
+        self.url, self.headers, self.received, self.total, self.marked = url, False, 0, None, 0
+
+    def of_total(self) -> str:
+        return f" of {amount(self.total)}" if self.total is not None else ""
+
+    def stall_reason(self, stall: float) -> str:
+        """What was slow when nothing, or almost nothing, came for ``stall`` seconds."""
+        if not self.headers:
+            return f"waited {stall:g} s for the response headers"
+        trickle = self.received - self.marked  # what came since the last progress
+        got = f"only {amount(trickle)} in" if trickle else "no data for"
+        after = f"{amount(self.marked)}{self.of_total()}" if self.marked else "the headers"
+        return f"{got} {stall:g} s after {after}"
+
+    def budget_reason(self, budget: float, now: float) -> str:
+        """What was slow when the whole fetch ran out of time."""
+        if not self.headers:
+            return (f"took longer than the {budget:g} s time budget: still waiting for the "
+                    "response headers")
+        took = max(now - self.body_start, 1e-3)
+        return (f"took longer than the {budget:g} s time budget: the body was still arriving, "
+                f"{amount(self.received)}{self.of_total()} in {took:.1f} s "
+                f"({amount(int(self.received / took))}/s)")
 
 
 class SourceFetcher:
@@ -266,7 +258,8 @@ class SourceFetcher:
             raise FetchError("file", target.url, f"cannot read {path}: {reason}",
                              address=target.address) from None
         if body is None:
-            raise FetchError("too-large", target.url, f"the file is larger than {_size(cap)}",
+            raise FetchError("too-large", target.url,
+                             f"the file is larger than {size_limit(cap)}",
                              address=target.address)
         return Fetched(target.address, target.url, target.url, None, body,
                        time.perf_counter() - start)
@@ -279,9 +272,9 @@ class SourceFetcher:
             async with asyncio.timeout(self.limits.budget):
                 return await self._follow(client, target, progress, start, sink)
         except TimeoutError:
-            reason = (f"gave up after the {self.limits.budget:g} s time budget "
-                      f"({progress.received:,} bytes received{_at(progress, target)})")
-            raise FetchError("budget", target.url, reason, address=target.address) from None
+            reason = progress.budget_reason(self.limits.budget, asyncio.get_running_loop().time())
+            raise FetchError("budget", target.url, reason + _at(progress, target),
+                             address=target.address) from None
         except httpx.HTTPError as error:
             kind, reason = _classify(error, progress, self.limits)
             if kind == "connect" and target.scheme_added:
@@ -309,7 +302,7 @@ class SourceFetcher:
                                  f"more than {self.limits.max_redirects} redirects{loop}: "
                                  + " -> ".join(chain[:4] + (["..."] if len(chain) > 4 else [])),
                                  address=target.address)
-            progress.url, progress.headers, progress.received = chain[-1], False, 0
+            progress.restart(chain[-1])
         status = response.status_code
         if (status_warning := http_status_warning(status, response.reason_phrase)) is not None:
             warnings.insert(0, status_warning)
@@ -321,7 +314,8 @@ class SourceFetcher:
 
     async def _read_body(self, response: httpx.Response, target: Target, progress: _Progress,
                          sink: BodySink | None) -> tuple[bytes, list[str]]:
-        progress.headers = True
+        loop = asyncio.get_running_loop()
+        progress.headers, progress.body_start = True, loop.time()
         cap = self.limits.max_bytes
         # An in-memory response (from a mock transport) was read, and decoded, when made.
         in_memory = response.is_stream_consumed
@@ -332,18 +326,30 @@ class SourceFetcher:
             raise FetchError("decompress", target.url, f"{error}{_at(progress, target)}",
                              address=target.address) from None
         too_large = FetchError("too-large", target.url,
-                               f"the body is larger than {_size(cap)} after decompression"
+                               f"the body is larger than {size_limit(cap)} after decompression"
                                f"{_at(progress, target)}", address=target.address)
         declared = response.headers.get("Content-Length", "")
-        total = int(declared) if declared.isdigit() else None
+        total = progress.total = int(declared) if declared.isdigit() else None
         if not body.compressed and total is not None and total > cap:
             raise too_large  # no need to read what is declared too large
+        stall = self.limits.read_timeout
         try:
-            async for chunk in _once(response.content) if in_memory else response.aiter_raw():
-                progress.received += len(chunk)
-                body.feed(chunk)
-                if sink is not None:
-                    sink.progress(progress.received, total)
+            # httpx's read timeout ends a silence; this also ends a drip that never goes silent
+            async with asyncio.timeout(stall) as watchdog:
+                async for chunk in _once(response.content) if in_memory else response.aiter_raw():
+                    progress.received += len(chunk)
+                    if progress.received - progress.marked >= STALL_BYTES:
+                        progress.marked = progress.received
+                        watchdog.reschedule(loop.time() + stall)
+                    body.feed(chunk)
+                    if sink is not None:
+                        sink.progress(progress.received, total)
+        except TimeoutError:
+            if not watchdog.expired():
+                raise
+            raise FetchError("timeout", target.url,
+                             progress.stall_reason(stall) + _at(progress, target),
+                             address=target.address) from None
         except BodyTooLarge:
             raise too_large from None
         except BadContent as error:
@@ -399,9 +405,7 @@ def _classify(error: httpx.HTTPError, progress: _Progress,
     if isinstance(error, httpx.ConnectTimeout):
         return "timeout", f"could not connect within {limits.connect_timeout:g} s"
     if isinstance(error, httpx.ReadTimeout):
-        what = "more of the body" if progress.headers else "the response headers"
-        return "timeout", (f"waited {limits.read_timeout:g} s for {what} "
-                           f"({progress.received:,} bytes received)")
+        return "timeout", progress.stall_reason(limits.read_timeout)
     if isinstance(error, httpx.TimeoutException):
         return "timeout", text
     if isinstance(error, httpx.ConnectError | httpx.ProxyError):
@@ -453,9 +457,3 @@ def _os_reason(error: BaseException) -> str | None:
 
 def _at(progress: _Progress, target: Target) -> str:
     return f" at {progress.url}" if progress.url != target.url else ""
-
-
-def _size(count: int) -> str:
-    if count % (1024 * 1024) == 0:
-        return f"{count // (1024 * 1024)} MiB"
-    return f"{count:,} bytes"
