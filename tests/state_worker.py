@@ -31,6 +31,7 @@ from altsim.state import (
     World,
     open_world,
 )
+from altsim.state.storage import blob_name
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 BLOB_KEY = "https://example.com/source.json"
@@ -47,7 +48,7 @@ def world_for(generation: int) -> World:
     world.patreon = PatreonAccount(Decimal(generation) / 100, frozenset({f"t{generation}"}))
     moment = EPOCH + timedelta(minutes=generation)
     world.sources[BLOB_KEY] = SourceRecord(BLOB_KEY, BLOB_KEY, f"Source {generation}", EPOCH,
-                                           moment, None, True, 200)
+                                           moment, None, blob_name(blob_for(generation)), 200)
     for index in range(1 + generation % 40):
         bundle_id = f"com.example.app{index}"
         world.installed[bundle_id] = InstalledRecord(bundle_id, str(generation),
@@ -87,10 +88,9 @@ def churn(home: Path) -> None:
     first = generation + 1
     while True:
         generation += 1
-        if generation % 2:
-            store.save_blob(BLOB_KEY, blob_for(generation))
         with store.transaction() as state:
             state.value = world_for(generation)
+            state.add_blob(blob_for(generation))
         if generation == first:
             print("ready", flush=True)
 

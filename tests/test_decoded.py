@@ -52,7 +52,7 @@ async def test_a_big_source_leaves_a_copy_that_the_next_start_reads(world: Path)
     (identifier,) = first
     # Same size and modification time, bytes no client accepts: only the copy can give a source.
     simulator, _ = decoded_once(world, keep=False)
-    blob = simulator.store.blob_path(identifier)
+    blob = simulator.copy_path(simulator.world(), identifier)
     stat = blob.stat()
     blob.write_bytes(b"x" * stat.st_size)
     os.utime(blob, ns=(stat.st_atime_ns, stat.st_mtime_ns))
@@ -156,7 +156,7 @@ async def test_adding_a_big_source_keeps_its_decode(tmp_path: Path) -> None:
     for writer in simulator._writers:
         assert writer.wait(timeout=120) == 0
     assert len(copies(tmp_path / "home")) == 1
-    same_size_garbage(simulator.store.blob_path(identifier))
+    same_size_garbage(simulator.copy_path(simulator.world(), identifier))
     _, sources = decoded_once(tmp_path / "home", keep=False)
     assert [source.name for source in sources.values()] == ["Showcase"]
 
@@ -167,7 +167,7 @@ async def test_a_refreshed_copy_is_not_decoded_again(tmp_path: Path, server: str
     simulator.add_source(await simulator.preview_source(f"{server}/s.json"))
     Routes.routes = {"/s.json": (200, SAMPLE.read_bytes().replace(b'"Showcase"', b'"Renamed"'))}
     (identifier,) = (await simulator.refresh(background=False)).names
-    same_size_garbage(simulator.store.blob_path(identifier))
+    same_size_garbage(simulator.copy_path(simulator.world(), identifier))
     assert [s.name for s in simulator.sources(simulator.world()).values()] == ["Renamed"]
     await simulator.aclose()
     assert copies(tmp_path / "home") == []  # small: nothing kept on disk
@@ -183,7 +183,7 @@ async def test_one_decode_serves_the_ios_versions_that_decode_alike(world: Path)
     lenient URLs from 17: the only ways the iOS version changes a decode)."""
     simulator = Simulator(open_world(world))
     (identifier,) = simulator.sources(simulator.world())
-    same_size_garbage(simulator.store.blob_path(identifier))
+    same_size_garbage(simulator.copy_path(simulator.world(), identifier))
     for ios, names in (("17.4.1", ["Showcase"]), ("18.0", ["Showcase"]), ("16.4", [])):
         set_ios(simulator, ios)
         assert [s.name for s in simulator.sources(simulator.world()).values()] == names

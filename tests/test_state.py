@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -59,10 +60,10 @@ def full_world() -> World:
     )
     world.sources["example.com/a"] = SourceRecord(
         "https://example.com/a?x=1", "example.com/a", "Source “A”", T0, T0 + timedelta(hours=1),
-        None, True, 200)
+        None, "ab" * 32, 200)
     world.sources["example.org/b"] = SourceRecord(
         "example.org/b", "example.org/b", None, T0 - timedelta(days=400), None,
-        "Unable to Refresh “B” Source: 404", False, 404)
+        "Unable to Refresh “B” Source: 404", None, 404)
     world.installed["com.a.app"] = InstalledRecord("com.a.app", "1.2 (3)", "45", "example.com/a",
                                                    T0)
     world.installed["com.gone"] = InstalledRecord(
@@ -72,7 +73,7 @@ def full_world() -> World:
                                               "A 1.3 is now available for download.",
                                               "example.com/a", bundle_id="com.a.app"))
     world.add_notification(NotificationRecord(T0, "news", "AltStore News", "Hello\x00",
-                                              "example.com/a", news_id="welcome"))
+                                              "example.com/a", news_id="welcome", shown=True))
     return world
 
 
@@ -94,7 +95,7 @@ def test_full_world_round_trips_through_a_file(
     assert loaded.value == world
     assert list(loaded.value.sources) == ["example.com/a", "example.org/b"]  # order kept
     document = json.loads((tmp_path / "state.json").read_text("utf-8"))
-    assert document["schema"] == 1
+    assert document["schema"] == 2
     assert World.from_json(json.loads(json.dumps(world.to_json()))) == world
 
 
@@ -121,7 +122,7 @@ def test_document_shape() -> None:
 
 
 def test_defaults() -> None:
-    world = World.from_json({"schema": 1})
+    world = World.from_json({"schema": 2})
     assert world == World()
     assert world.settings == Settings("altstore", 60, True, False)
     assert world.device_settings == DeviceSettings("17.0.0", "iphone", "en_US", "UTC", None)
@@ -159,7 +160,9 @@ def test_notification_history_is_bounded() -> None:
 
 
 @pytest.mark.parametrize(("change", "where"), [
-    ({"schema": 2}, "/schema"),
+    ({"schema": 3}, "/schema"),
+    ({"sources": [{"url": "a", "identifier": "a", "name": None, "added_at":
+                   "2026-01-01T00:00:00Z", "copy": "../state.json"}]}, "/sources/0/copy"),
     ({"sources": {}}, "/sources"),
     ({"device": {"ios": "17", "family": "watch", "locale": "x", "time_zone": "UTC",
                  "clock": None}}, "/device/family"),
@@ -180,10 +183,14 @@ def test_notification_history_is_bounded() -> None:
      "/installed/1/bundle_id"),
     ({"known_news": ["a", 1]}, "/known_news/1"),
     ({"notifications": [{"at": "2026-01-01T00:00:00Z", "kind": "news", "title": "",
-                         "body": "", "source_identifier": None}]}, "/notifications/0/news_id"),
+                         "body": "", "source_identifier": None, "shown": False}]},
+     "/notifications/0/news_id"),
+    ({"notifications": [{"at": "2026-01-01T00:00:00Z", "kind": "news", "title": "",
+                         "body": "", "source_identifier": None, "news_id": "n"}]},
+     "/notifications/0/shown"),
 ])
 def test_wrong_shapes_name_the_place(change: dict[str, object], where: str) -> None:
-    document = {"schema": 1, **change}
+    document = {"schema": 2, **change}
     with pytest.raises(StateShapeError) as caught:
         World.from_json(document)
     assert caught.value.where == where
@@ -265,8 +272,10 @@ CORRUPT = {
     "an array": lambda good: b"[1, 2, 3]",
     "no schema": lambda good: b'{"sources": []}',
     "schema as a string": lambda good: b'{"schema": "1"}',
-    "wrong types inside": lambda good: good.replace(b'"has_copy": true', b'"has_copy": "yes"'),
-    "NaN": lambda good: b'{"schema": 1, "device": {"clock": {"offset_seconds": NaN}}}',
+    "wrong types inside": lambda good: good.replace(b'"shown": true', b'"shown": "yes"'),
+    "NaN": lambda good: b'{"schema": 2, "device": {"clock": {"offset_seconds": NaN}}}',
+    "a copy that names another file": lambda good: good.replace(b'"copy": "abab',
+                                                                b'"copy": "../ab'),
     "schema too old": lambda good: b'{"schema": 0}',
 }
 
@@ -308,7 +317,7 @@ def test_save_never_overwrites_an_unusable_file(tmp_path: Path) -> None:
 
 
 def test_wrong_shape_message_names_the_place(tmp_path: Path) -> None:
-    (tmp_path / "state.json").write_text('{"schema": 1, "installed": [{"bundle_id": 3}]}')
+    (tmp_path / "state.json").write_text('{"schema": 2, "installed": [{"bundle_id": 3}]}')
     set_aside = open_world(tmp_path).load().set_aside
     assert set_aside is not None
     assert "/installed/0/bundle_id: expected a string, found a number" in set_aside.message
@@ -402,7 +411,7 @@ def test_nested_use_is_refused(tmp_path: Path) -> None:
             pass
         with pytest.raises(RuntimeError):
             store.save(World())
-        store.save_blob("k", b"ok")  # the lock is re-entrant for blobs
+        store.tidy()  # inside a transaction: nothing to do, and no deadlock
         assert store.load().value == World()
 
 
@@ -421,30 +430,128 @@ def test_leftover_temporary_files_are_never_read_and_are_swept(tmp_path: Path) -
 # Blobs
 
 
-def test_blobs(tmp_path: Path) -> None:
+def _with_copy(world: World, identifier: str, blob: str | None) -> None:
+    world.sources[identifier] = SourceRecord(identifier, identifier, None, T0, copy=blob)
+
+
+def test_blobs_are_written_with_the_commit_and_swept_after(tmp_path: Path) -> None:
     store = open_world(tmp_path)
-    assert store.load_blob("https://a.example/s.json") is None
     data = os.urandom(3_000_000)
-    store.save_blob("https://a.example/s.json", data)
-    store.save_blob("b", b"")
-    assert store.load_blob("https://a.example/s.json") == data
-    assert store.load_blob("b") == b""
-    path = store.blob_path("https://a.example/s.json")
+    with store.transaction() as state:
+        big = state.add_blob(data)
+        unused = state.add_blob(b"staged but never named")
+        assert not store.blob_path(big).exists()  # written with the commit, not before
+        _with_copy(state.value, "a", big)
+    assert store.load_blob(big) == data
+    assert not store.blob_path(unused).exists()
+    path = store.blob_path(big)
     assert path.parent == tmp_path / "sources"
     assert len(path.stem) == 64
-    assert path.suffix == ".blob"
-    store.save_blob("https://a.example/s.json", b"new")
-    assert store.load_blob("https://a.example/s.json") == b"new"
-    assert sorted(p.name for p in path.parent.iterdir()) == sorted(
-        [path.name, store.blob_path("b").name])  # no temporary files left
-    store.delete_blob("b")
-    store.delete_blob("never saved")
-    assert store.load_blob("b") is None
-    (path.parent / f".{path.name}.dead.tmp").write_bytes(b"x")
-    store.save_blob("c", b"c")
-    assert store.prune_blobs(["https://a.example/s.json"]) == 1
-    assert [p.name for p in path.parent.iterdir()] == [path.name]
-    assert (tmp_path / "state.json").exists() is False  # blobs never touch the state
+    with store.transaction() as state:  # the same bytes twice: one file
+        assert state.add_blob(data) == big
+        _with_copy(state.value, "b", big)
+    with store.transaction() as state:
+        small = state.add_blob(b"new")
+        _with_copy(state.value, "a", small)
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name,
+                                                                  f"{small}.blob"])
+    with store.transaction() as state:
+        del state.value.sources["b"]
+    assert [p.name for p in path.parent.iterdir()] == [f"{small}.blob"]
+    assert store.load_blob(big) is None
+
+
+def test_a_failed_transaction_writes_no_blob(tmp_path: Path) -> None:
+    store = open_world(tmp_path)
+
+    def fail() -> None:
+        with store.transaction() as state:
+            _with_copy(state.value, "a", state.add_blob(b"x"))
+            raise KeyError("boom")
+
+    with pytest.raises(KeyError):
+        fail()
+    assert not (tmp_path / "sources").exists()
+
+
+@pytest.mark.parametrize("name", ["", "../state", "AB" * 32, "ab" * 31, "ab" * 32 + "/x"])
+def test_a_blob_name_is_never_a_path(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ValueError, match="not a blob name"):
+        open_world(tmp_path).blob_path(name)
+
+
+def test_tidy_removes_what_dead_writers_left(tmp_path: Path) -> None:
+    store = open_world(tmp_path)
+    with store.transaction() as state:
+        kept = state.add_blob(b"kept")
+        _with_copy(state.value, "a", kept)
+    blobs = tmp_path / "sources"
+    orphan = blobs / f"{'0' * 64}.blob"  # a commit killed before its rename wrote it
+    leftovers = [orphan, blobs / f".{'1' * 64}.blob.x1.tmp", tmp_path / ".state.json.x2.tmp"]
+    for path in leftovers:
+        path.write_bytes(b"left")
+    other = blobs / "README"  # not altsim's: left alone
+    other.write_bytes(b"")
+    store.tidy()
+    assert not any(path.exists() for path in leftovers)
+    assert sorted(p.name for p in blobs.iterdir()) == sorted(["README", f"{kept}.blob"])
+
+
+def test_tidy_never_waits_and_never_creates(tmp_path: Path) -> None:
+    open_world(tmp_path / "none").tidy()
+    assert not (tmp_path / "none").exists()
+    store = open_world(tmp_path)
+    store.save(World())
+    orphan = tmp_path / "sources" / f"{'0' * 64}.blob"
+    orphan.parent.mkdir()
+    orphan.write_bytes(b"")
+    with store.transaction():  # another thread holds the lock: tidy returns at once
+        thread = threading.Thread(target=store.tidy)
+        thread.start()
+        thread.join(timeout=5)
+        assert not thread.is_alive()
+        assert orphan.exists()  # swept by this transaction's commit instead
+    assert not orphan.exists()
+
+
+def test_blobs_are_kept_while_a_state_file_is_set_aside(tmp_path: Path) -> None:
+    store = open_world(tmp_path)
+    with store.transaction() as state:
+        blob = state.add_blob(b"copy")
+        _with_copy(state.value, "a", blob)
+    (tmp_path / "state.json").write_bytes(b"{damaged")
+    assert store.load().set_aside is not None
+    with store.transaction() as state:
+        state.value.settings.dark_mode = True
+    assert store.load_blob(blob) == b"copy"  # the set-aside state names it
+
+
+def test_schema_1_is_migrated_keeping_copies_and_shown_notifications(tmp_path: Path) -> None:
+    identifier = "example.com/a"
+    old_blob = hashlib.sha256(identifier.encode()).hexdigest()
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / f"{old_blob}.blob").write_bytes(b"old copy")
+    old = {"schema": 1, "sources": [
+        {"url": identifier, "identifier": identifier, "name": "A",
+         "added_at": "2026-01-01T00:00:00+00:00", "last_refresh_at": None, "last_error": None,
+         "has_copy": True, "last_status": 200},
+        {"url": "b", "identifier": "b", "name": None, "added_at": "2026-01-01T00:00:00+00:00",
+         "has_copy": False}],
+        "notifications": [{"at": "2026-01-01T00:00:00+00:00", "kind": "news", "title": "t",
+                           "body": "b", "source_identifier": None, "news_id": "n"}]}
+    raw = json.dumps(old).encode()
+    (tmp_path / "state.json").write_bytes(raw)
+    store = open_world(tmp_path)
+    loaded = store.load()
+    assert (loaded.migrated_from, loaded.set_aside) == (1, None)
+    world = loaded.value
+    assert [r.copy for r in world.sources.values()] == [old_blob, None]
+    assert [n.shown for n in world.notifications] == [True]
+    with store.transaction() as state:
+        state.value.settings.dark_mode = True
+    assert store.load_blob(old_blob) == b"old copy"
+    assert (tmp_path / "state.json.schema-1").read_bytes() == raw
+    assert json.loads((tmp_path / "state.json").read_bytes())["schema"] == 2
 
 
 # ---------------------------------------------------------------------------------------------
@@ -473,11 +580,11 @@ def _assert_complete(home: Path, *, writer_running: bool = False) -> int:
     assert loaded.set_aside is None, loaded.set_aside.message
     generation = generation_of(loaded.value)
     assert loaded.value == world_for(generation)  # one whole generation, nothing mixed
-    blob = open_world(home).load_blob(BLOB_KEY)
-    assert blob is not None
-    blob_of = blob_generation(blob)  # a complete blob
-    if not writer_running:  # churn saves the blob of each odd generation just before the state
-        assert blob_of in (generation - 1, generation, generation + 1)
+    blob = open_world(home).load_blob(loaded.value.sources[BLOB_KEY].copy or "")
+    if blob is None:  # a newer commit swept it after the state was read
+        assert writer_running
+        return generation
+    assert blob_generation(blob) == generation  # complete, and committed with its state
     return generation
 
 

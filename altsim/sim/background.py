@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from altsim.sim.simulator import Refreshed, Simulator
+from altsim.sim.simulator import Refreshed, Show, Simulator
 
 Observer = Callable[[Refreshed], None]
 
@@ -17,7 +17,8 @@ class BackgroundLoop:
     def __init__(self, simulator: Simulator, interval: float) -> None:
         self.simulator = simulator
         self.interval = interval  # seconds between background refreshes
-        self.observers: list[Observer] = []
+        self.observers: list[Observer] = []  # told after each refresh, once committed
+        self.show: Show | None = None  # shows each refresh's notifications (Simulator.refresh)
         self._lock = asyncio.Lock()  # one refresh at a time, background or on demand
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -41,7 +42,8 @@ class BackgroundLoop:
                           progress: Callable[[int, int], None] | None = None) -> Refreshed:
         """One refresh, after any running one; observers hear of it."""
         async with self._lock:
-            refreshed = await self.simulator.refresh(background=background, progress=progress)
+            refreshed = await self.simulator.refresh(background=background, progress=progress,
+                                                     show=self.show)
         for observer in list(self.observers):
             observer(refreshed)
         return refreshed

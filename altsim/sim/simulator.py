@@ -1,8 +1,10 @@
 """The simulated client's flows over the persistent world: add and remove sources, refresh in
 the foreground or the background, install, update and remove apps (spec §4, §6.4, §8.3, §9).
 
-Every change goes through one state transaction, so two altsim processes never lose each
-other's writes; network work happens before the transaction, never inside it.
+Every change is one state transaction that re-reads the world under the lock and decides
+there, so two altsim processes never undo each other's changes; network work and the first
+decode happen before the transaction, never inside it. A refresh commits what it learned (new
+copies, the news in the store, its notifications) in one rename of the state file.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import gc
 import os
 import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 from altsim.core import decisions
 from altsim.core.check import CheckResult, client_verdict, decoding_ios
@@ -27,6 +30,7 @@ from altsim.net.fetch import Fetched, FetchError, FetchLimits, SourceFetcher
 from altsim.state import (
     InstalledRecord,
     JsonStore,
+    Loaded,
     NotificationRecord,
     SourceRecord,
     StateShapeError,
@@ -74,6 +78,16 @@ class Refreshed:
     outcome: RefreshOutcome
     background: bool
     names: dict[str, str]  # source identifier -> name, for messages
+    # The notifications this refresh recorded (the client's posts, `outcome.notifications`)
+    posted: list[NotificationRecord] = field(default_factory=list)
+    # What `show` was given: every notification not shown before, this refresh's and any an
+    # earlier process recorded but did not live to show, oldest first
+    shown: list[NotificationRecord] = field(default_factory=list)
+
+
+# Hands a refresh's notifications to the user. Called under the state lock, just before the
+# commit that marks them shown: it must not wait on anything that needs the lock.
+Show = Callable[[Refreshed], None]
 
 
 @dataclass(slots=True)
@@ -103,6 +117,7 @@ class Simulator:
         self.decoded_directory = cache_directory(store.directory)
         self.keep_from_bytes = KEEP_FROM_BYTES  # a bigger source is kept decoded on disk
         self._writers: list[subprocess.Popen[bytes]] = []
+        store.tidy()  # what killed processes left behind, if no one holds the lock
 
     async def fetcher(self) -> SourceFetcher:
         if self._fetcher is None:
@@ -123,11 +138,23 @@ class Simulator:
     def changing(self) -> Iterator[World]:
         """A transaction on the world. A change the state would not read back is refused (the
         store keeps the state as it was), and the flow fails saying what was wrong."""
+        with self._committing() as loaded:
+            yield loaded.value
+
+    @contextlib.contextmanager
+    def _committing(self) -> Iterator[Loaded[World]]:
         try:
             with self.store.transaction() as loaded:
-                yield loaded.value
+                yield loaded
         except StateShapeError as error:
             raise FlowError(f"not saved: {error}") from None
+
+    def copy_path(self, world: World, identifier: str) -> Path | None:
+        """The file of a source's last good copy, if it has one."""
+        record = world.sources.get(identifier)
+        if record is None or record.copy is None:
+            return None
+        return self.store.blob_path(record.copy)
 
     @staticmethod
     def profile(world: World) -> ClientProfile:
@@ -146,12 +173,14 @@ class Simulator:
         profile, beta = self.profile(world), world.settings.beta_track
         ios = decoding_ios(profile, self.device(world).ios, beta)  # one decode for 17.0-17.4
         decoded = {}
-        for identifier in world.sources:
-            try:
-                stat = self.store.blob_path(identifier).stat()
+        for identifier, record in world.sources.items():
+            if record.copy is None:
+                continue
+            try:  # gone if a newer commit replaced it since `world` was read
+                stat = self.store.blob_path(record.copy).stat()
             except FileNotFoundError:
                 continue
-            copy = self._copy(identifier, stat, profile, ios)
+            copy = self._copy(record.copy, stat, profile, ios)
             cached = self._decoded.get(identifier)
             if cached is None or cached[0] != (copy, beta):
                 del cached  # with the next line: the old decode goes before a new one is built
@@ -159,7 +188,7 @@ class Simulator:
                 with _gc_paused():
                     # The copies on disk are decoded without a beta track.
                     source = copy.load() if beta is None else None
-                    if source is None and (raw := self.store.load_blob(identifier)):
+                    if source is None and (raw := self.store.load_blob(record.copy)):
                         source = client_verdict(raw, profile, ios, beta_track=beta).source
                         self._keep_on_disk(copy, source, beta)
                 cached = self._decoded[identifier] = ((copy, beta), source)
@@ -167,17 +196,20 @@ class Simulator:
                 decoded[identifier] = cached[1]
         return decoded
 
-    def _copy(self, identifier: str, stat: os.stat_result, profile: ClientProfile,
+    def _copy(self, blob: str, stat: os.stat_result, profile: ClientProfile,
               ios: OSVersion) -> Copy:
-        return Copy(self.store.blob_path(identifier), stat.st_size, stat.st_mtime_ns,
+        return Copy(self.store.blob_path(blob), stat.st_size, stat.st_mtime_ns,
                     profile.name, ios, self.decoded_directory)
 
-    def _saved(self, identifier: str, source: Source, profile: ClientProfile,
+    def _saved(self, identifier: str, blob: str, source: Source, profile: ClientProfile,
                ios: OSVersion, beta: str | None) -> None:
-        """A copy just saved (under the lock) was decoded on the way: the screens need not
-        decode it again, nor the next start."""
-        copy = self._copy(identifier, self.store.blob_path(identifier).stat(), profile,
-                          decoding_ios(profile, ios, beta))
+        """A copy just committed was decoded on the way: the screens need not decode it
+        again, nor the next start."""
+        try:
+            stat = self.store.blob_path(blob).stat()
+        except FileNotFoundError:  # already replaced by another process's commit
+            return
+        copy = self._copy(blob, stat, profile, decoding_ios(profile, ios, beta))
         self._decoded[identifier] = ((copy, beta), source)
         self._keep_on_disk(copy, source, beta)
 
@@ -231,132 +263,218 @@ class Simulator:
         if source is None:
             raise FlowError("the client rejects this source: it cannot be added")
         now = self.clock()
-        with self.changing() as world:
+        with self._committing() as loaded:
+            world = loaded.value
             self._refuse_duplicate(world, preview.identifier)
-            self.store.save_blob(preview.identifier, preview.fetched.body)
-            self._saved(preview.identifier, source, preview.result.profile, preview.result.ios,
-                        world.settings.beta_track)
+            blob = loaded.add_blob(preview.fetched.body)
             record = SourceRecord(preview.fetched.url, preview.identifier, source.name, now,
-                                  now, None, True, preview.fetched.status)
+                                  now, None, blob, preview.fetched.status)
             world.sources[preview.identifier] = record
             world.known_news |= {item.identifier for item in source.news}
+            beta = world.settings.beta_track
+        self._saved(preview.identifier, blob, source, preview.result.profile,
+                    preview.result.ios, beta)
         return record
 
     def remove_source(self, identifier: str) -> SourceRecord:
-        with self.changing() as world:
+        self.sources(self.world())  # decoded outside the lock
+        with self.changing() as world:  # its copy goes with the commit (the store's sweep)
             record = world.sources.pop(identifier, None)
             if record is None:
                 raise FlowError(f"no source with the identifier {identifier!r}")
             for bundle_id, app in list(world.installed.items()):
                 if app.source_identifier == identifier:  # installed apps stay, unlinked
                     world.installed[bundle_id] = replace(app, source_identifier=None)
-            self.store.delete_blob(identifier)
             world.known_news = news_identifiers(self.sources(world))  # its news left the store
         return record
 
     # -- refresh (§9.2, §6.4, §9.3) --------------------------------------------------------------
 
     async def refresh(self, *, background: bool,
-                      progress: Callable[[int, int], None] | None = None) -> Refreshed:
-        world = self.world()
-        profile, device = self.profile(world), self.device(world)
-        before = self.sources(world)
-        records = list(world.sources.values())
+                      progress: Callable[[int, int], None] | None = None,
+                      show: Show | None = None) -> Refreshed:
+        """Fetch every source, then decide and commit in one transaction on the world as it is
+        then: a source removed or refreshed by another process meanwhile keeps what that
+        process saved, and what to notify is decided against the news and updates the state
+        holds at the commit, so overlapping refreshes never post the same thing twice.
+
+        Notifications are recorded unshown, unless `show` is given: then `show` receives this
+        refresh's and any left unshown by an earlier process, just before the rename that
+        commits them as shown (`show` is always called once, even with nothing to show). A
+        process killed after `show` returned and before that rename has shown notifications
+        the state still calls unshown: the next one to show them shows them again. That window
+        is the rename alone; the history holds each notification once whatever is killed.
+        If `show` raises, the refresh is committed with them unshown, and the error raised.
+        """
+        snapshot = self.world()
+        profile, device = self.profile(snapshot), self.device(snapshot)
+        beta = snapshot.settings.beta_track
+        self.sources(snapshot)  # decoded outside the lock: the commit finds them decoded
+        records = list(snapshot.sources.values())
         fetcher = await self.fetcher()
         results = await fetcher.fetch_all((record.url for record in records), progress)
-        fetched: dict[str, Source | str] = {}
-        bodies: dict[str, Fetched] = {}
+        fetched: dict[str, tuple[Fetched, Source] | str] = {}
         for record, result in zip(records, results, strict=True):
-            if isinstance(result, FetchError):
-                fetched[record.identifier] = str(result)
-                continue
-            with _gc_paused():
-                verdict = client_verdict(result.body, profile, device.ios,
-                                         beta_track=world.settings.beta_track)
-            if verdict.source is None:
-                assert verdict.rejection is not None
-                fetched[record.identifier] = (f"{verdict.rejection.message} "
-                                              f"({verdict.rejection.code})")
-            else:
-                fetched[record.identifier] = verdict.source
-                bodies[record.identifier] = result
-        links = {bundle: app.source_identifier for bundle, app in world.installed.items()
-                 if app.source_identifier is not None}
-        outcome = refresh(before, fetched, links, world.user(), device, profile,
-                          background=background, known_news=world.known_news,
-                          renotify_build_bug=world.settings.renotify_build_bug)
-        if outcome.saved:
-            self._save_refresh(outcome, bodies, profile, device.ios, world.settings.beta_track)
-        names = {identifier: source.name for identifier, source in outcome.sources.items()}
-        return Refreshed(outcome, background, names)
+            fetched[record.identifier] = (str(result) if isinstance(result, FetchError)
+                                          else self._decode_fetched(result, profile,
+                                                                    device.ios, beta))
+        decoded_for = (profile.name, decoding_ios(profile, device.ios, beta), beta)
+        if show is None:
+            return self._commit_refresh(records, fetched, decoded_for, background, None)
+        failed: list[Exception] = []
 
-    def _save_refresh(self, outcome: RefreshOutcome, bodies: dict[str, Fetched],
-                      profile: ClientProfile, ios: OSVersion, beta: str | None) -> None:
-        now = self.clock()
-        with self.changing() as world:
-            for identifier, fetched in bodies.items():
-                record = world.sources.get(identifier)
-                if record is None:  # removed meanwhile by another process
-                    continue
-                self.store.save_blob(identifier, fetched.body)
-                self._saved(identifier, outcome.sources[identifier], profile, ios, beta)
-                world.sources[identifier] = replace(
-                    record, name=outcome.sources[identifier].name, last_refresh_at=now,
-                    last_error=None, has_copy=True, last_status=fetched.status)
-            for identifier, error in outcome.errors.items():
-                if identifier in world.sources:  # §9.2: old data kept, error shown
-                    world.sources[identifier] = replace(world.sources[identifier],
-                                                        last_refresh_at=now, last_error=error)
-            for bundle_id in outcome.lost_links:
-                if bundle_id in world.installed:
-                    world.installed[bundle_id] = replace(world.installed[bundle_id],
-                                                         source_identifier=None)
-            world.known_news = news_identifiers(outcome.sources)
-            for note in outcome.notifications:
-                world.add_notification(NotificationRecord(
-                    now, "update" if note.kind == "update" else "news", note.title, note.body,
-                    note.source, note.bundle_id, note.news_id))
+        def showing(refreshed: Refreshed) -> None:
+            try:
+                show(refreshed)
+            except Exception as error:
+                failed.append(error)
+                raise
+
+        try:
+            return self._commit_refresh(records, fetched, decoded_for, background, showing)
+        except Exception:
+            if not failed:
+                raise
+        self._commit_refresh(records, fetched, decoded_for, background, None)
+        raise failed[0]
+
+    @staticmethod
+    def _decode_fetched(result: Fetched, profile: ClientProfile, ios: OSVersion,
+                        beta: str | None) -> tuple[Fetched, Source] | str:
+        with _gc_paused():
+            verdict = client_verdict(result.body, profile, ios, beta_track=beta)
+        if verdict.source is None:
+            assert verdict.rejection is not None
+            return f"{verdict.rejection.message} ({verdict.rejection.code})"
+        return result, verdict.source
+
+    def _commit_refresh(self, records: list[SourceRecord],
+                        fetched: dict[str, tuple[Fetched, Source] | str],
+                        decoded_for: tuple[str, OSVersion, str | None], background: bool,
+                        show: Show | None) -> Refreshed:
+        with self._committing() as loaded:
+            world = loaded.value
+            profile, device = self.profile(world), self.device(world)
+            beta = world.settings.beta_track
+            redecode = (profile.name, decoding_ios(profile, device.ios, beta), beta) != \
+                decoded_for  # the settings changed while the sources were fetched
+            fresh: dict[str, Source | str] = {}
+            bodies: dict[str, Fetched] = {}
+            for record in records:
+                now_record = world.sources.get(record.identifier)
+                if now_record is None or (now_record.copy, now_record.added_at) != (
+                        record.copy, record.added_at):
+                    continue  # removed, re-added or refreshed by another process meanwhile
+                result = fetched[record.identifier]
+                if not isinstance(result, str) and redecode:
+                    result = self._decode_fetched(result[0], profile, device.ios, beta)
+                if isinstance(result, str):
+                    fresh[record.identifier] = result
+                else:
+                    bodies[record.identifier], fresh[record.identifier] = result
+            links = {bundle: app.source_identifier for bundle, app in world.installed.items()
+                     if app.source_identifier is not None}
+            outcome = refresh(self.sources(world), fresh, links, world.user(), device,
+                              profile, background=background, known_news=world.known_news,
+                              renotify_build_bug=world.settings.renotify_build_bug)
+            names = {identifier: source.name for identifier, source in outcome.sources.items()}
+            refreshed = Refreshed(outcome, background, names)
+            saved = self._apply_refresh(loaded, refreshed, bodies) if outcome.saved else {}
+            if show is not None:
+                refreshed.shown = self._mark_shown(world)
+                loaded.before_commit = lambda: show(refreshed)
+        for identifier, blob in saved.items():
+            self._saved(identifier, blob, outcome.sources[identifier], profile, device.ios,
+                        beta)
+        return refreshed
+
+    def _apply_refresh(self, loaded: Loaded[World], refreshed: Refreshed,
+                       bodies: dict[str, Fetched]) -> dict[str, str]:
+        """Record a saved refresh in the world; the new copies' blobs, by source."""
+        world, now, outcome = loaded.value, self.clock(), refreshed.outcome
+        saved = {}
+        for identifier, fetched in bodies.items():
+            blob = saved[identifier] = loaded.add_blob(fetched.body)
+            world.sources[identifier] = replace(
+                world.sources[identifier], name=outcome.sources[identifier].name,
+                last_refresh_at=now, last_error=None, copy=blob, last_status=fetched.status)
+        for identifier, error in outcome.errors.items():  # §9.2: old data kept, error shown
+            world.sources[identifier] = replace(world.sources[identifier],
+                                                last_refresh_at=now, last_error=error)
+        for bundle_id in outcome.lost_links:
+            world.installed[bundle_id] = replace(world.installed[bundle_id],
+                                                 source_identifier=None)
+        world.known_news = news_identifiers(outcome.sources)
+        for note in outcome.notifications:
+            record = NotificationRecord(now, "update" if note.kind == "update" else "news",
+                                        note.title, note.body, note.source, note.bundle_id,
+                                        note.news_id)
+            world.add_notification(record)
+            refreshed.posted.append(record)
+        return saved
+
+    @staticmethod
+    def _mark_shown(world: World) -> list[NotificationRecord]:
+        shown = []
+        for index, record in enumerate(world.notifications):
+            if not record.shown:
+                world.notifications[index] = replace(record, shown=True)
+                shown.append(record)
+        return shown
+
+    def show_pending(self, show: Callable[[list[NotificationRecord]], None]) -> int:
+        """Show the notifications an earlier process recorded but did not live to show, and
+        mark them shown in the same commit (see `refresh` for the window). How many."""
+        with self._committing() as loaded:
+            pending = self._mark_shown(loaded.value)
+            if pending:
+                loaded.before_commit = lambda: show(pending)
+        return len(pending)
 
     # -- apps (§4, §5, §7, §8.3) ---------------------------------------------------------------
+    # Decided inside the transaction, on the world as it is then: an app another process
+    # installed, updated or removed meanwhile is never overwritten with a stale decision.
 
     def install(self, bundle_id: str, *, accept_offer: bool = False) -> Installed:
         """Tap the button of an app that is not installed (§4): install versions[0], or the
         alert's last compatible version when `accept_offer`."""
-        world = self.world()
-        if bundle_id in world.installed:
-            raise FlowError(f"{bundle_id} is already installed (update or remove it)")
-        identifier, source, app = self.find_app(world, bundle_id)
-        attempt = decisions.decide(app, source, world.user(), self.device(world),
-                                   self.profile(world)).install
-        if attempt.outcome == "install" or (attempt.outcome == "offer" and accept_offer):
-            return Installed(attempt, self._record(bundle_id, attempt, identifier))
-        return Installed(attempt, None)
+        self.sources(self.world())  # decoded outside the lock
+        with self.changing() as world:
+            if bundle_id in world.installed:
+                raise FlowError(f"{bundle_id} is already installed (update or remove it)")
+            identifier, source, app = self.find_app(world, bundle_id)
+            attempt = decisions.decide(app, source, world.user(), self.device(world),
+                                       self.profile(world)).install
+            record = None
+            if attempt.outcome == "install" or (attempt.outcome == "offer" and accept_offer):
+                record = world.installed[bundle_id] = self._record(bundle_id, attempt,
+                                                                   identifier)
+        return Installed(attempt, record)
 
     def update(self, bundle_id: str) -> Installed:
-        world = self.world()
-        if bundle_id not in world.installed:
-            raise FlowError(f"{bundle_id} is not installed")
-        identifier, source, app = self.find_app(world, bundle_id)
-        decision = decisions.decide(app, source, world.user(), self.device(world),
-                                    self.profile(world))
-        if decision.update is None:
-            raise FlowError(f"no update is offered for {app.name}")
-        attempt = decisions.InstallAttempt("install", decision.update)
-        return Installed(attempt, self._record(bundle_id, attempt, identifier))
+        self.sources(self.world())  # decoded outside the lock
+        with self.changing() as world:
+            if bundle_id not in world.installed:
+                raise FlowError(f"{bundle_id} is not installed")
+            identifier, source, app = self.find_app(world, bundle_id)
+            decision = decisions.decide(app, source, world.user(), self.device(world),
+                                        self.profile(world))
+            if decision.update is None:
+                raise FlowError(f"no update is offered for {app.name}")
+            attempt = decisions.InstallAttempt("install", decision.update)
+            record = world.installed[bundle_id] = self._record(bundle_id, attempt, identifier)
+        return Installed(attempt, record)
 
     def _record(self, bundle_id: str, attempt: decisions.InstallAttempt,
                 identifier: str) -> InstalledRecord:
         version = attempt.version
         assert version is not None
-        record = InstalledRecord(bundle_id, version.version, version.build_version, identifier,
-                                 self.clock())
-        with self.changing() as world:
-            world.installed[bundle_id] = record
-        return record
+        return InstalledRecord(bundle_id, version.version, version.build_version, identifier,
+                               self.clock())
 
     def uninstall(self, bundle_id: str) -> InstalledRecord:
         with self.changing() as world:
             record = world.installed.pop(bundle_id, None)
-        if record is None:
-            raise FlowError(f"{bundle_id} is not installed")
+            if record is None:
+                raise FlowError(f"{bundle_id} is not installed")
         return record

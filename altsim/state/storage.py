@@ -7,12 +7,19 @@ Layout of the home directory (`ALTSIM_HOME`, else `platformdirs.user_data_dir("a
     state.json.corrupt-<UTC stamp>   a state file that could not be read, set aside untouched
     state.json.newer-schema-<stamp>  a state file written by a newer altsim, set aside untouched
     state.json.schema-<n>            the last schema-n file, kept when it was first migrated
-    sources/<sha256 of key>.blob     large blobs (the last good copy of each source)
+    sources/<sha256 of content>.blob large blobs named by their content (the source copies)
     .<name>.<random>.tmp             a write in progress; never read; swept under the lock
 
 Every write goes to a temporary file in the same directory, is flushed and fsynced, renamed
 over the target with `os.replace` and the directory is fsynced: a reader, or a process killed
 at any instant, sees the old file or the new one, never a mix.
+
+Blobs never change once written: a transaction stages new ones (`Loaded.add_blob`), and the
+commit writes them just before it replaces state.json, whose rename is the one commit point of
+both. The state names the blobs it uses (`StateFormat.blobs`); after each commit, and when a
+store is tidied, blobs it does not name and temporary files are deleted. Only a lock holder
+writes, so any temporary file seen under the lock belongs to a dead process. While a file is
+set aside beside state.json, no blob is deleted: the set-aside state may name them.
 
 A state file that cannot be used is never overwritten and never deleted: it is renamed aside
 and the caller is told how, through `Loaded.set_aside` (see `SetAside.message`). The caller
@@ -25,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -74,7 +82,8 @@ class StateFormat(Generic[T]):
     `decode` receives an object whose "schema" is `schema` and raises `StateShapeError` (and
     nothing else) for content it rejects. `migrations[n]` turns a schema-n document into a
     schema-(n + 1) one and, like `decode`, raises `StateShapeError` for a document it cannot
-    read; a document older than every migration is treated as corrupt.
+    read; a document older than every migration is treated as corrupt. `blobs` names every
+    blob a state uses: the others are deleted after each commit.
     """
 
     schema: int
@@ -82,6 +91,7 @@ class StateFormat(Generic[T]):
     decode: Callable[[JsonObject], T]
     encode: Callable[[T], JsonObject]
     migrations: Mapping[int, Callable[[JsonObject], JsonObject]] = field(default_factory=dict)
+    blobs: Callable[[T], Iterable[str]] = lambda value: ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +118,13 @@ class SetAside:
         )
 
 
+BLOB_NAME = re.compile(r"[0-9a-f]{64}")  # sha256, hex: a blob's name is never a path
+
+
+def blob_name(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 @dataclass(slots=True)
 class Loaded(Generic[T]):
     """The state as read. In a transaction, change `value` in place or assign a new one."""
@@ -116,6 +133,19 @@ class Loaded(Generic[T]):
     set_aside: SetAside | None = None  # the unusable file found, if any: tell the user
     migrated_from: int | None = None  # the schema of the file read, when older than current
     raw: bytes | None = field(default=None, repr=False)  # the bytes read (None: no file)
+    # In a transaction: blobs to write with the commit, by name
+    staged: dict[str, bytes] = field(default_factory=dict, repr=False)
+    # In a transaction: called once the new state is written and synced, just before the
+    # rename that commits it (at the end when nothing changed); if it raises, nothing is
+    # committed. The one place for effects that must happen once with the commit.
+    before_commit: Callable[[], None] | None = field(default=None, repr=False)
+
+    def add_blob(self, data: bytes) -> str:
+        """Stage `data` as a blob written with this transaction's commit; its name, for the
+        state to refer to (a blob the committed state does not name is not written)."""
+        name = blob_name(data)
+        self.staged[name] = data
+        return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,15 +170,19 @@ def _fsync_directory(directory: Path) -> None:
 
 
 @contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
+def atomic_file(path: Path, before_replace: Callable[[], None] | None = None
+                ) -> Iterator[BinaryIO]:
     """A file whose content replaces `path` when the block ends without an exception, so
-    that readers and crashes see the old or the new content."""
+    that readers and crashes see the old or the new content. `before_replace` runs with the
+    new content synced, just before the rename; if it raises, `path` is left as it was."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as file:
             yield file
             file.flush()
             os.fsync(file.fileno())
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
     except BaseException:
         with suppress(FileNotFoundError):
@@ -157,9 +191,10 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     _fsync_directory(path.parent)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes,
+                 before_replace: Callable[[], None] | None = None) -> None:
     """Replace `path` with `data` (see atomic_file)."""
-    with atomic_file(path) as file:
+    with atomic_file(path, before_replace) as file:
         file.write(data)
 
 
@@ -173,19 +208,25 @@ def remove_temporaries(directory: Path, name: str) -> None:
 if sys.platform == "win32":  # pragma: no cover - not exercised by the test suite (Linux)
     import msvcrt
 
-    def _lock_exclusive(fd: int) -> None:
+    def _lock_exclusive(fd: int, *, wait: bool = True) -> bool:
         while True:
             try:
-                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # gives up after ~10 s: keep waiting
-                return
-            except OSError:
-                continue
+                msvcrt.locking(fd, msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK, 1)
+                return True
+            except OSError:  # LK_LOCK gives up after ~10 s: keep waiting
+                if not wait:
+                    return False
 
 else:
     import fcntl
 
-    def _lock_exclusive(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks; released when the descriptor is closed
+    def _lock_exclusive(fd: int, *, wait: bool = True) -> bool:
+        """Released when the descriptor is closed. False: held elsewhere and not `wait`."""
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
 
 
 def _reject_constant(name: str) -> Any:
@@ -210,10 +251,9 @@ class JsonStore(Generic[T]):
 
     Reads (`load`, `load_blob`) take no lock. Writes take an exclusive inter-process lock on
     `state.lock`: `transaction()` for read-modify-write (no lost updates between processes),
-    `save()` to replace the state whatever it holds. The lock is re-entrant within a thread
-    of one store, so blob methods may be called inside a transaction; a transaction (or a
-    save) inside a transaction is refused. Threads may share a store: each waits for the lock
-    like another process would.
+    `save()` to replace the state whatever it holds. A transaction (or a save) inside a
+    transaction is refused. Threads may share a store: each waits for the lock like another
+    process would.
     """
 
     def __init__(
@@ -234,17 +274,20 @@ class JsonStore(Generic[T]):
     # -- the lock --------------------------------------------------------------------------
 
     @contextmanager
-    def _exclusive(self) -> Iterator[None]:
+    def _exclusive(self, *, wait: bool = True) -> Iterator[bool]:
+        """Hold the lock (yields True), or yield False when `wait` is off and it is held."""
         if getattr(self._local, "locked", False):
-            yield
+            yield True
             return
         self.directory.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            _lock_exclusive(fd)
+            if not _lock_exclusive(fd, wait=wait):
+                yield False
+                return
             self._local.locked = True
             try:
-                yield
+                yield True
             finally:
                 self._local.locked = False
         finally:
@@ -280,6 +323,15 @@ class JsonStore(Generic[T]):
             finally:
                 self._local.in_transaction = False
 
+    def tidy(self) -> None:
+        """Delete what dead writers left (temporary files, blobs the state does not name),
+        if the lock is free: a holder tidies at its own commit. Nothing is created."""
+        if not self.directory.is_dir():
+            return
+        with self._exclusive(wait=False) as locked:
+            if locked and not getattr(self._local, "in_transaction", False):
+                self._sweep(self._load_locked().value)
+
     def save(self, value: T) -> SetAside | None:
         """Replace the state with `value`, whatever it was (prefer `transaction()` to change
         it). An unusable file in the way is set aside first, and reported here."""
@@ -295,14 +347,42 @@ class JsonStore(Generic[T]):
         self.format.decode(document)
         # ASCII: text from sources may hold lone surrogates, which UTF-8 cannot encode
         data = (json.dumps(document, indent=1, allow_nan=False) + "\n").encode("ascii")
-        remove_temporaries(self.directory, STATE_NAME)
         if loaded.raw == data:
+            if loaded.before_commit is not None:
+                loaded.before_commit()
+            self._sweep(value)
             return
         if loaded.migrated_from is not None and loaded.raw is not None:
             keep = self.path.with_name(f"{STATE_NAME}.schema-{loaded.migrated_from}")
             if not keep.exists():
                 write_atomic(keep, loaded.raw)
-        write_atomic(self.path, data)
+        used = set(self.format.blobs(value))
+        for name, blob in loaded.staged.items():
+            path = self.blob_path(name)
+            if name in used and not path.exists():  # named by content: one that exists is it
+                path.parent.mkdir(exist_ok=True)
+                write_atomic(path, blob)
+        write_atomic(self.path, data, loaded.before_commit)
+        self._sweep(value)
+
+    def _sweep(self, value: T) -> None:
+        """Under the lock: delete the temporary files of dead writers, and the blobs `value`
+        does not name unless a set-aside state file may name them."""
+        remove_temporaries(self.directory, STATE_NAME)
+        if not self.blob_directory.is_dir():
+            return
+        keep_all = any(self.directory.glob(f"{STATE_NAME}.corrupt-*")) or any(
+            self.directory.glob(f"{STATE_NAME}.newer-schema-*"))
+        used = {f"{name}.blob" for name in self.format.blobs(value)}
+        deleted = False
+        for path in self.blob_directory.iterdir():
+            name = path.name
+            stale = name.startswith(".") and name.endswith(_TMP_SUFFIX)
+            if stale or (name.endswith(".blob") and name not in used and not keep_all):
+                path.unlink(missing_ok=True)
+                deleted = True
+        if deleted:
+            _fsync_directory(self.blob_directory)
 
     def _load_locked(self) -> Loaded[T]:
         found = self._read()
@@ -357,44 +437,16 @@ class JsonStore(Generic[T]):
 
     # -- blobs -----------------------------------------------------------------------------
 
-    def blob_path(self, key: str) -> Path:
-        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-        return self.blob_directory / f"{digest}.blob"
+    def blob_path(self, name: str) -> Path:
+        """Where the blob `name` (see `Loaded.add_blob`) lives; ValueError for a name that is
+        not a blob name, so that a damaged state never names another file."""
+        if not BLOB_NAME.fullmatch(name):
+            raise ValueError(f"{name!r} is not a blob name")
+        return self.blob_directory / f"{name}.blob"
 
-    def save_blob(self, key: str, data: bytes) -> None:
-        """Store `data` under `key`, atomically (readers see the old or the new bytes)."""
-        path = self.blob_path(key)
-        with self._exclusive():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            remove_temporaries(path.parent, path.name)
-            write_atomic(path, data)
-
-    def load_blob(self, key: str) -> bytes | None:
+    def load_blob(self, name: str) -> bytes | None:
+        """The blob's bytes; None if it is gone (a newer commit may have deleted it)."""
         try:
-            return self.blob_path(key).read_bytes()
+            return self.blob_path(name).read_bytes()
         except FileNotFoundError:
             return None
-
-    def delete_blob(self, key: str) -> None:
-        path = self.blob_path(key)
-        with self._exclusive():
-            with suppress(FileNotFoundError):
-                path.unlink()
-                _fsync_directory(path.parent)
-
-    def prune_blobs(self, keep: Iterable[str]) -> int:
-        """Delete every blob whose key is not in `keep`, and leftovers of interrupted writes.
-        Returns how many blobs were deleted."""
-        wanted = {self.blob_path(key).name for key in keep}
-        deleted = 0
-        with self._exclusive():
-            if not self.blob_directory.is_dir():
-                return 0
-            for path in self.blob_directory.iterdir():
-                if path.name.endswith(_TMP_SUFFIX) and path.name.startswith("."):
-                    path.unlink(missing_ok=True)
-                elif path.suffix == ".blob" and path.name not in wanted:
-                    path.unlink(missing_ok=True)
-                    deleted += 1
-            _fsync_directory(self.blob_directory)
-        return deleted

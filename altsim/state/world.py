@@ -1,5 +1,10 @@
-"""The simulator's persistent world (schema 1): device, settings, sources, installed apps, news
+"""The simulator's persistent world (schema 2): device, settings, sources, installed apps, news
 already in the store, notification history — and its JSON document.
+
+Schema 2 names each source's copy by its blob (`SourceRecord.copy`, the sha256 of its bytes,
+so that a refresh commits new copies with the state in one rename) and says whether each
+notification has been shown. Schema 1 files are migrated: their copies keep the blob names
+schema 1 gave them, and their notifications were shown when they were posted.
 
 `World.from_json` accepts exactly what `World.to_json` writes and raises `StateShapeError`
 (with a JSON pointer) for anything else, so a damaged file takes the store's "corrupt" path
@@ -10,6 +15,7 @@ takes its default. A new field or a changed meaning needs a new schema number an
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,9 +32,16 @@ from altsim.core.values import (
     parse_device_version,
     parse_os_version,
 )
-from altsim.state.storage import JsonObject, JsonStore, StateFormat, StateShapeError, default_home
+from altsim.state.storage import (
+    BLOB_NAME,
+    JsonObject,
+    JsonStore,
+    StateFormat,
+    StateShapeError,
+    default_home,
+)
 
-SCHEMA = 1
+SCHEMA = 2
 NOTIFICATION_LIMIT = 500  # the history keeps the newest ones
 MAX_CLOCK_OFFSET = 100 * 366 * 86400.0  # seconds; keeps `now + offset` inside datetime's range
 MAX_INTERVAL_MINUTES = 7 * 24 * 60
@@ -68,7 +81,7 @@ def background_interval(minutes: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class SourceRecord:
-    """A source the user added. Its last good copy is a blob keyed by `identifier`."""
+    """A source the user added. Its last good copy is the blob named `copy`."""
 
     url: str  # as added
     identifier: str  # normalized URL (§9.4): the source's identity
@@ -77,8 +90,12 @@ class SourceRecord:
     last_refresh_at: datetime | None = None
     # §9.2: a failing source keeps its old data and shows its error (None: last refresh fine)
     last_error: str | None = None
-    has_copy: bool = False  # whether a last good copy (blob) exists
+    copy: str | None = None  # the blob of the last good copy; None: none yet
     last_status: int | None = None  # HTTP status of the last refresh; None: no response
+
+    @property
+    def has_copy(self) -> bool:
+        return self.copy is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +149,9 @@ class NotificationRecord:
     source_identifier: str | None
     bundle_id: str | None = None  # kind "update"
     news_id: str | None = None  # kind "news"
+    # Handed to the user's screen (a toast, or altsim refresh's flushed output) and marked so
+    # in the same commit; see Simulator.refresh for the one window where that can differ.
+    shown: bool = False
 
 
 @dataclass(slots=True)
@@ -224,7 +244,34 @@ def _encode(world: World) -> JsonObject:
     return world.to_json()
 
 
-WORLD_FORMAT: StateFormat[World] = StateFormat(SCHEMA, World, _decode, _encode, migrations={})
+def _blobs(world: World) -> list[str]:
+    return [record.copy for record in world.sources.values() if record.copy is not None]
+
+
+def _from_schema_1(document: JsonObject) -> JsonObject:
+    """Schema 1 kept a source's copy at sha256(identifier).blob and posted notifications as
+    it recorded them: the copy keeps its file, the notifications count as shown."""
+    migrated = dict(document, schema=2)
+    root = _Obj(document, "")
+    if root.has("sources"):
+        sources = []
+        for item in root.items("sources"):
+            source = dict(item.value)
+            has_copy = item.flag("has_copy")
+            identifier = item.text("identifier", non_empty=True)
+            key = identifier.encode("utf-8", "surrogatepass")
+            source["copy"] = hashlib.sha256(key).hexdigest() if has_copy else None
+            del source["has_copy"]
+            sources.append(source)
+        migrated["sources"] = sources
+    if root.has("notifications"):
+        migrated["notifications"] = [dict(item.value, shown=True)
+                                     for item in root.items("notifications")]
+    return migrated
+
+
+WORLD_FORMAT: StateFormat[World] = StateFormat(SCHEMA, World, _decode, _encode,
+                                               migrations={1: _from_schema_1}, blobs=_blobs)
 
 
 def open_world(home: Path | None = None) -> JsonStore[World]:
@@ -256,7 +303,7 @@ def _device_to_json(device: DeviceSettings) -> JsonObject:
 def _source_to_json(record: SourceRecord) -> JsonObject:
     return {"url": record.url, "identifier": record.identifier, "name": record.name,
             "added_at": _time(record.added_at), "last_refresh_at": _time(record.last_refresh_at),
-            "last_error": record.last_error, "has_copy": record.has_copy,
+            "last_error": record.last_error, "copy": record.copy,
             "last_status": record.last_status}
 
 
@@ -270,7 +317,7 @@ def _installed_to_json(record: InstalledRecord) -> JsonObject:
 def _notification_to_json(record: NotificationRecord) -> JsonObject:
     return {"at": _time(record.at), "kind": record.kind, "title": record.title,
             "body": record.body, "source_identifier": record.source_identifier,
-            "bundle_id": record.bundle_id, "news_id": record.news_id}
+            "bundle_id": record.bundle_id, "news_id": record.news_id, "shown": record.shown}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,8 +505,15 @@ def _source_from_json(obj: _Obj) -> SourceRecord:
                         identifier=obj.text("identifier", non_empty=True),
                         name=obj.opt_text("name"), added_at=obj.time("added_at"),
                         last_refresh_at=obj.opt_time("last_refresh_at"),
-                        last_error=obj.opt_text("last_error"), has_copy=obj.flag("has_copy"),
+                        last_error=obj.opt_text("last_error"), copy=_copy_from_json(obj),
                         last_status=obj.opt_integer("last_status", 100, 999))
+
+
+def _copy_from_json(obj: _Obj) -> str | None:
+    name = obj.opt_text("copy")
+    if name is not None and not BLOB_NAME.fullmatch(name):  # it becomes a file name
+        raise StateShapeError(obj.at("copy"), f"{name!r} is not a blob name (sha256, hex)")
+    return name
 
 
 def _installed_from_json(obj: _Obj) -> InstalledRecord:
@@ -481,7 +535,7 @@ def _notification_from_json(obj: _Obj) -> NotificationRecord:
                                 body=obj.text("body"),
                                 source_identifier=obj.opt_text("source_identifier"),
                                 bundle_id=obj.opt_text("bundle_id"),
-                                news_id=obj.opt_text("news_id"))
+                                news_id=obj.opt_text("news_id"), shown=obj.flag("shown"))
     subject = "bundle_id" if record_kind == "update" else "news_id"
     if getattr(record, subject) is None:
         raise StateShapeError(obj.at(subject), f"a {kind} notification needs one")
