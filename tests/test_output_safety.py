@@ -271,3 +271,25 @@ def test_bidi_controls_are_reported_to_the_maintainer():
     assert control_character_note("a\u2066b\u2069") == (
         "contains bidirectional control U+2066 at offset 1 and 1 more, which reorders the "
         "text the client shows")
+
+
+def test_the_terminal_ui_escapes_as_the_cli_does():
+    from altsim.ui.text import literal, paragraph, plain
+
+    for shown in (literal(BAD).plain, paragraph(BAD).plain, plain(BAD)):
+        assert FORBIDDEN_TEXT.search(shown) is None, shown
+    assert paragraph("a\u2028b").plain == "a\nb"
+
+
+async def test_a_notification_quoting_a_source_is_escaped(tmp_path):
+    from altsim.sim.simulator import Simulator
+    from altsim.state import open_world
+    from altsim.ui.app import AltsimApp
+
+    app = AltsimApp(Simulator(open_world(tmp_path / "home")), background=False)
+    async with app.run_test(notifications=True) as pilot:
+        app.notify(BAD, title=BAD, markup=False)
+        await pilot.pause()
+        (note,) = [n for n in app._notifications if "evil" in n.message]
+        assert FORBIDDEN_TEXT.search(note.message) is None
+        assert FORBIDDEN_TEXT.search(note.title) is None

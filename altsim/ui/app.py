@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import (
     Button,
@@ -29,6 +30,7 @@ from textual.widgets import (
 from altsim.core import store
 from altsim.core.formatting import relative_date
 from altsim.core.latest import unsupported_update
+from altsim.core.safe_text import printable
 from altsim.sim.background import BackgroundLoop
 from altsim.sim.simulator import FlowError, Refreshed, Simulator
 from altsim.ui.app_page import AppPage
@@ -36,7 +38,7 @@ from altsim.ui.pages import ConfirmSource, TextPage, history_page, source_page
 from altsim.ui.row_list import RowList
 from altsim.ui.simulator_panel import SimulatorPanel
 from altsim.ui.snapshot import AppRow, StoreSnapshot, take_snapshot
-from altsim.ui.text import literal
+from altsim.ui.text import literal, plain
 
 BUNDLED = ("clean.json", "showcase.json")  # the sample sources a first start adds
 
@@ -84,6 +86,13 @@ class AltsimApp(App[None]):
     def base(self) -> Screen[Any]:
         """The screen with the tabs: queries go there even while a page is open on top."""
         return self.screen_stack[0]
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification escaped as the screens are: ESC sequences survive
+        ``markup=False``, and most notifications quote a source."""
+        super().notify(printable(message), title=plain(title), severity=severity, timeout=timeout,
+                       markup=markup)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -212,7 +221,7 @@ class AltsimApp(App[None]):
                 Text(relative_date(item.date, device.now, device.time_zone, device.locale)),
                 literal(item.title, colour=item.tint_colour, dark=snapshot.dark, bold=True),
                 literal(view.source.name, limit=40), literal(banner or "—", limit=30),
-                Text(opens or "—")]))
+                Text(plain(opens or "—"))]))
         self._refill(self.base.query_one("#news-table", DataTable), rows)
 
     def fill_apps(self, snapshot: StoreSnapshot) -> None:

@@ -14,7 +14,7 @@ from altsim.core.formatting import relative_date
 from altsim.core.model import Source
 from altsim.state import SourceRecord
 from altsim.ui.snapshot import StoreSnapshot
-from altsim.ui.text import literal, paragraph, tint
+from altsim.ui.text import literal, paragraph, plain, tint
 
 PAGE_CSS = """
 {name} {{ align: center middle; }}
@@ -47,7 +47,7 @@ def source_page(view: store.SourceView, record: SourceRecord, snapshot: StoreSna
         Text.assemble(Text("  ", style="on " + tint(source.tint_colour, dark)), Text(" "),
                       literal(source.name, colour=source.tint_colour, dark=dark, bold=True)),
         literal(store.source_subtitle(view), limit=300),
-        Text(f"{len(view.visible)} apps · {record.identifier}", "dim"),
+        Text(f"{len(view.visible)} apps · {plain(record.identifier)}", "dim"),
     ]
     if record.last_error:  # §9.2: the "!" row's error
         lines += [Text(""), Text.assemble(Text("! ", "bold red"), literal(record.last_error))]
@@ -91,7 +91,7 @@ class ConfirmSource(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         source = self.source
         lines = [literal(source.name, colour=source.tint_colour, dark=self.dark, bold=True),
-                 Text(self.identifier, "dim"),
+                 Text(plain(self.identifier), "dim"),
                  Text(f"{len(source.apps)} apps, {len(source.news)} news items"), Text("")]
         lines += [Text.assemble(Text("  "), literal(app.name)) for app in source.apps[:10]]
         lines += [Text(""), Text.assemble(Text("Would you like to add the source “"),

@@ -1,4 +1,5 @@
-"""The one way source text reaches the screen: control characters stripped, never markup."""
+"""The one way source text reaches the screen: control characters, bidirectional controls and
+lone surrogates shown as U+FFFD (`altsim.core.safe_text`, as the CLI does), never markup."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ def literal(value: object, *, limit: int | None = MAX_CELL, colour: int | None =
         text = text[: limit - 1] + "…"
     style = Style(color=tint(colour, dark) if colour is not None else None, bold=bold)
     return Text(text, style=style, no_wrap=True, end="")
+
+
+def plain(value: object) -> str:
+    """Source text as a plain one-line string (notifications, a dim identifier), escaped as
+    `literal` escapes it."""
+    return printable(str(value), keep_newlines=False)
 
 
 def tint(argb: int | None, dark: bool) -> str:
