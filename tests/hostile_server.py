@@ -47,7 +47,8 @@ class HostileServer:
 
     def __init__(self) -> None:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
-        self._httpd.routes = self.routes = {}
+        self.routes: dict[str, Behaviour] = {}
+        self._httpd.routes = self.routes
         self._httpd.stopping = threading.Event()
         self.base = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)

@@ -1,8 +1,11 @@
-"""Command-line options the tools share: the client, the simulated device and its user."""
+"""Command-line options the tools share: the client, the simulated device and its user, and
+the limits on what a fetch may cost."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import math
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -13,6 +16,7 @@ from altsim.core.profiles import DEFAULT_PROFILE, PROFILES, ClientProfile
 from altsim.core.safe_text import printable
 from altsim.core.semver import BETA_TRACK_CHOICES
 from altsim.core.values import OSVersion, parse_device_version
+from altsim.net.limits import FetchLimits, size_limit
 
 DEFAULT_IOS = "17.0"
 CLIENT_NAMES = ", ".join(PROFILES)
@@ -134,6 +138,60 @@ def add_user_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--beta-track", choices=BETA_TRACK_CHOICES,
                         help="SideStore 0.6: beta updates on, from this release channel "
                         "(default: off; other clients have no such setting)")
+
+
+def add_fetch_limit_arguments(parser: argparse.ArgumentParser, defaults: FetchLimits,
+                              what: str) -> None:
+    """The limits on each fetch (``fetch_limits_from``): the same four options wherever
+    altsim fetches, with the command's own defaults in its --help. ``what`` names one
+    fetch: "download", "source"."""
+    group = parser.add_argument_group(
+        "fetch limits", f"Each {what} stops, with a one-line reason naming its URL and what was "
+        "slow, when it breaks one of these.")
+    group.add_argument("--connect-timeout", type=_seconds, metavar="SECONDS",
+                       help=f"longest wait to connect, TLS included (default: "
+                       f"{defaults.connect_timeout:g})")
+    group.add_argument("--stall-timeout", type=_seconds, metavar="SECONDS",
+                       help="longest wait for the response headers, or for the body to make "
+                       "progress: less than 1 KiB in that time, a drip, counts as none "
+                       f"(default: {defaults.read_timeout:g})")
+    group.add_argument("--max-time", type=_seconds, metavar="SECONDS",
+                       help=f"the whole {what}, redirects and body included, even while data "
+                       f"keeps coming (default: {defaults.budget:g})")
+    group.add_argument("--max-size", type=_byte_count, metavar="SIZE",
+                       help="largest body after decompression, in bytes or with K, M or G "
+                       f"(KiB, MiB, GiB) (default: {size_limit(defaults.max_bytes)})")
+
+
+def fetch_limits_from(args: argparse.Namespace, defaults: FetchLimits) -> FetchLimits:
+    """``defaults`` with what --connect-timeout, --stall-timeout, --max-time and --max-size
+    changed."""
+    given = {"connect_timeout": args.connect_timeout, "read_timeout": args.stall_timeout,
+             "budget": args.max_time, "max_bytes": args.max_size}
+    return dataclasses.replace(defaults, **{k: v for k, v in given.items() if v is not None})
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, not {text!r}")
+    return seconds
+
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def _byte_count(text: str) -> int:
+    number = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = number[-1:] if number[-1:] in ("K", "M", "G") else ""
+    digits = number.removesuffix(unit).strip()
+    if not digits.isdecimal() or int(digits) == 0:
+        raise argparse.ArgumentTypeError(f"expected a size above 0 like 500000, 64M or 2G, not "
+                                         f"{text!r}")
+    return int(digits) * _UNITS[unit]
 
 
 def profile_from(args: argparse.Namespace) -> ClientProfile:

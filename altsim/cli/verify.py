@@ -27,6 +27,7 @@ from altsim.core.latest import latest_supported
 from altsim.core.model import App, Source, Version
 from altsim.core.safe_text import printable
 from altsim.core.values import OSVersion
+from altsim.net.limits import DOWNLOAD_LIMITS, FetchLimits
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +56,16 @@ def add_parser(commands: Any) -> None:
         "client runs before installing it: bundle ID, version and build, minimum iOS, SHA-256, "
         "and every entitlement and privacy permission against appPermissions; each failure "
         "comes with the client's own text and what to change in the source. By default each "
-        "app's version that the device would install is checked. Exit status: 0 every archive "
-        "would install, 1 one would be refused (or the client rejects the source), 2 SOURCE "
-        "cannot be read or the arguments are wrong.",
+        "app's version that the device would install is checked. A download that fails, "
+        "stalls or runs over a fetch limit is a failed check with a one-line reason (on stderr "
+        "as it happens, and in the report). On a terminal, stderr shows each download's "
+        "progress. Exit status: 0 every archive would install, 1 one would be refused or could "
+        "not be downloaded (or the client rejects the source), 2 SOURCE cannot be read or the "
+        "arguments are wrong.",
         epilog="examples:\n"
         "  altsim verify apps.json --app com.example.app --all\n"
-        "  altsim verify apps.json --app com.example.app --version 1.2 --ipa build/App.ipa",
+        "  altsim verify apps.json --app com.example.app --version 1.2 --ipa build/App.ipa\n"
+        "  altsim verify apps.json --stall-timeout 10 --max-time 600 --max-size 2G",
         formatter_class=options.HelpWithExamples,
     )
     parser.add_argument("source", metavar="SOURCE", help="a source file, or an http(s) URL")
@@ -80,6 +85,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--format", default="text", choices=("text", "json", "github"),
                         help="text for people, json for tools, github for workflow annotations")
     options.add_date_prefix_argument(parser)
+    options.add_fetch_limit_arguments(parser, DOWNLOAD_LIMITS, "download")
     parser.set_defaults(run=run)
 
 
@@ -109,7 +115,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         import asyncio  # only to download: `altsim check` starts without it
 
-        results = asyncio.run(verify_downloads(targets, installer))
+        limits = options.fetch_limits_from(args, DOWNLOAD_LIMITS)
+        results = asyncio.run(verify_downloads(targets, installer, limits))
     if args.format == "json":
         output.write(render_json(args.source, results, profile, ios))
     elif args.format == "github":
@@ -154,13 +161,14 @@ def verify_file(path: Path, target: Target, installer: Installer) -> Verified:
         raise UsageError(f"--ipa {path}: {error.strerror or error}") from None
 
 
-async def verify_downloads(targets: list[Target], installer: Installer) -> list[Verified]:
+async def verify_downloads(targets: list[Target], installer: Installer,
+                           limits: FetchLimits = DOWNLOAD_LIMITS) -> list[Verified]:
     from altsim.cli.progress import download_progress  # rich: only when downloading
-    from altsim.net.download import DOWNLOAD_LIMITS, download_to
+    from altsim.net.download import download_to
     from altsim.net.fetch import FetchError, SourceFetcher
 
     results = []
-    async with SourceFetcher(DOWNLOAD_LIMITS) as fetcher:
+    async with SourceFetcher(limits) as fetcher:
         with download_progress(len(targets)) as progress:
             for target in targets:
                 url = target.version.download_url
@@ -169,6 +177,7 @@ async def verify_downloads(targets: list[Target], installer: Installer) -> list[
                         got = await download_to(fetcher, url, file,
                                                 progress.start(_label(target)))
                     except FetchError as error:
+                        output.error(f"altsim verify: {printable(str(error))}")
                         verdict = InstallVerdict(target.app.name, [download_failed(error.reason)])
                         results.append(Verified(target, url, None, None, verdict))
                         continue
