@@ -51,7 +51,8 @@ class HostileServer:
         self._httpd.routes = self.routes
         self._httpd.stopping = threading.Event()
         self.base = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
+                                        daemon=True)
 
     def __enter__(self) -> HostileServer:
         self._thread.start()
