@@ -81,6 +81,8 @@ def json_dumps(value: object, *, indent: int | None = None, compact: bool = Fals
     `json.loads` returns the original strings. ``compact`` drops the spaces after , and :."""
     text = json.dumps(value, ensure_ascii=False, indent=indent,
                       separators=(",", ":") if compact else None)
+    if text.isascii():  # O(1) in CPython; DEL is the one unsafe ASCII character json leaves
+        return text.replace("\x7f", "\\u007f")
     return _RAW_IN_JSON.sub(_escaped, text)
 
 
