@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -164,3 +165,131 @@ async def test_sidestore_beta_updates_follow_the_chosen_track(sim, server):
                                sim.device(world), sim.profile(world))
     assert offered is not None
     assert offered.version == "1.1.0-beta.1"
+
+
+# -- one commit per refresh, decided on the world as it is at the commit ---------------------
+
+A_OLD = body(source(apps=[app(versions=[version(version="1.0")])]))
+A_NEW = body(source(apps=[app(versions=[version(version="1.1"), version(version="1.0")])],
+                    news=[news(identifier="a-news", title="Hi", notify=True)]))
+
+
+def keys(world) -> list[tuple[str, str | None]]:
+    return [(n.kind, n.bundle_id or n.news_id) for n in world.notifications]
+
+
+async def a_world(sim, server) -> None:
+    Routes.routes = {"/a.json": A_OLD}
+    await added(sim, f"{server}/a.json")
+    assert sim.install("com.a").record is not None
+    Routes.routes["/a.json"] = A_NEW
+
+
+def in_thread(work) -> None:
+    """Another process's refresh, while this test's event loop waits (it holds no lock)."""
+    thread = threading.Thread(target=asyncio.run, args=(work,))
+    thread.start()
+    thread.join()
+
+
+def before_commit(sim: Simulator, meanwhile) -> None:
+    """Run `meanwhile` (another process's change) after `sim`'s fetch, before its commit."""
+    commit = sim._commit_refresh
+
+    def late(*args, **kwargs):
+        meanwhile()
+        return commit(*args, **kwargs)
+
+    sim._commit_refresh = late
+
+
+async def test_a_source_added_during_a_refresh_keeps_its_news_unposted(sim, server, tmp_path):
+    await a_world(sim, server)
+    Routes.routes["/b.json"] = body(source(name="B", apps=[app(bundleIdentifier="com.b")],
+                                           news=[news(identifier="b-news", notify=True)]))
+    other = Simulator(open_world(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
+    preview = await other.preview_source(f"{server}/b.json")
+    before_commit(sim, lambda: other.add_source(preview))
+    await sim.refresh(background=True)
+    world = sim.world()
+    assert keys(world) == [("update", "com.a"), ("news", "a-news")]  # never b-news
+    assert world.known_news == {"a-news", "b-news"}
+    assert {r.name for r in world.sources.values()} == {"S", "B"}
+    await other.aclose()
+
+
+async def test_overlapping_refreshes_post_once(sim, server, tmp_path):
+    await a_world(sim, server)
+    other = Simulator(open_world(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
+    done = []
+
+    async def refresh_other() -> None:
+        done.append(await other.refresh(background=True))
+        await other.aclose()
+
+    before_commit(sim, lambda: in_thread(refresh_other()))
+    mine = await sim.refresh(background=True)  # fetched v2 too; the other committed first
+    assert len(done[0].posted) == 2
+    assert mine.posted == []
+    assert keys(sim.world()) == [("update", "com.a"), ("news", "a-news")]
+
+
+async def test_a_source_refreshed_meanwhile_keeps_the_other_copy(sim, server, tmp_path):
+    await a_world(sim, server)
+    other = Simulator(open_world(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
+    (identifier,) = sim.world().sources
+
+    async def newer() -> None:  # another process fetches a third version, commits first
+        Routes.routes["/a.json"] = body(source(name="Third"))
+        await other.refresh(background=False)
+        await other.aclose()
+
+    before_commit(sim, lambda: in_thread(newer()))
+    await sim.refresh(background=False)
+    assert sim.world().sources[identifier].name == "Third"  # not undone by the older fetch
+
+
+async def test_notifications_not_shown_are_shown_by_the_next_refresh(sim, server):
+    await a_world(sim, server)
+    posted = await sim.refresh(background=True)  # no one to show them (a process that died)
+    assert [n.shown for n in sim.world().notifications] == [False, False]
+    Routes.routes["/a.json"] = A_NEW
+    seen = []
+    again = await sim.refresh(background=True, show=seen.append)
+    assert len(seen) == 1
+    assert seen[0] is again
+    assert [(n.title, n.at) for n in again.shown] == [(n.title, n.at) for n in posted.posted]
+    assert again.posted == []
+    world = sim.world()
+    assert [n.shown for n in world.notifications] == [True, True]  # history: each once
+    assert keys(world) == [("update", "com.a"), ("news", "a-news")]
+    shown_later = []
+    assert sim.show_pending(shown_later.append) == 0
+    assert shown_later == []
+
+
+async def test_a_refresh_whose_notifications_cannot_be_shown_is_committed_unshown(sim, server):
+    await a_world(sim, server)
+
+    def broken(refreshed: object) -> None:
+        raise BrokenPipeError("stdout is gone")
+
+    with pytest.raises(BrokenPipeError):
+        await sim.refresh(background=True, show=broken)
+    world = sim.world()
+    assert keys(world) == [("update", "com.a"), ("news", "a-news")]
+    assert [n.shown for n in world.notifications] == [False, False]
+    shown = []
+    assert sim.show_pending(shown.extend) == 2
+    assert [n.shown for n in sim.world().notifications] == [True, True]
+
+
+async def test_install_and_update_decide_on_the_world_at_the_commit(sim, server, tmp_path):
+    await a_world(sim, server)
+    await sim.refresh(background=False)
+    other = Simulator(open_world(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
+    assert other.update("com.a").record is not None
+    with pytest.raises(FlowError, match="no update is offered"):
+        sim.update("com.a")  # already done by the other process: not redone
+    with pytest.raises(FlowError, match="already installed"):
+        sim.install("com.a")

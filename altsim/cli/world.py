@@ -243,9 +243,18 @@ def run_refresh(args: argparse.Namespace) -> int:
     sim = _simulator()
     if args.every is not None:
         return _watch(sim, args)
-    refreshed = _network(sim, sim.refresh(background=args.background))
-    _emit(refresh_json(refreshed), refresh_text(refreshed), args)
+    refreshed = _network(sim, sim.refresh(background=args.background,
+                                          show=lambda refreshed: _show(refreshed, args)))
     return 0 if not refreshed.outcome.errors else 1
+
+
+def _show(refreshed: Refreshed, args: argparse.Namespace) -> None:
+    """Print a refresh and its notifications, and any an earlier altsim recorded but did not
+    live to show. Called just before the commit that marks them shown: "shown" means written
+    and flushed here. Killed between the flush and that commit, they are printed again by the
+    next refresh; failing to print, they stay unshown for it (Simulator.refresh)."""
+    _emit(refresh_json(refreshed), refresh_text(refreshed), args)
+    output.flush()
 
 
 def _watch(sim: Simulator, args: argparse.Namespace) -> int:
@@ -254,14 +263,10 @@ def _watch(sim: Simulator, args: argparse.Namespace) -> int:
 
     from altsim.sim.background import BackgroundLoop
 
-    def show(refreshed: Refreshed) -> None:
-        _emit(refresh_json(refreshed), refresh_text(refreshed), args)
-        output.flush()
-
     async def watch() -> None:
         minutes = args.every or sim.world().settings.background_interval_minutes
         loop = BackgroundLoop(sim, minutes * 60)
-        loop.observers.append(show)
+        loop.show = lambda refreshed: _show(refreshed, args)
         await loop.refresh_now()
         loop.start()
         await asyncio.Event().wait()  # until Ctrl-C cancels it
@@ -271,12 +276,16 @@ def _watch(sim: Simulator, args: argparse.Namespace) -> int:
 
 
 def refresh_json(refreshed: Refreshed) -> dict[str, Any]:
+    """`notifications`: those shown now, this refresh's and (`earlier`) any an earlier altsim
+    recorded but did not live to show."""
     outcome = refreshed.outcome
+    posted = {id(record) for record in refreshed.posted}
     return {"background": refreshed.background, "saved": outcome.saved,
             "errors": outcome.errors, "badge": outcome.badge, "lostLinks": outcome.lost_links,
             "notifications": [{"kind": n.kind, "title": n.title, "body": n.body,
-                               "source": n.source, "bundleIdentifier": n.bundle_id,
-                               "newsIdentifier": n.news_id} for n in outcome.notifications]}
+                               "source": n.source_identifier, "bundleIdentifier": n.bundle_id,
+                               "newsIdentifier": n.news_id, "earlier": id(n) not in posted}
+                              for n in refreshed.shown]}
 
 
 def refresh_text(refreshed: Refreshed) -> str:
@@ -287,9 +296,12 @@ def refresh_text(refreshed: Refreshed) -> str:
         lines.append(f"Unable to Refresh “{printable(name)}” Source: {printable(error)}")
     if refreshed.background and not outcome.saved:
         lines.append("Background refresh failed: nothing saved, nothing posted (§6.4).")
-    for note in outcome.notifications:
-        lines.append(f"[{printable(note.title)}] {printable(note.body)}")
-    if refreshed.background and outcome.saved and not outcome.notifications:
+    posted = {id(record) for record in refreshed.posted}
+    for note in refreshed.shown:
+        earlier = ("" if id(note) in posted else
+                   f" (posted {note.at.isoformat(timespec='minutes')}, not shown then)")
+        lines.append(f"[{printable(note.title)}] {printable(note.body)}{earlier}")
+    if refreshed.background and outcome.saved and not refreshed.shown:
         lines.append("No notifications.")
     lines.append(f"Badge: {outcome.badge}")
     return "\n".join(lines) + "\n"
