@@ -276,3 +276,26 @@ def test_the_kill_harness_counts_real_mutations(tmp_path: Path) -> None:
     for case in cases:
         assert open_world(Path(case["home"])).load().set_aside is None
     assert os.path.exists(Path(cases[-1]["home"]) / "state.json")
+
+
+async def test_the_terminal_ui_shows_what_a_dead_process_left_unshown(tmp_path: Path,
+                                                                      server: str) -> None:
+    """A refresh that committed its notifications and died before showing them: the next
+    start of the UI shows them as toasts, once, and marks them shown."""
+    from altsim.ui.app import AltsimApp
+
+    home = tmp_path / "home"
+    await _make_home(home, f"{server}/ui", "/ui")
+    Routes.routes["/ui/a.json"] = A_V2
+    sim = Simulator(open_world(home), limits=FAST)
+    await sim.refresh(background=True)  # no one to show them
+    await sim.aclose()
+    assert [n.shown for n in open_world(home).load().value.notifications] == [False, False]
+    for start in range(2):
+        app_ = AltsimApp(Simulator(open_world(home), limits=FAST), background=False)
+        async with app_.run_test(size=(120, 40), notifications=True) as pilot:
+            await pilot.pause()
+            assert app_.history == ([] if start else [
+                "New Update Available: App 1.1 is now available for download.",
+                "AltStore News: Hi"])
+    assert [n.shown for n in open_world(home).load().value.notifications] == [True, True]

@@ -33,6 +33,7 @@ from altsim.core.latest import unsupported_update
 from altsim.core.safe_text import printable
 from altsim.sim.background import BackgroundLoop
 from altsim.sim.simulator import FlowError, Refreshed, Simulator
+from altsim.state import NotificationRecord
 from altsim.ui.app_page import AppPage
 from altsim.ui.pages import ConfirmSource, TextPage, history_page, source_page
 from altsim.ui.row_list import RowList
@@ -124,7 +125,9 @@ class AltsimApp(App[None]):
         if not self.simulator.world().sources:
             await self.add_bundled()
         self.reload()
+        self.simulator.show_pending(self.show_notifications)  # left by an altsim that died
         if self.loop is not None:
+            self.loop.show = self.show_refreshed
             self.loop.observers.append(self.on_refreshed)
             self.loop.start()
         # countdowns tick live; the list owns the timer, so it stops when the list goes
@@ -379,7 +382,8 @@ class AltsimApp(App[None]):
 
         refreshed = await (self.loop.refresh_now(background=False, progress=progress)
                            if self.loop is not None
-                           else self.simulator.refresh(background=False, progress=progress))
+                           else self.simulator.refresh(background=False, progress=progress,
+                                                       show=self.show_refreshed))
         if self.loop is None:
             self.on_refreshed(refreshed)
 
@@ -388,7 +392,19 @@ class AltsimApp(App[None]):
         if self.loop is not None:
             await self.loop.refresh_now()
         else:
-            self.on_refreshed(await self.simulator.refresh(background=True))
+            self.on_refreshed(await self.simulator.refresh(background=True,
+                                                           show=self.show_refreshed))
+
+    def show_refreshed(self, refreshed: Refreshed) -> None:
+        self.show_notifications(refreshed.shown)
+
+    def show_notifications(self, records: list[NotificationRecord]) -> None:
+        """The client's notifications as toasts: a refresh's, and any an altsim that died
+        recorded but did not show. Called just before the commit that marks them shown, so
+        "shown" means posted here as a toast (Simulator.refresh has the one window)."""
+        for note in records:
+            self.notify(note.body, title=note.title, markup=False, timeout=8)
+            self.history.append(f"{note.title}: {note.body}")
 
     def on_refreshed(self, refreshed: Refreshed) -> None:
         outcome = refreshed.outcome
@@ -396,9 +412,6 @@ class AltsimApp(App[None]):
             name = refreshed.names.get(identifier, identifier)
             self.notify(error, title=f"Unable to Refresh “{name}” Source", severity="error",
                         markup=False)
-        for note in outcome.notifications:  # the client's notifications, as toasts
-            self.notify(note.body, title=note.title, markup=False, timeout=8)
-            self.history.append(f"{note.title}: {note.body}")
         self.reload()
 
     @on(Button.Pressed, "#add")
