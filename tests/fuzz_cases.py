@@ -137,7 +137,23 @@ def _options(rng: random.Random, command: str, fmt: str, original: bytes) -> lis
             options += ["--beta-track", rng.choice(["alpha", "nightly"])]
     if command == "diff" and rng.random() < 0.3:
         options.append("--no-build-bug")
+    if rng.random() < 0.03:  # an option a script built from hostile text (most are refused)
+        options += rng.choice(HOSTILE_OPTIONS.get(command, []) + HOSTILE_OPTIONS["any"])
     return options
+
+
+_ESC = "\x1b[31m\x9b\u202e\u2028"
+HOSTILE_OPTIONS = {
+    "any": [["--client", _ESC], ["--ios", _ESC], ["--ios", "\ud800"], ["--ios", "99999999999"],
+            ["--client", "altstore,\x1b"], ["--format", _ESC]],
+    "preview": [["--installed", f"com.a{_ESC}=1{_ESC}"], ["--as", f"https://x/{_ESC}"],
+                ["--locale", _ESC], ["--tz", _ESC], ["--now", _ESC], ["--pledge", "NaN"],
+                ["--tier", _ESC, "--benefit", _ESC], ["--installed", "\udcff=1"]],
+    "matrix": [["--installed", f"com.a{_ESC}=1"], ["--ios", f"17.0,{_ESC}"],
+               ["--now", "9999-12-31T23:59:59-12:00"], ["--locale", "xx_\x1b"]],
+    "diff": [["--installed", f"{_ESC}=1"], ["--installed-build", f"{_ESC}=1"],
+             ["--tz", "\x1b"], ["--now", "0001-01-01T00:00:00+14:00"]],
+}
 
 
 def _bundle_ids(raw: bytes) -> list[str]:

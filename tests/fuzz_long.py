@@ -98,6 +98,7 @@ def work(start: int, count: int, bound: float, subprocess_every: int, long: bool
                 save_reproducer(case, argv, outcome, found)
             line = {"seed": seed, "family": f"{case.command}:{case.format}",
                     "process": as_process, "seconds": round(outcome.seconds, 4),
+                    "status": outcome.status,
                     "problems": found, "file": case.corpus_file}
             sys.__stdout__.write(json.dumps(line) + "\n")
             sys.__stdout__.flush()
@@ -109,6 +110,7 @@ class Tally:
 
     def __init__(self) -> None:
         self.by_family: Counter[str] = Counter()
+        self.statuses: dict[str, Counter[object]] = defaultdict(Counter)
         self.processes = 0
         self.kinds: Counter[str] = Counter()
         self.distinct: dict[str, list[int]] = defaultdict(list)  # problem shape -> seeds
@@ -118,6 +120,7 @@ class Tally:
     def add(self, line: dict[str, object]) -> None:
         family, seed = str(line["family"]), int(line["seed"])  # type: ignore[call-overload]
         self.by_family[family] += 1
+        self.statuses[family][line["status"]] += 1
         self.processes += bool(line["process"])
         seconds = float(line["seconds"])  # type: ignore[arg-type]
         self.slowest = sorted([*self.slowest, (seconds, seed, family, str(line["file"]))],
@@ -170,7 +173,8 @@ def run_all(args: argparse.Namespace) -> int:
     lines: queue.Queue[tuple[int, dict[str, object] | None]] = queue.Queue()
     workers: dict[int, Worker] = {}
     tally = Tally()
-    hard_hangs: list[int] = []
+    hard_hangs: list[int] = []  # seeds at which a worker went silent and was killed
+    crashes: list[int] = []  # seeds at which a worker died (the harness's own failure)
     began = last_report = time.monotonic()
 
     def reader(worker_id: int, process: subprocess.Popen[str]) -> None:
@@ -197,8 +201,14 @@ def run_all(args: argparse.Namespace) -> int:
             said, line = -1, None
         now = time.monotonic()
         if said in workers:
-            if line is None:  # it ended
-                workers.pop(said).process.wait()
+            if line is None:  # it ended: if before its last seed, it crashed there
+                worker = workers.pop(said)
+                if worker.process.wait() != 0 and worker.next_seed < worker.first + worker.count:
+                    crashes.append(worker.next_seed)
+                    print(f"worker crashed at seed {worker.next_seed}", flush=True)
+                    rest = worker.first + worker.count - worker.next_seed - 1
+                    if rest > 0:
+                        pending.insert(0, (worker.next_seed + 1, rest))
             else:
                 tally.add(line)
                 workers[said].heard = now
@@ -219,20 +229,27 @@ def run_all(args: argparse.Namespace) -> int:
             rate = tally.cases / (now - began)
             print(f"{tally.cases}/{total} cases, {rate:.1f}/s, {tally.failed_cases} failing, "
                   f"{len(tally.distinct)} distinct problems", flush=True)
-    summarize(tally, hard_hangs, time.monotonic() - began)
-    return 1 if tally.failed_cases or hard_hangs else 0
+    summarize(tally, hard_hangs, crashes, time.monotonic() - began)
+    return 1 if tally.failed_cases or hard_hangs or crashes else 0
 
 
-def summarize(tally: Tally, hard_hangs: list[int], seconds: float) -> None:
+def summarize(tally: Tally, hard_hangs: list[int], crashes: list[int], seconds: float
+              ) -> None:
     print(f"\n{tally.cases} cases in {seconds:.0f} s: {tally.cases / max(seconds, 1e-9):.1f} "
           f"cases/s ({tally.processes} as real processes)")
-    print("cases per command and format:")
+    print("cases per command and format (exit status 0 accepted, 1 rejected, 2 unreadable or "
+          "wrong arguments):")
     for family in (f"{command}:{fmt}" for command, fmt in FAMILIES):
-        print(f"  {family:<18} {tally.by_family[family]}")
+        statuses = tally.statuses[family]
+        shown = "  ".join(f"{status}: {statuses[status]}" for status in
+                          sorted(statuses, key=str))
+        print(f"  {family:<18} {tally.by_family[family]:>7}   {shown}")
     print(f"failing cases: {tally.failed_cases}; problems by kind: "
           + (", ".join(f"{kind} {n}" for kind, n in tally.kinds.most_common()) or "none"))
     if hard_hangs:
         print(f"workers killed after going silent (hangs) at seeds: {hard_hangs}")
+    if crashes:
+        print(f"workers that died (see their stderr above) at seeds: {crashes}")
     for shape, seeds in sorted(tally.distinct.items(), key=lambda item: -len(item[1])):
         print(f"  {len(seeds):>6} × {shape}\n         seeds {seeds[:5]}")
     print("slowest cases:")

@@ -125,12 +125,22 @@ def run_subprocess(argv: list[str], bound: float) -> Outcome:
     env.pop("NO_COLOR", None)
     start = time.perf_counter()
     try:
-        done = subprocess.run([sys.executable, "-m", "altsim", *argv], capture_output=True,
+        done = subprocess.run([sys.executable, "-m", "altsim", *map(_as_argument, argv)],
+                              capture_output=True,
                               timeout=bound, env=env, cwd=ROOT, check=False)
     except subprocess.TimeoutExpired as late:
         return Outcome(None, late.stdout or b"", late.stderr or b"",
                        time.perf_counter() - start, hung=True)
     return Outcome(done.returncode, done.stdout, done.stderr, time.perf_counter() - start)
+
+
+def _as_argument(text: str) -> bytes:
+    """An argument as bytes for exec: a lone surrogate that is not surrogateescape's (U+D800)
+    cannot reach a real process as text; its UTF-8 bytes arrive as Python would read them."""
+    try:
+        return os.fsencode(text)
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
 
 
 def run_case(case: Case, workdir: Path, bound: float, server: AnswerServer | None = None

@@ -261,8 +261,48 @@ def _op_deep(rng: random.Random, root: object) -> tuple[object, str]:
     return _replace(root, path, new), f"nest {_label(root, path)} {new.text[:12]}…"
 
 
+# Values of the right type at the edge of what each field the client reads can hold, so the
+# source is often still accepted and the value reaches the later layers (latest version,
+# updates, dates and sizes shown, colours, Patreon).
+FIELD_EDGES: dict[str, list[object]] = {
+    "date": EDGE_DATES, "versionDate": EDGE_DATES,
+    "version": EDGE_VERSIONS, "buildVersion": EDGE_VERSIONS,
+    "minOSVersion": ["0", "0.0.0", "17", "17.0", "99999999999999999999.0", "1.2.3.4", "", "x",
+                     "17.4.1.1", "-1", "١٧.٠"],
+    "maxOSVersion": ["0", "17", "17.0", "12.0", "99999999999999999999.0", "", "16.9999"],
+    "size": [Raw(t) for t in ("0", "-1", "2147483648", "4294967296", "9223372036854775807",
+                              "9223372036854775808", "1e400", "1.5", "-0")],
+    "tintColor": ["", "#", "#abc", "abc", "#F54F3280", "#FFFFFFFF", "#00000000", "0x",
+                  "0xZZZ", "zzz", "#12345", "#1234567", " #abc ", "ＦＦＦ", "#ab\u0000c"],
+    "category": ["", "games", "GAMES", "unknown", "\u202egames"],
+    "amount": [Raw(t) for t in ("0", "-1", "1e400", "0.001", "99999999999999999999")],
+    "width": [Raw(t) for t in ("0", "-1", "1e400", "2147483648", "0.5")],
+    "height": [Raw(t) for t in ("0", "-1", "1e400", "2147483648", "0.5")],
+    "sha256": ["", "zz", "a" * 64, "A" * 64, "a" * 63, "a" * 65],
+    "marketplaceID": ["", "0", "-1", "9" * 40, "\u202e1"],
+    "identifier": ["", " ", "a" * 3000, "com.x\u0000", "ÄÖÜ"],
+    "bundleIdentifier": ["", " ", "com.a", "COM.A", "a" * 3000, "com.a\u202e"],
+    "notify": [True, False, None, Raw("1"), "true"],
+    "beta": [True, False, None, Raw("1"), "true"],
+    "downloadURL": URLS, "iconURL": URLS, "imageURL": URLS, "website": URLS, "url": URLS,
+}
+
+
+def _op_field_edge(rng: random.Random, root: object) -> tuple[object, str]:
+    """An edge value of the type a known field holds, in that field."""
+    fields = [(path, pair_index, obj) for path, obj in _nodes(root) if isinstance(obj, Obj)
+              for pair_index, (key, _) in enumerate(obj) if key in FIELD_EDGES]
+    if not fields:
+        return _op_edge_scalar(rng, root)
+    path, pair_index, obj = rng.choice(fields)
+    key = obj[pair_index][0]
+    new = rng.choice(FIELD_EDGES[key])
+    obj[pair_index] = (key, new)
+    return root, f"field {_label(root, (*path, pair_index))} = {_brief(new)}"
+
+
 STRUCTURE_OPERATIONS: list[tuple[Callable[[random.Random, object], tuple[object, str]], int]] = [
-    (_op_infect_string, 5), (_op_replace_value, 3), (_op_edge_scalar, 4),
+    (_op_infect_string, 5), (_op_replace_value, 3), (_op_edge_scalar, 2), (_op_field_edge, 5),
     (_op_object_keys, 4), (_op_array, 2), (_op_deep, 1)]
 
 
