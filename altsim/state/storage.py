@@ -328,9 +328,12 @@ class JsonStore(Generic[T]):
         if the lock is free: a holder tidies at its own commit. Nothing is created."""
         if not self.directory.is_dir():
             return
-        with self._exclusive(wait=False) as locked:
-            if locked and not getattr(self._local, "in_transaction", False):
-                self._sweep(self._load_locked().value)
+        try:
+            with self._exclusive(wait=False) as locked:
+                if locked and not getattr(self._local, "in_transaction", False):
+                    self._sweep(self._load_locked().value)
+        except OSError:  # a home this user may read but not change: left as it is
+            return
 
     def save(self, value: T) -> SetAside | None:
         """Replace the state with `value`, whatever it was (prefer `transaction()` to change
