@@ -129,7 +129,7 @@ MAX_DEPTH = 512
 _TOO_DEEP = "nesting too deep"
 # Whitespace: Unicode Zs, the line terminators, BOM and \t \v \f.
 _WS = "\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-_SPACE = re.compile(rf"(?:[{_WS}]+|//[^\r\n\u2028\u2029]*|/\*(?s:.*?)\*/)*")
+_SPACE = re.compile(rf"(?:[{_WS}]++|//[^\r\n\u2028\u2029]*+|/\*(?s:.*?)\*/)*+")
 _ESCAPE = (r"(?:[^xu0-9\r\n\u2028\u2029]|0(?![0-9])|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}"
            r"|\r\n?|[\n\u2028\u2029])")
 _BODY = {q: re.compile(rf"(?:[^{q}\\\r\n]++|\\{_ESCAPE})*+") for q in "\"'"}
@@ -157,7 +157,9 @@ _SAFE_JSON5 = re.compile(
     )*+""", re.VERBOSE)
 _KEYWORDS = (("null", None), ("true", True), ("false", False))
 _scan_once: Any = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
-_SCAN_DEPTH = 16  # below it, strict-JSON parts are read by the C scanner (bounds retries)
+# Containers opened at a depth below this are first tried with the C scanner (a strict-JSON
+# part is read whole); the bound keeps a deep chain of failing tries from costing depth x size.
+_SCAN_DEPTH = 16
 
 
 class Json5Error(ValueError):
