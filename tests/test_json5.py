@@ -273,6 +273,23 @@ def test_a_truncated_megabyte_is_located_at_compiled_speed():
     assert fastest(lambda: parse_document(raw, allow_json5=True)) < SLOWER_AT_MOST * anchor
 
 
+# A JSON5-styled file with an error is read by the Python reader to its error: slower, but
+# nowhere near the old parser (or size x size, as failing C-scanner tries once cost).
+READER_SLOWER_AT_MOST = 200
+
+
+def test_a_broken_megabyte_of_json5_is_located_quickly():
+    strict = json.dumps(big_source(1200), indent=2)
+    text = json5ify(strict)
+    raw = (text[:-300] + ",," + text[-300:]).encode()
+    failure = parse_document(raw, allow_json5=True)
+    assert isinstance(failure, SyntaxFailure)
+    assert failure.json5 is not None
+    assert failure.json5.message == 'Unexpected ","'
+    anchor = fastest(lambda: json.loads(strict))
+    assert fastest(lambda: parse_document(raw, allow_json5=True)) < READER_SLOWER_AT_MOST * anchor
+
+
 # -- details ----------------------------------------------------------------------------------
 
 def test_whitespace_is_unicode_space_separators_and_the_rest():

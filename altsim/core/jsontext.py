@@ -203,6 +203,10 @@ class _Json5Reader:
         self.far = 0
         self.conversion: str | None = None  # the first number Python could not convert
         self._openers: list[int] | None = None  # offsets of every [ and {, when needed
+        # What failed C-scanner tries may cost, in characters: each failure counts the lines
+        # before it (JSONDecodeError), so in a JSON5-styled text, where most tries fail, they
+        # would cost size x size. Enough for a truncated file's chain of tries (one per level).
+        self._scan_budget = 2 * _SCAN_DEPTH * self.n + 100_000
 
     def fail(self, offset: int) -> None:
         if offset > self.far:
@@ -406,9 +410,17 @@ class _Json5Reader:
     def _strict_part(self, i: int, depth: int) -> tuple[Any, int] | None:
         """A strict-JSON value at i read by the C scanner: the grammar reads it alike, and
         every position it could fail at lies within it."""
+        if self._scan_budget <= 0:
+            return None
         try:
             value, end = _scan_once(self.text, i)
-        except (StopIteration, ValueError, RecursionError):
+        except StopIteration:  # no value starts at i: found at once
+            return None
+        except json.JSONDecodeError as error:
+            self._scan_budget -= 2 * error.pos - i
+            return None
+        except (ValueError, RecursionError):  # an integer too long for int(), a deep nest
+            self._scan_budget -= 2 * self.n
             return None
         if depth + (end - i) // 2 > MAX_DEPTH:  # it could nest too deep: count its brackets
             if self._openers is None:
