@@ -9,6 +9,8 @@ The ratio of each repeat's times is reported, minimum and median over the repeat
                     strict parsing fails, then the JSON5 parser reads it
   truncated 1 MB    the same source as strict JSON, cut 5,000 bytes before its end (a broken
                     download): both parsers fail, and the JSON5 error's line:column is found
+  broken json5 1 MB the JSON5 source with ",," near its end: the Python reader (the json5
+                    grammar) reads up to the error to locate it
   largest corpus    tests/corpus's largest file as it is (strict: json.loads alone), then as
                     JSON5 and cut in half
 
@@ -92,6 +94,7 @@ def main() -> int:
     cases = [
         ("json5 1 MB", json5ify(big).encode(), big),
         ("truncated 1 MB", big.encode()[:len(big) - 5000], big),
+        ("broken json5 1 MB", (json5ify(big)[:-300] + ",," + json5ify(big)[-300:]).encode(), big),
         ("largest corpus, as is", largest.read_bytes(), largest.read_text(encoding="utf-8")),
         ("largest corpus as JSON5", json5ify(corpus).encode(), corpus),
         ("largest corpus, cut in half", corpus.encode()[:len(corpus) // 2], corpus),
