@@ -26,7 +26,7 @@ def test_the_command_line_starts_light():
     """`altsim check` runs in CI on every push: its start loads no UI, network or event loop
     (each command imports what it needs when it runs)."""
     code = ("import sys, altsim.cli\n"
-            "heavy = ('textual', 'rich', 'httpx', 'asyncio', 'regex', 'babel', 'json5')\n"
+            "heavy = ('textual', 'rich', 'httpx', 'asyncio', 'regex', 'babel', 'pyjson5')\n"
             "print(','.join(sorted({m.split('.')[0] for m in sys.modules} & set(heavy))))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
