@@ -119,6 +119,7 @@ def test_hostile_text_never_reaches_the_terminal(tmp_path):
     pytest.param(["--tz", "Mars/Olympus"], id="tz"),
     pytest.param(["--locale", "xx_QQ"], id="locale"),
     pytest.param(["--now", "yesterday"], id="now"),
+    pytest.param(["--now", "0001-01-01T00:00:00+05:00"], id="now-before-year-1-in-utc"),
     pytest.param(["--installed", "com.a"], id="installed"),
     pytest.param(["--installed-build", "com.a=5"], id="build-without-version"),
     pytest.param(["--pledge", "lots"], id="pledge"),

@@ -230,6 +230,10 @@ def device_from(args: argparse.Namespace, ios: OSVersion) -> Device:
                              "2024-06-01T12:00:00Z") from None
         if now.tzinfo is None:
             now = now.replace(tzinfo=device_zone)
+        try:
+            now = now.astimezone(UTC)
+        except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it
+            raise UsageError(f"--now {args.now!r}: out of the range of dates") from None
     return Device(ios, now.astimezone(UTC), args.device, args.locale, args.tz)
 
 
