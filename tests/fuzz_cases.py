@@ -8,6 +8,7 @@ case, so a failure is reproduced by its seed (``python tests/fuzz_long.py --repl
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import random
@@ -83,6 +84,8 @@ def make_case(seed: int, *, long: bool = False, family: tuple[str, str] | None =
     drawn = rng.choice(FAMILIES)  # drawn even when pinned: the rest of the case is the same
     command, fmt = family or drawn
     files = corpus_sources(long)
+    if command == "diff":  # OLD must be a source some client accepts (a few corpus files are not)
+        files = [path for path in files if any(_accepts(path, c, "17.0") for c in CLIENTS)]
     if long:  # small files more often: a broken big one costs seconds in the JSON5 parser
         path = rng.choices(files, [1 / (path.stat().st_size ** 0.5) for path in files])[0]
     else:
@@ -94,8 +97,10 @@ def make_case(seed: int, *, long: bool = False, family: tuple[str, str] | None =
     case = Case(seed, command, fmt, path.name, new, steps, options, subprocess=subprocess,
                 long=long)
     if command == "diff":
-        # OLD is the corpus file as published (or mutated too, if the client still accepts it)
-        case.old = original if rng.random() < 0.7 else mutate_structure(rng, original)[0]
+        # OLD is the corpus file as published (sometimes mutated too), under a client that
+        # accepts it: a rejected OLD is only a usage error, and the refresh is what to fuzz.
+        case.old = original if rng.random() < 0.85 else mutate_structure(rng, original)[0]
+        _choose_a_client_that_accepts(case.options, path)
     if command == "check-url":
         case.http = _http_answer(rng, new)
     if rng.random() < 0.05:
@@ -154,6 +159,33 @@ HOSTILE_OPTIONS = {
     "diff": [["--installed", f"{_ESC}=1"], ["--installed-build", f"{_ESC}=1"],
              ["--tz", "\x1b"], ["--now", "0001-01-01T00:00:00+14:00"]],
 }
+
+
+def _choose_a_client_that_accepts(options: list[str], path: Path) -> None:
+    """Replace ``--client`` by the first client accepting the unmutated file, if any."""
+    ios = options[options.index("--ios") + 1] if "--ios" in options else "17.0"
+    chosen = options[options.index("--client") + 1] if "--client" in options else CLIENTS[0]
+    if _accepts(path, chosen, ios):
+        return
+    for client in CLIENTS:
+        if _accepts(path, client, ios):
+            if "--client" in options:
+                options[options.index("--client") + 1] = client
+            else:
+                options += ["--client", client]
+            return
+
+
+@functools.cache
+def _accepts(path: Path, client: str, ios: str) -> bool:
+    from altsim.core.check import client_verdict
+    from altsim.core.profiles import PROFILES
+    from altsim.core.values import parse_device_version
+
+    version = parse_device_version(ios)
+    if version is None or client not in PROFILES:
+        return False
+    return client_verdict(path.read_bytes(), PROFILES[client], version).source is not None
 
 
 def _bundle_ids(raw: bytes) -> list[str]:

@@ -38,7 +38,7 @@ from .fuzz_run import UNSAFE, Outcome, problems, report, run_case, run_in_proces
 from .fuzz_server import AnswerServer, serving
 from .mutate import mutate_bytes, mutate_structure
 
-CI_CASES = 90  # per command and format: 12 families, 20-40 s in all on 2 shared cores
+CI_CASES = 150  # per command and format: 1,800 cases, ~30 s on 2 shared cores
 LONG_CASES = 3_000
 CI_PROCESSES = 8  # real `python -m altsim` runs (~0.4 s each)
 LONG_PROCESSES = 300
