@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from altsim.cli import output as cli_output
-from altsim.cli.inputs import InputError, read_source
+from altsim.cli.inputs import SOURCE_LIMITS, InputError, read_source
 from altsim.cli.options import (
     HelpWithExamples,
     add_client_argument,
     add_date_prefix_argument,
+    add_fetch_limit_arguments,
     add_ios_argument,
     date_prefix_parse,
+    fetch_limits_from,
     ios_from,
     profiles_from,
 )
@@ -23,6 +25,7 @@ from altsim.core.check import CheckResult, check_source
 from altsim.core.diagnostics import Diagnostic, Severity
 from altsim.core.profiles import ClientProfile
 from altsim.core.values import OSVersion
+from altsim.net.limits import FetchLimits
 
 
 @dataclass(slots=True)
@@ -60,6 +63,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 on warnings too")
     add_date_prefix_argument(parser)
+    add_fetch_limit_arguments(parser, SOURCE_LIMITS, "SOURCE fetch")
     parser.set_defaults(run=run, hard_exit=True)
 
 
@@ -68,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
     profiles = profiles_from(args)
     # A short-lived process building one large acyclic tree: cyclic GC would only cost time.
     gc.disable()
-    by_input = [check_input(name, profiles, ios, date_prefix_parse(args))
+    limits = fetch_limits_from(args, SOURCE_LIMITS)
+    by_input = [check_input(name, profiles, ios, date_prefix_parse(args), limits)
                 for name in args.sources]
     # Each client's results together, clients in the order asked, inputs in theirs.
     outcomes = [row[column] for column in range(len(profiles)) for row in by_input]
@@ -87,10 +92,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def check_input(name: str, profiles: list[ClientProfile], ios: OSVersion,
-                date_prefix_parse: bool) -> list[Outcome]:
+                date_prefix_parse: bool, limits: FetchLimits) -> list[Outcome]:
     """One SOURCE, read (or fetched) once and checked by each client in turn."""
     try:
-        source = read_source(name)
+        source = read_source(name, limits)
     except InputError as error:
         cli_output.error(f"altsim check: cannot read {error}")
         return [Outcome(name, profile, error=str(error)) for profile in profiles]

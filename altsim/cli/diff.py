@@ -8,7 +8,7 @@ from typing import Any
 
 from altsim.cli import options, output
 from altsim.cli.errors import UsageError
-from altsim.cli.inputs import read_or_report
+from altsim.cli.inputs import SOURCE_LIMITS, read_or_report
 from altsim.core.check import client_verdict
 from altsim.core.safe_text import printable
 
@@ -40,6 +40,7 @@ def add_parser(commands: Any) -> None:
                         "background refresh (§9.3)")
     parser.add_argument("--format", default="text", choices=("text", "json"),
                         help="text for people, json for tools")
+    options.add_fetch_limit_arguments(parser, SOURCE_LIMITS, "SOURCE fetch")
     parser.set_defaults(run=run)
 
 
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     user = options.user_from(args)
     decoded = []
     for name in (args.old, args.new):
-        read = read_or_report(name, "diff")
+        read = read_or_report(name, "diff", options.fetch_limits_from(args, SOURCE_LIMITS))
         if read is None:
             return 2
         decoded.append(client_verdict(read.body, profile, device.ios,

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 from altsim.cli import output
 from altsim.core.diagnostics import Diagnostic, Severity
 from altsim.core.safe_text import printable
+from altsim.net.limits import FetchLimits, size_limit
 
 if TYPE_CHECKING:
     from altsim.net.fetch import FetchError
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+SOURCE_LIMITS = FetchLimits(concurrency=1)  # one SOURCE fetched at a time
 HTTP_STATUS = "http-status"  # the diagnostic code of a non-2xx answer
 
 
@@ -40,12 +41,13 @@ class SourceInput:
         return Diagnostic(Severity.WARNING, HTTP_STATUS, self.status_warning, "")
 
 
-def read_source(name: str) -> SourceInput:
+def read_source(name: str, limits: FetchLimits = SOURCE_LIMITS) -> SourceInput:
+    """A file or a URL's body; `limits.max_bytes` caps a file's size too."""
     if name.startswith(("http://", "https://")):
         from altsim.net.fetch import FetchError, fetch_source  # httpx only when needed
 
         try:
-            fetched = fetch_source(name)
+            fetched = fetch_source(name, limits)
         except FetchError as error:
             raise InputError(f"{error.url}: {fetch_failure(error)}") from None
         return SourceInput(fetched.body, fetched.status_warning)
@@ -53,8 +55,9 @@ def read_source(name: str) -> SourceInput:
     try:
         if path.is_dir():
             raise InputError(f"{name}: is a directory")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MB")
+        if path.stat().st_size > limits.max_bytes:
+            raise InputError(f"{name}: larger than {size_limit(limits.max_bytes)} "
+                             "(--max-size raises the limit)")
         return SourceInput(path.read_bytes())
     except OSError as error:
         raise InputError(f"{name}: {error.strerror or error}") from None
@@ -70,18 +73,19 @@ def fetch_failure(error: FetchError) -> str:
         cause = error.reason.removeprefix("cannot connect: ")
         return f"could not connect from this machine ({cause}); {_FROM_HERE}"
     if error.kind == "timeout":
-        return f"no answer in time from this machine ({error.reason}); {_FROM_HERE}"
+        return f"{error.reason}; {_FROM_HERE}"  # "no data for 20 s after 1.2 MB", say
     if error.kind == "tls":
         return (f"{error.reason}; from this machine: check the server's certificate, or a proxy "
                 "that intercepts TLS")
     return error.reason
 
 
-def read_or_report(name: str, command: str) -> SourceInput | None:
+def read_or_report(name: str, command: str,
+                   limits: FetchLimits = SOURCE_LIMITS) -> SourceInput | None:
     """The SOURCE, or None after telling the user on stderr why it cannot be read. A non-2xx
     status is told on stderr too, as a warning: the body is used all the same."""
     try:
-        source = read_source(name)
+        source = read_source(name, limits)
     except InputError as error:
         output.error(f"altsim {command}: cannot read {error}")
         return None

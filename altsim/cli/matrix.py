@@ -9,7 +9,7 @@ from altsim.cli import options
 from altsim.cli import output as cli_output
 from altsim.cli.each_client import EachClientOutput
 from altsim.cli.errors import UsageError
-from altsim.cli.inputs import read_or_report
+from altsim.cli.inputs import SOURCE_LIMITS, read_or_report
 from altsim.core.device import LAST_RELEASES
 from altsim.core.values import os_version_string
 
@@ -40,6 +40,7 @@ def add_parser(commands: Any) -> None:
     options.add_date_prefix_argument(parser)
     parser.add_argument("--format", default="text", choices=("text", "json"),
                         help="text for people, json for tools")
+    options.add_fetch_limit_arguments(parser, SOURCE_LIMITS, "SOURCE fetch")
     parser.set_defaults(run=run, hard_exit=True)
 
 
@@ -49,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     if not versions:
         raise UsageError("--ios: give at least one version")
     devices = [options.device_from(args, ios) for ios in versions]
-    read = read_or_report(args.source, "matrix")  # once, whatever the clients
+    limits = options.fetch_limits_from(args, SOURCE_LIMITS)
+    read = read_or_report(args.source, "matrix", limits)  # once, whatever the clients
     if read is None:
         return 2
     user = options.user_from(args)

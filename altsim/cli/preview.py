@@ -11,7 +11,7 @@ from altsim.cli import options
 from altsim.cli import output as cli_output
 from altsim.cli.each_client import EachClientOutput
 from altsim.cli.errors import UsageError
-from altsim.cli.inputs import read_or_report
+from altsim.cli.inputs import SOURCE_LIMITS, read_or_report
 from altsim.core.check import client_verdict
 from altsim.core.identity import normalize_source_url
 from altsim.core.profiles import ClientProfile
@@ -43,6 +43,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--format", default="text", choices=("text", "json"),
                         help="text for people, json for tools")
     options.add_date_prefix_argument(parser)
+    options.add_fetch_limit_arguments(parser, SOURCE_LIMITS, "SOURCE fetch")
     parser.set_defaults(run=run, hard_exit=True)
 
 
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             identifier = normalize_source_url(url) if url is not None else None
         except ValueError as error:
             raise UsageError(f"{url!r}: {error}") from None
-        read = read_or_report(name, "preview")
+        read = read_or_report(name, "preview", options.fetch_limits_from(args, SOURCE_LIMITS))
         if read is None:
             return 2
         inputs.append(_Input(name, identifier, url, read.body))
