@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from .fuzz_cases import FAMILIES, make_case
+from .fuzz_cases import FAMILIES, Case, make_case
 from .fuzz_run import UNSAFE, Outcome, problems, report, run_case, run_in_process
 from .fuzz_server import AnswerServer, serving
 from .mutate import mutate_bytes, mutate_structure
@@ -60,7 +60,7 @@ def _first_seed(long_mode: bool, offset: int) -> int:
     return int.from_bytes(os.urandom(4), "big") * 10_000
 
 
-def _run_many(cases: list, workdir: Path, bound: float, server: AnswerServer) -> None:
+def _run_many(cases: list[Case], workdir: Path, bound: float, server: AnswerServer) -> None:
     failures = []
     for case in cases:
         argv, outcome, found = run_case(case, workdir, bound, server)
