@@ -103,6 +103,7 @@ class RawServer:
     def __init__(self) -> None:
         self.routes: dict[str, Handler] = {}
         self.requests: list[str] = []
+        self.last_head = b""  # the last request's line and headers
         self._tasks: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
         self.base = ""
@@ -129,6 +130,7 @@ class RawServer:
         try:
             while True:
                 request = await reader.readuntil(b"\r\n\r\n")
+                self.last_head = request
                 path = request.split(b" ", 2)[1].decode()
                 self.requests.append(path)
                 handler = self.routes.get(path, respond(404, HTML_404))
@@ -278,6 +280,24 @@ async def test_redirect_chain_keeps_the_requested_url_as_identity(raw):
     assert normalize_source_url(fetched.url) == f"127.0.0.1:{raw.port}/old.json"
     assert fetched.warnings == (f"redirected 2x to {fetched.final_url}; the source's identity "
                                 f"still comes from {fetched.url} (§1.4)",)
+
+
+async def test_cookies_follow_redirects_but_not_ones_httpx_cannot_send(raw):
+    """A non-ASCII cookie set on a redirect used to raise UnicodeEncodeError from httpx while
+    it built the next request (a traceback in every command that fetches)."""
+    raw.routes["/a"] = respond(302, b"", Location="/b", Set_Cookie="odd=caf\u00e9")
+    raw.routes["/b"] = respond(302, b"", Location="/c", Set_Cookie="plain=1")
+    seen: list[bytes] = []
+
+    async def echo_cookie(writer: asyncio.StreamWriter) -> bool:
+        seen.append(raw.last_head)
+        return await respond(200, SOURCE)(writer)
+
+    raw.routes["/c"] = echo_cookie
+    fetched = await fetch_one(f"{raw.base}/a")
+    assert fetched.body == SOURCE
+    assert b"plain=1" in seen[0]
+    assert b"odd=" not in seen[0]
 
 
 async def test_redirect_loop_is_a_redirect_error(raw):

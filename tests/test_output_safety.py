@@ -259,9 +259,12 @@ def test_separators_are_line_breaks_where_lines_are_kept():
     assert printable("\u202eevil\ud800") == "\ufffdevil\ufffd"
 
 
-def test_only_our_colour_survives_the_last_pass():
-    assert terminal_text("\x1b[1;31mred\x1b[0m") == "\x1b[1;31mred\x1b[0m"
-    assert terminal_text("\x1b]0;title\x07\x1b[2J\x9b") == "\ufffd]0;title\ufffd\ufffd[2J\ufffd"
+def test_only_colour_survives_the_last_pass_and_only_when_colouring():
+    assert terminal_text("\x1b[1;31mred\x1b[0m", colour=True) == "\x1b[1;31mred\x1b[0m"
+    assert terminal_text("\x1b[1;31mred\x1b[0m") == "\ufffd[1;31mred\ufffd[0m"
+    for colour in (True, False):
+        assert (terminal_text("\x1b]0;title\x07\x1b[2J\x9b", colour=colour)
+                == "\ufffd]0;title\ufffd\ufffd[2J\ufffd")
 
 
 def test_bidi_controls_are_reported_to_the_maintainer():

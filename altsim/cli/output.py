@@ -2,10 +2,10 @@
 goes out here.
 
 Each field from a source is escaped where it is formatted (`safe_text.printable`); this
-module adds the last guard over the whole text (`safe_text.terminal_text`: only our own SGR
-colour sequences keep their ESC) and never raises on encoding. JSON documents are written
-with `safe_text.json_dumps`, whose single escaping pass is their guard: nothing unsafe is
-left raw in its output, so the document is not scanned twice.
+module adds the last guard over the whole text (`safe_text.terminal_text`: SGR colour
+sequences keep their ESC on a coloured stdout, nowhere else) and never raises on encoding.
+JSON documents are written with `safe_text.json_dumps`, whose single escaping pass is their
+guard: nothing unsafe is left raw in its output, so the document is not scanned twice.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ def _put(stream: TextIO, text: str) -> None:
 
 def write(text: str) -> None:
     """Text on stdout, as given (no line break added)."""
-    _put(sys.stdout, terminal_text(text))
+    _put(sys.stdout, terminal_text(text, colour=colour()))
 
 
 def line(text: str = "") -> None:
     """A line on stdout."""
-    _put(sys.stdout, terminal_text(text) + "\n")
+    _put(sys.stdout, terminal_text(text, colour=colour()) + "\n")
 
 
 def error(text: str) -> None:

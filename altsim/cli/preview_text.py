@@ -91,7 +91,7 @@ def _name(app: dict[str, Any]) -> str:
 def _version_text(version: dict[str, Any] | None) -> str:
     if version is None:
         return "none"
-    limits = [f"iOS {version[k]}{sign}" for k, sign in (("minOSVersion", "+"),
+    limits = [f"iOS {_clean(version[k])}{sign}" for k, sign in (("minOSVersion", "+"),
                                                        ("maxOSVersion", " max"))
               if version[k] is not None]
     return _clean(version["localizedVersion"]) + (f" ({', '.join(limits)})" if limits else "")

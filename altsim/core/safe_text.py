@@ -63,10 +63,13 @@ def _kept_sgr(match: re.Match[str]) -> str:
     return match[1] or _KEEPING_LINES.get(match[0], MARKER)
 
 
-def terminal_text(text: str) -> str:
-    """The final pass over a whole output, after each field went through `printable`: our
-    own SGR colour sequences are the only escape sequences kept; any other unsafe character
-    (one a formatter forgot to pass through `printable`) is replaced as `printable` does."""
+def terminal_text(text: str, *, colour: bool = False) -> str:
+    """The final pass over a whole output, after each field went through `printable`: any
+    unsafe character (one a formatter forgot to pass through `printable`) is replaced as
+    `printable` does. With ``colour``, SGR colour sequences keep their ESC: the formatters
+    add ours only when colouring, so without it no ESC at all reaches the stream."""
+    if not colour:
+        return printable(text)
     return _UNSAFE_EXCEPT_SGR.sub(_kept_sgr, text)
 
 

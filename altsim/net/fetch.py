@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import http.cookiejar
 import math
 import os
 import re
@@ -30,6 +31,7 @@ import socket
 import ssl
 import stat
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,6 +161,16 @@ class _Progress:
                 f"({amount(int(self.received / took))}/s)")
 
 
+class _AsciiCookies(http.cookiejar.DefaultCookiePolicy):
+    """Cookies are kept across redirects, as URLSession's shared storage does, except one
+    whose name or value is not ASCII: httpx cannot write it into the next request's headers
+    (it raised UnicodeEncodeError while following the redirect)."""
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: urllib.request.Request) -> bool:
+        text = f"{cookie.name}{cookie.value or ''}"
+        return text.isascii() and super().set_ok(cookie, request)
+
+
 class SourceFetcher:
     """Fetches sources over long-lived httpx clients (connection pools); use ``async with``.
 
@@ -192,6 +204,7 @@ class SourceFetcher:
                      "Cache-Control": "no-cache"},
             verify=ssl_context,
             transport=transport,
+            cookies=http.cookiejar.CookieJar(_AsciiCookies()),
         ) for _ in range(lanes)]
         # One token per concurrent fetch, naming the lane it uses; FIFO, like a semaphore.
         self._slots: asyncio.Queue[int] = asyncio.Queue()
