@@ -411,7 +411,7 @@ def chaos(home: Path, base: str, seed: int, kills: int) -> None:
             op = f"remove:b{seed}x{rng.randrange(6)}"
         elif op in ("install", "uninstall"):
             op = f"{op}:com.b"
-        kill_at = 0 if rng.random() < 0.2 else rng.randint(1, 30)
+        kill_at = 0 if rng.random() < 0.2 else rng.randint(1, 18)  # most change 9 to 17 files
         killed, lines = _fork_case(op, home, base, kill_at)
         done += killed
         print(json.dumps({"op": op, "kill_at": kill_at, "killed": killed, "report": lines}),
