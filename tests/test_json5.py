@@ -28,17 +28,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from altsim.core import jsontext
-from altsim.core.jsontext import (
-    MAX_DEPTH,
-    Document,
-    Json5Error,
-    SyntaxFailure,
-    _Json5Reader,
-    decode_text,
-    loads,
-    parse_document,
-)
+from altsim.core import json5_reader
+from altsim.core.json5_reader import MAX_DEPTH, Json5Error, _Json5Reader, loads
+from altsim.core.jsontext import Document, SyntaxFailure, SyntaxProblem, decode_text, parse_document
 
 from .conftest import CORPUS, ROOT
 
@@ -212,14 +204,14 @@ def test_nesting_is_limited_where_apples_parser_limits_it(inner):
     assert loads(nested(MAX_DEPTH, inner)) is not None
     with pytest.raises(Json5Error) as raised:
         loads(nested(MAX_DEPTH + 1, inner))
-    assert raised.value.problem == jsontext.SyntaxProblem("nesting too deep", 1, 1)
+    assert raised.value.problem == SyntaxProblem("nesting too deep", 1, 1)
 
 
 def test_a_syntax_error_before_the_depth_limit_is_the_error():
     text = "[" * 10 + "," + "[" * 600
     with pytest.raises(Json5Error) as raised:
         loads(text)
-    assert raised.value.problem == jsontext.SyntaxProblem('Unexpected ","', 1, 11)
+    assert raised.value.problem == SyntaxProblem('Unexpected ","', 1, 11)
 
 
 # -- speed ------------------------------------------------------------------------------------
@@ -295,7 +287,7 @@ def test_a_broken_megabyte_of_json5_is_located_quickly():
 def test_whitespace_is_unicode_space_separators_and_the_rest():
     separators = {chr(c) for c in range(sys.maxunicode + 1)
                   if unicodedata.category(chr(c)) == "Zs"}
-    listed = set(re.findall(f"[{jsontext._WS}]", "".join(map(chr, range(0x10000)))))
+    listed = set(re.findall(f"[{json5_reader._WS}]", "".join(map(chr, range(0x10000)))))
     assert listed == separators | set("\t\n\v\f\r\u2028\u2029\ufeff")
 
 

@@ -86,7 +86,7 @@ class _Walker:
             if raw[0] == '"' and self.strict:
                 key = json.loads(raw)
             else:
-                from altsim.core import jsontext as json5  # keys read as documents are
+                from altsim.core import json5_reader as json5  # keys read as documents are
 
                 key = json5.loads(raw)
             return str(key), match.end()
