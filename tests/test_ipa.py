@@ -85,9 +85,9 @@ def test_thin_executable_entitlements(bits: int, big_endian: bool, cputype: int)
 
 @pytest.mark.parametrize("wide", [False, True])
 def test_fat_executable_unions_its_slices_the_first_slice_winning(wide: bool) -> None:
-    first = macho({"a": 1, "shared": "first"})
-    second = macho({"b": 2, "shared": "second"}, bits=32, cputype=CPU_TYPE_ARM)
-    assert entitlements_of(fat(first, second, wide=wide)) == {"a": 1, "shared": "first", "b": 2}
+    first = macho({"a": 1, "in-both": "first"})
+    second = macho({"b": 2, "in-both": "second"}, bits=32, cputype=CPU_TYPE_ARM)
+    assert entitlements_of(fat(first, second, wide=wide)) == {"a": 1, "in-both": "first", "b": 2}
 
 
 def test_fat_slices_listed_out_of_file_order_keep_header_order() -> None:

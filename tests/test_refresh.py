@@ -96,8 +96,8 @@ def test_s11_sidestore_news_title() -> None:
 
 
 def test_s6_4_dedup_across_sources() -> None:
-    other = decode(source(news=[news(identifier="shared", notify=True)]))
-    new = decode(source(news=[news(identifier="shared", notify=True)]))
+    other = decode(source(news=[news(identifier="in-both", notify=True)]))
+    new = decode(source(news=[news(identifier="in-both", notify=True)]))
     outcome = background({"s1": decode(source()), "s2": other}, {"s1": new, "s2": other})
     assert outcome.notifications == []
 
