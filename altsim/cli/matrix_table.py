@@ -54,13 +54,14 @@ def matrix_document(raw: bytes, input_name: str, profile: ClientProfile, devices
                 "button": button_json(decision.button),
                 "track": app.track,  # SideStore: the release channel used, if any
             }
+    described = describe_device(devices[-1])
+    del described["ios"]  # one column per iOS version instead
     document = {
-        "client": profile.name, "device": describe_device(devices[-1]),
+        "client": profile.name, "device": described,
         "source": {"input": input_name, "name": name}, "ios": columns,
         "apps": [{**row, "cells": [row["cells"].get(c["ios"]) for c in columns]}
                  for row in apps.values()],
     }
-    del document["device"]["ios"]
     return document
 
 

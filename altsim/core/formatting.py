@@ -106,7 +106,7 @@ def narrow_currency_symbol(currency: str, locale: Locale) -> str:
             return _LOCALE_NARROW[name][code]
     if code in _ROOT_NARROW:
         return _ROOT_NARROW[code]
-    return locale.currency_symbols.get(code, code)
+    return str(locale.currency_symbols.get(code, code))
 
 
 def _locale_chain(locale: Locale) -> list[str]:
@@ -141,8 +141,8 @@ def _format_currency(amount: Decimal, code: str, loc: Locale) -> str:
         context.rounding = decimal.ROUND_HALF_EVEN
         context.prec = max(28, amount.adjusted() + 8) if amount.is_finite() else 28
         # currency=None keeps "¤" in the output; it is replaced by the narrow symbol below
-        text = pattern.apply(amount, loc, currency=None, currency_digits=False,
-                             numbering_system="default")
+        text: str = pattern.apply(amount, loc, currency=None, currency_digits=False,
+                                  numbering_system="default")
     return text.replace("¤", symbol)
 
 

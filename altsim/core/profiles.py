@@ -75,7 +75,8 @@ class ClientProfile:
     recommended_skip_permissions: bool = True
 
     def fields_for(self, model: str) -> tuple[Field, ...]:
-        return getattr(self, model)
+        fields: tuple[Field, ...] = getattr(self, model)
+        return fields
 
 
 # The attribute of keys decoded only for their errors, not kept in the model.
