@@ -38,8 +38,8 @@ def preview_document(loaded: list[Loaded], profile: ClientProfile, device: Devic
                 "detail": rejection.detail}, featuredApps=[], lastUpdated=None, apps=[])
             sources.append(entry)
             continue
-        view = store.SourceView(source, item.identifier or item.input, item.url, {
-            app.bundle_id for app in source.apps if d.is_visible(app, source, user, profile)})
+        view = store.view_for_user(source, item.identifier or item.input, user, profile,
+                                   item.url)
         views.append(view)
         entry.update(_source_entry(view, profile, device, user))
         sources.append(entry)

@@ -1,7 +1,7 @@
 """What the store's screens list: About page, Browse, Recently Updated, Sources, News (§6, §10).
 
 Pure functions over decoded sources. `SourceView` pairs a source with its identity and the
-visibility of its apps for one user, which every screen needs.
+visibility of its apps for one user, which every screen needs; `view_for_user` builds it.
 """
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from altsim.core.decisions import is_visible
+from altsim.core.device import User
 from altsim.core.keys import KNOWN_CATEGORIES
 from altsim.core.latest import latest_available, latest_supported
 from altsim.core.model import App, NewsItem, Screenshot, Source
+from altsim.core.profiles import ClientProfile
 from altsim.core.values import OSVersion
 
 ABOUT_FEATURED, ABOUT_NEWS = 5, 5  # §10.2, §6.2
@@ -32,6 +35,13 @@ class SourceView:
 
     def visible_apps(self) -> list[App]:
         return [app for app in self.source.apps if app.bundle_id in self.visible]
+
+
+def view_for_user(source: Source, identifier: str, user: User, profile: ClientProfile,
+                  url: str | None = None) -> SourceView:
+    """A source with the apps this user sees in this client (§10.1)."""
+    return SourceView(source, identifier, url, {
+        app.bundle_id for app in source.apps if is_visible(app, source, user, profile)})
 
 
 # -- About page (§10.2) -------------------------------------------------------------------------

@@ -93,9 +93,7 @@ def take_snapshot(simulator: Simulator) -> StoreSnapshot:
     releases = []
     for identifier, source in sources.items():
         record = world.sources[identifier]
-        view = store.SourceView(source, identifier, record.url, {
-            app.bundle_id for app in source.apps
-            if decisions.is_visible(app, source, user, profile)})
+        view = store.view_for_user(source, identifier, user, profile, record.url)
         views.append(view)
         for app in source.apps:
             apps[(identifier, app.bundle_id)] = (view, app)
