@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from altsim.core.device import Device, InstalledApp, User
 from altsim.core.formatting import countdown_title, pledge_price
@@ -76,9 +77,13 @@ class Button:
     countdown_to: datetime | None = None  # a disabled button counting down to this release
 
 
+# What tapping the button does: installs, or an alert proposes another version, or fails.
+InstallOutcome = Literal["install", "offer", "fail"]
+
+
 @dataclass(frozen=True, slots=True)
 class InstallAttempt:
-    outcome: str  # "install" | "offer" (an alert proposes another version) | "fail"
+    outcome: InstallOutcome
     version: Version | None = None  # what gets (or would get) installed
     title: str | None = None  # the client's alert title
     message: str | None = None  # the client's alert or error text

@@ -9,16 +9,26 @@ branches on the client's name.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
 # §10.9: the install-time checks of the 1.x clients, and those 2.0 added
 INSTALL_CHECKS_1 = frozenset({"bundleIdentifier", "minimumOSVersion", "sha256"})
 INSTALL_CHECKS_2 = INSTALL_CHECKS_1 | {"version", "buildVersion", "permissions"}
 
 
+# The kinds of value the decoder knows: each is its method `Decoder._k_<kind>`.
+FieldKind = Literal[
+    "Int", "Int16", "Int32", "Int64", "app_download_url", "apps", "bool", "build", "category",
+    "colour", "date", "news_items", "os_version", "patreon", "permissions", "platform_urls",
+    "pledge", "release_channels", "screenshots", "sha256", "sidestore_download_url", "string",
+    "string_list", "string_map", "url", "versions",
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     key: str
-    kind: str  # a value kind the decoder knows: "string", "url", "date", "Int64", …
+    kind: FieldKind
     required: bool = False
     attr: str = ""  # model attribute; defaults to the key
 

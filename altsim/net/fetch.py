@@ -35,7 +35,7 @@ import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 import httpx
 
@@ -53,7 +53,11 @@ USER_AGENT = f"altsim/{__version__} (+AltStore source simulator)"
 LANE_CONNECTIONS = 16  # most connections in one httpx pool (see SourceFetcher)
 FILE_STEP = 1024 * 1024  # a local file streams to a sink in pieces of this size
 
-KINDS = {
+FetchErrorKind = Literal[
+    "address", "timeout", "budget", "too-large", "redirects", "connect", "tls", "reset",
+    "truncated", "decompress", "http-protocol", "file"
+]
+KINDS: dict[FetchErrorKind, str] = {
     "address": "the address is not a URL the client accepts, or not http(s)/file",
     "timeout": "no connection within the connect timeout, or no headers or no progress (less "
                "than 1 KiB) within the stall timeout",
@@ -118,7 +122,8 @@ class FetchError(Exception):
     """A source that could not be fetched: ``kind`` (a key of ``KINDS``) for programs, and a
     one-line message naming the URL for people (``str(error)``)."""
 
-    def __init__(self, kind: str, url: str, reason: str, *, address: str | None = None) -> None:
+    def __init__(self, kind: FetchErrorKind, url: str, reason: str, *,
+                 address: str | None = None) -> None:
         super().__init__(f"{url}: {reason}")
         self.kind = kind
         self.url = url
@@ -412,7 +417,7 @@ def _read_capped(path: Path, cap: int, sink: BodySink | None) -> bytes | None:
 
 
 def _classify(error: httpx.HTTPError, progress: _Progress,
-              limits: FetchLimits) -> tuple[str, str]:
+              limits: FetchLimits) -> tuple[FetchErrorKind, str]:
     """The kind and one-line reason for an httpx error."""
     text = _os_reason(error) or str(error) or type(error).__name__
     if isinstance(error, httpx.ConnectTimeout):
