@@ -24,6 +24,7 @@ from altsim.core.diagnostics import (
     coding_path,
     pointer_join,
 )
+from altsim.core.json_types import json_type_name
 from altsim.core.keys import KNOWN_CATEGORIES, extra_key_notes, known_keys
 from altsim.core.latest import STABLE_TRACK, sidestore_track
 from altsim.core.model import (
@@ -60,8 +61,6 @@ _ALWAYS = frozenset({"versions", "release_channels", "app_download_url", "screen
 _TRACK_KEYS = frozenset({"track", "releases"})
 _PLATFORMS = (0, 1, 2)  # S:StoreApp.swift:55-59, `enum Platform: UInt`: ios, tvos, macos
 _LEGACY_SCREENSHOT_SIZE = (750, 1334)  # §2.3, StoreApp.swift:253-262
-_FOUND = {str: "a string", bool: "bool", int: "number", float: "number", dict: "a dictionary",
-          list: "an array", type(None): "null"}
 _HUMAN = {"String": "a string", "Bool": "true or false", "Int16": "an integer",
           "Int32": "an integer", "Int64": "an integer", "Int": "an integer", "Decimal": "a number",
           "Dictionary<String, Any>": "an object", "Array<Any>": "an array"}
@@ -69,10 +68,6 @@ _HUMAN = {"String": "a string", "Bool": "true or false", "Int16": "an integer",
 
 class StopDecoding(Exception):
     """Raised at the first error when decoding the way the client does (not collecting)."""
-
-
-def _found(value: Any) -> str:
-    return _FOUND.get(type(value), "a value")
 
 
 class Decoder:
@@ -159,7 +154,7 @@ class Decoder:
                         path=coding_path(pointer_join(ptr, key)))
 
     def _mismatch(self, ptr: str, type_name: str, value: Any) -> Any:
-        found = _found(value)
+        found = json_type_name(value, "foundation")
         self.reject("typeMismatch", ptr,
                     f"expected {_HUMAN.get(type_name, type_name)}, found {found}", FORMAT_TEXT,
                     detail=f"Expected to decode {type_name} but found {found} instead.")
