@@ -45,6 +45,8 @@ from typing import Any, BinaryIO, Generic, Literal, TypeVar
 
 import platformdirs
 
+from altsim.core.json_types import json_type_name
+
 T = TypeVar("T")
 
 HOME_ENV = "ALTSIM_HOME"
@@ -237,11 +239,6 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _describe(value: object) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number")
-
-
 # ---------------------------------------------------------------------------------------------
 # The store
 
@@ -405,7 +402,7 @@ class JsonStore(Generic[T]):
         except (ValueError, RecursionError) as error:
             return _Unusable("corrupt", f"not JSON: {error}")
         if not isinstance(document, dict):
-            return _Unusable("corrupt", f"the file holds a JSON {_describe(document)}, "
+            return _Unusable("corrupt", f"the file holds a JSON {json_type_name(document)}, "
                                         "not an object")
         schema = document.get("schema")
         if type(schema) is not int:

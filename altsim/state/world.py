@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from altsim.core.device import FAMILIES, Device, InstalledApp, Patron, User
+from altsim.core.json_types import json_type_name
 from altsim.core.semver import SIDESTORE_BETA_TRACKS
 from altsim.core.values import (
     EARLIEST_DATE,
@@ -326,21 +327,13 @@ def _notification_to_json(record: NotificationRecord) -> JsonObject:
 _R = TypeVar("_R")
 
 
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    names = {dict: "an object", list: "an array", str: "a string", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
-
-
 class _Obj:
     """A JSON object being read, with its pointer for messages."""
 
     def __init__(self, value: object, where: str) -> None:
         if not isinstance(value, dict):
-            raise StateShapeError(where, f"expected an object, found {_kind(value)}")
+            found = json_type_name(value, "article")
+            raise StateShapeError(where, f"expected an object, found {found}")
         self.value: dict[str, Any] = value
         self.where = where
 
@@ -356,8 +349,8 @@ class _Obj:
         return self.value[key]
 
     def _wrong(self, key: str, expected: str) -> StateShapeError:
-        return StateShapeError(self.at(key), f"expected {expected}, found "
-                                             f"{_kind(self.value.get(key))}")
+        found = json_type_name(self.value.get(key), "article")
+        return StateShapeError(self.at(key), f"expected {expected}, found {found}")
 
     def text(self, key: str, *, non_empty: bool = False) -> str:
         value = self._get(key)
@@ -425,8 +418,9 @@ class _Obj:
             raise self._wrong(key, "an array")
         for index, item in enumerate(value):
             if not isinstance(item, str):
+                found = json_type_name(item, "article")
                 raise StateShapeError(f"{self.at(key)}/{index}",
-                                      f"expected a string, found {_kind(item)}")
+                                      f"expected a string, found {found}")
         return value
 
 
