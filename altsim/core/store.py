@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal, get_args
 
 from altsim.core.decisions import is_visible
 from altsim.core.device import User
@@ -85,10 +86,11 @@ def news_opens(item: NewsItem, bundle_ids: Collection[str]) -> str | None:
 
 # -- Browse (§10.3, §10.4) ----------------------------------------------------------------------
 
-BROWSE_SORTS = ("default", "name", "developer", "updated")
+BrowseSort = Literal["default", "name", "developer", "updated"]
+BROWSE_SORTS: tuple[BrowseSort, ...] = get_args(BrowseSort)  # in the order the UI cycles them
 
 
-def browse_order(views: Iterable[SourceView], ios: OSVersion, sort: str = "default"
+def browse_order(views: Iterable[SourceView], ios: OSVersion, sort: BrowseSort = "default"
                  ) -> list[tuple[SourceView, App]]:
     """Browse's list of every visible app (§10.4, BrowseViewController.swift:186-237): by
     default JSON position, then name, bundle ID, source; or by name, developer, last updated

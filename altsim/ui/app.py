@@ -61,7 +61,6 @@ class AltsimApp(App[None]):
         Binding("n", "history", "Notifications"),
         Binding("q", "quit", "Quit"),
     ]
-    SORTS = ("default", "name", "developer", "updated")
     CSS = """
     Horizontal.pair, Horizontal.bar { height: auto; }
     Horizontal.pair Input, Horizontal.bar Input { width: 1fr; }
@@ -75,7 +74,7 @@ class AltsimApp(App[None]):
         self.simulator = simulator
         self.clock = clock
         self.snapshot: StoreSnapshot | None = None
-        self.sort = "default"
+        self.sort: store.BrowseSort = "default"
         self.browse_keys: list[tuple[str, str]] = []
         self.history: list[str] = []
         settings = simulator.world().settings
@@ -344,7 +343,8 @@ class AltsimApp(App[None]):
         self.reload()
 
     def action_sort(self) -> None:
-        self.sort = self.SORTS[(self.SORTS.index(self.sort) + 1) % len(self.SORTS)]
+        sorts = store.BROWSE_SORTS
+        self.sort = sorts[(sorts.index(self.sort) + 1) % len(sorts)]
         self.notify(f"Browse sorted by {self.sort}", markup=False)
         if self.snapshot is not None:
             self.fill_browse(self.snapshot)

@@ -72,7 +72,7 @@ class StoreSnapshot:
     def all_rows(self) -> list[AppRow]:
         return [row for key in self.apps if (row := self.row(key)) is not None]
 
-    def browse(self, sort: str = "default") -> list[tuple[str, str]]:
+    def browse(self, sort: store.BrowseSort = "default") -> list[tuple[str, str]]:
         return [(v.identifier, a.bundle_id)
                 for v, a in store.browse_order(self.views, self.device.ios, sort)]
 
