@@ -6,18 +6,35 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import IO
+from typing import TYPE_CHECKING
 
 from altsim import __version__
-from altsim.cli import check, diff, matrix, output, permissions, preview, verify, world
+from altsim.cli import (
+    apps,
+    check,
+    device,
+    diff,
+    matrix,
+    output,
+    permissions,
+    preview,
+    refresh,
+    settings,
+    sources,
+    verify,
+)
 from altsim.cli.errors import UsageError
+from altsim.cli.options import HelpWithExamples
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, writing its help and its errors through the one writer: an error quotes the
     argument given, which can be a string copied from a source (a bundle ID, a version)."""
 
-    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if message:
             (output.write if file is sys.stdout else output.error_text)(message)
 
@@ -27,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="altsim",
         description="See an AltStore source the way the AltStore and SideStore clients do. "
         "Without a command, opens the simulated store in the terminal.",
+        epilog="examples:\n"
+        "  altsim\n"
+        "  altsim check apps.json\n"
+        "  altsim sources add apps.altstore.io",
+        formatter_class=HelpWithExamples,
     )
     parser.add_argument("--version", action="version", version=f"altsim {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -36,7 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_parser(commands)
     verify.add_parser(commands)
     permissions.add_parser(commands)
-    world.add_parsers(commands)
+    sources.add_parser(commands)
+    refresh.add_parser(commands)
+    apps.add_parsers(commands)
+    device.add_parsers(commands)
+    settings.add_parsers(commands)
     return parser
 
 
@@ -44,15 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:  # the terminal UI on the persistent world
-        from altsim.sim.simulator import Simulator
-        from altsim.state import open_world
+        from altsim.cli.simulated import open_simulator
         from altsim.ui.app import AltsimApp
 
-        store = open_world()
-        set_aside = store.load().set_aside
-        if set_aside is not None:
-            output.error(f"altsim: {set_aside.message}")
-        AltsimApp(Simulator(store)).run()
+        AltsimApp(open_simulator()).run()
         return 0
     try:
         status = int(args.run(args))
