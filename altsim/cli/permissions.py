@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from altsim.cli import output
+from altsim.cli.options import HelpWithExamples
 from altsim.core.install_check import (
     MISSING_DESCRIPTION,
     archive_name,
@@ -26,6 +27,9 @@ def add_parser(commands: Any) -> None:
         "entitlement and privacy permission of the app and its extensions (the ones the client "
         "exempts left out), with the version entry's version, buildVersion, size, sha256 and "
         "minOSVersion. Exit status: 0 done, 2 the IPA cannot be read.",
+        epilog="example:\n"
+        "  altsim permissions Delta.ipa",
+        formatter_class=HelpWithExamples,
     )
     parser.add_argument("ipa", metavar="IPA", type=Path, help="the app archive (.ipa)")
     parser.set_defaults(run=run)
