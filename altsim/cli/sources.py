@@ -126,14 +126,13 @@ class _Row(TypedDict):
 
 def _list(sim: Simulator, args: argparse.Namespace) -> int:
     from altsim.cli.shapes import iso
-    from altsim.core import decisions, store
+    from altsim.core import store
 
     world = sim.world()
     sources, user = sim.sources(world), world.user()
     profile = sim.profile(world)
-    views = [store.SourceView(src, identifier, world.sources[identifier].url, {
-        a.bundle_id for a in src.apps if decisions.is_visible(a, src, user, profile)})
-        for identifier, src in sources.items()]
+    views = [store.view_for_user(src, identifier, user, profile, world.sources[identifier].url)
+             for identifier, src in sources.items()]
     rows: list[_Row] = []
     for view in store.sources_order(views):
         record = world.sources[view.identifier]
