@@ -13,15 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from altsim.core.semver import (
-    SIDESTORE_BETA_TRACKS,
-    SemanticVersion,
-    altstore_has_update,
-    parse_semver,
-    precedes,
-    sidestore_has_update,
-    swift_int,
-)
+from altsim.core.latest import SIDESTORE_BETA_TRACKS
+from altsim.core.semver import SemanticVersion, parse_semver, precedes, swift_int
+from altsim.core.update_rules import update_offered
 
 SV = SemanticVersion
 
@@ -251,8 +245,8 @@ VECTORS: list[tuple[str, Case, bool, bool]] = [
     ids=[vid for vid, *_ in VECTORS],
 )
 def test_spec_vectors(case: Case, altstore: bool, sidestore: bool) -> None:
-    assert altstore_has_update(*case) is altstore
-    assert sidestore_has_update(*case) is sidestore
+    assert update_offered("string", *case) is altstore
+    assert update_offered("semver", *case) is sidestore
 
 
 @pytest.mark.parametrize(
@@ -271,7 +265,7 @@ def test_spec_vectors(case: Case, altstore: bool, sidestore: bool) -> None:
     ids=lambda c: repr(c),
 )
 def test_altstore_rule(case: Case, expected: bool) -> None:
-    assert altstore_has_update(*case) is expected
+    assert update_offered("string", *case) is expected
 
 
 @pytest.mark.parametrize(
@@ -292,7 +286,7 @@ def test_altstore_rule(case: Case, expected: bool) -> None:
     ids=lambda c: repr(c),
 )
 def test_sidestore_rule(case: Case, expected: bool) -> None:
-    assert sidestore_has_update(*case) is expected
+    assert update_offered("semver", *case) is expected
 
 
 @pytest.mark.parametrize(
@@ -317,8 +311,8 @@ def test_sidestore_rule(case: Case, expected: bool) -> None:
 def test_sidestore_beta_branch(
     installed: str, latest: str, beta: bool, track: str | None, expected: bool
 ) -> None:
-    result = sidestore_has_update(
-        installed, None, latest, None, beta_updates=beta, latest_track=track
+    result = update_offered(
+        "semver", installed, None, latest, None, beta_updates=beta, latest_track=track
     )
     assert result is expected
 
@@ -379,7 +373,8 @@ def test_no_semver_downgrade(
     track: str | None,
 ) -> None:
     current, newest = _v(installed), _v(latest)
-    offered = sidestore_has_update(installed, installed_build, latest, latest_build, beta, track)
+    offered = update_offered("semver", installed, installed_build, latest, latest_build, beta,
+                             track)
     if not (beta and track in SIDESTORE_BETA_TRACKS):
         # Without the beta branch the rule is exactly SemVer precedence: no downgrade, ever.
         assert offered is precedes(current, newest)
@@ -412,5 +407,5 @@ def test_precedence_strict_order(x: str, y: str, z: str) -> None:
 
 @given(st.text(max_size=8), _builds)
 def test_altstore_same_is_no_update(version: str, build: str | None) -> None:
-    assert not altstore_has_update(version, build, version, build)
-    assert not sidestore_has_update(version, build, version, build)
+    assert not update_offered("string", version, build, version, build)
+    assert not update_offered("semver", version, build, version, build)

@@ -12,9 +12,9 @@ from typing import Any
 
 from altsim.cli.errors import UsageError
 from altsim.core.device import FAMILIES, Device, InstalledApp, Patron, User
+from altsim.core.latest import BETA_TRACK_CHOICES
 from altsim.core.profiles import DEFAULT_PROFILE, PROFILES, ClientProfile
 from altsim.core.safe_text import printable
-from altsim.core.semver import BETA_TRACK_CHOICES
 from altsim.core.values import OSVersion, parse_device_version
 from altsim.net.limits import FetchLimits, size_limit
 

@@ -12,10 +12,16 @@ from typing import Literal
 
 from altsim.core.device import Device, InstalledApp, User
 from altsim.core.formatting import countdown_title, pledge_price
-from altsim.core.latest import latest_available, latest_supported, matches, unsupported_reason
+from altsim.core.latest import (
+    SIDESTORE_BETA_TRACKS,
+    latest_available,
+    latest_supported,
+    matches,
+    unsupported_reason,
+)
 from altsim.core.model import App, Source, Version
 from altsim.core.profiles import ClientProfile
-from altsim.core.semver import SIDESTORE_BETA_TRACKS, altstore_has_update, sidestore_has_update
+from altsim.core.update_rules import update_offered
 from altsim.core.values import OSVersion
 
 # -- Patreon (§8) and visibility (§10.1) --------------------------------------------------------
@@ -112,7 +118,8 @@ def decide(app: App, source: Source, user: User, device: Device,
     button = _banner(app, source, user, device, profile, installed, supported, update, locked)
     # §4 (AppViewController.swift:390-394,540-547): 2.0rc's app page says UPDATE whenever the
     # installed app differs from versions[0], supported or not
-    page_update = installed is not None and first is not None and not matches(installed, first)
+    page_update = installed is not None and first is not None and not matches(
+        installed.version, installed.build_version, first.version, first.build_version)
     page_button = Button("UPDATE") if page_update else button
     install = _tap(app, device, button, update, locked)
     if page_update and button.title != "UPDATE":
@@ -138,13 +145,9 @@ def _update(installed: InstalledApp | None, supported: Version | None, locked: b
     # §5 (InstalledApp.swift:331-337): the latest *supported* version, never without the pledge
     if installed is None or supported is None or locked:
         return None
-    if profile.update_rule == "semver":  # S:InstalledApp.swift:150-161: beta tracks break ties
-        offered = sidestore_has_update(installed.version, installed.build_version,
-                                       supported.version, supported.build_version,
-                                       beta_updates, supported.channel)
-    else:
-        offered = altstore_has_update(installed.version, installed.build_version,
-                                      supported.version, supported.build_version)
+    offered = update_offered(profile.update_rule, installed.version, installed.build_version,
+                             supported.version, supported.build_version, beta_updates,
+                             supported.channel)
     return supported if offered else None
 
 
@@ -200,7 +203,9 @@ def _download(app: App, device: Device, installed: InstalledApp | None) -> Insta
         return InstallAttempt("install", first)
     # §4 (DownloadAppOperation.swift:64-121): the last compatible version, unless installed
     fallback = latest_supported(app, device.ios)
-    if fallback is not None and (installed is None or not matches(installed, fallback)):
+    if fallback is not None and (installed is None or not matches(
+            installed.version, installed.build_version, fallback.version,
+            fallback.build_version)):
         return InstallAttempt(
             "offer", fallback, "Unsupported iOS Version",
             f"{reason}\n\nWould you like to download the last version compatible with this "

@@ -11,6 +11,12 @@ from altsim.core.semver import parse_semver
 from altsim.core.values import OSVersion, os_version_string
 
 STABLE_TRACK = "stable"  # SideStore's ReleaseTracks.stable (S:AltStoreCore/Model/StoreApp.swift:24)
+# `ReleaseTrackType.betaTracks` (SideStore 0.6, ReleaseTrack.swift): `.alpha` and `.nightly`.
+# `AppVersion.channel` is `ReleaseTrackType(rawValue: track)`, exact and case-sensitive, so
+# any other track string (or none) is `.unknown`/`.stable` and never a beta track.
+SIDESTORE_BETA_TRACKS = frozenset({"alpha", "nightly"})
+# The Settings menu's order: nightly, the default (UserDefaults+AltStore.swift:98), then alpha
+BETA_TRACK_CHOICES = ("nightly", "alpha")
 _Track = TypeVar("_Track")
 
 
@@ -75,17 +81,19 @@ def not_supported_text(name: str, ios: OSVersion, required: OSVersion) -> str:
             f"{os_version_string(required)} or {side}.")
 
 
-def matches(installed: InstalledApp, version: Version) -> bool:
-    # §5.1 (InstalledApp.swift:178-182): exact strings, "" build ≡ none
-    return (installed.version == version.version
-            and (installed.build_version or None) == version.build_version)
+def matches(installed_version: str, installed_build: str | None, version: str,
+            build: str | None) -> bool:
+    """Whether an installed app is this version (A:AltStoreCore/Model/InstalledApp.swift:178-182
+    `matches`): exact, case-sensitive equality of version and build; an empty build is none."""
+    return installed_version == version and (installed_build or None) == (build or None)
 
 
 def unsupported_update(app: App, installed: InstalledApp, ios: OSVersion) -> str | None:
     """My Apps' "Unsupported Updates" line for an installed app whose versions[0] the device
     cannot run (§4, MyAppsViewController.swift:542-556), or None."""
     first = latest_available(app)
-    if first is None or is_supported(first, ios) or matches(installed, first):
+    if first is None or is_supported(first, ios) or matches(
+            installed.version, installed.build_version, first.version, first.build_version):
         return None
     low, high = first.min_os, first.max_os
     if low is not None and ios < low:

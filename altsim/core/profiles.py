@@ -25,6 +25,11 @@ FieldKind = Literal[
 ]
 
 
+# How the client decides an update is offered (update_rules.py): "string" (AltStore: any
+# difference is an update) or "semver" (SideStore 0.6).
+UpdateRule = Literal["string", "semver"]
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     key: str
@@ -62,8 +67,7 @@ class ClientProfile:
     json5_from_ios: int = 15  # §1.1
     lenient_urls_from_ios: int = 17  # §1.2
     # -- decisions (what the user sees) --
-    # §5: "string" (AltStore: any difference is an update) or "semver" (SideStore 0.6)
-    update_rule: str = "string"
+    update_rule: UpdateRule = "string"
     # §8: "app" (2.0's app-level `patreon` object gates), "beta" (1.x: `beta` apps are hidden
     # unless the user is a patron, §8.4) or "" (SideStore: every app is free and visible, §11)
     patreon_gating: str = "app"

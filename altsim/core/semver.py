@@ -1,8 +1,7 @@
-"""SemVer as SideStore reads it, and the two clients' update rules (spec §5).
+"""SemVer as SideStore reads it.
 
 A port of `SwiftPackageIndex/SemanticVersion` (SV, 0.4+: the `wholeMatch` parser, the §11
-precedence) and of the version comparison in SideStore's `InstalledApp.hasUpdate`. AltStore has
-no ordering at all, only string (in)equality (§5.1).
+precedence). SideStore's update rule built on it is in update_rules.py.
 
 Stdlib only: this module must stay importable without the UI or network dependencies.
 """
@@ -156,78 +155,3 @@ def precedes(a: SemanticVersion, b: SemanticVersion) -> bool:
     if a.is_stable != b.is_stable:
         return b.is_stable
     return _identifiers_lt(a.pre_release_identifiers, b.pre_release_identifiers)
-
-
-# ---------------------------------------------------------------------------------------------
-# Update rules — only the version comparison; the preconditions (active, store app, latest
-# supported version, pledge) are checked by the caller.
-
-# `ReleaseTrackType.betaTracks` (SideStore 0.6, ReleaseTrack.swift): `.alpha` and `.nightly`.
-# `AppVersion.channel` is `ReleaseTrackType(rawValue: track)`, exact and case-sensitive, so
-# any other track string (or none) is `.unknown`/`.stable` and never a beta track.
-SIDESTORE_BETA_TRACKS = frozenset({"alpha", "nightly"})
-# The Settings menu's order: nightly, the default (UserDefaults+AltStore.swift:98), then alpha
-BETA_TRACK_CHOICES = ("nightly", "alpha")
-
-
-def _matches(
-    installed_version: str,
-    installed_build: str | None,
-    latest_version: str,
-    latest_build: str | None,
-) -> bool:
-    # §5.1, A:AltStoreCore/Model/InstalledApp.swift:178-182 `matches`: exact, case-sensitive
-    # equality of version and build; an empty build is the same as none.
-    return installed_version == latest_version and (installed_build or None) == (
-        latest_build or None
-    )
-
-
-def altstore_has_update(
-    installed_version: str,
-    installed_build: str | None,
-    latest_version: str,
-    latest_build: str | None,
-) -> bool:
-    """AltStore (§5.1, A:InstalledApp.swift:331-337): an update iff the latest supported version
-    does not match the installed one — so downgrades and build-only changes count."""
-    return not _matches(installed_version, installed_build, latest_version, latest_build)
-
-
-def sidestore_has_update(
-    installed_version: str,
-    installed_build: str | None,
-    latest_version: str,
-    latest_build: str | None,
-    beta_updates: bool = False,
-    latest_track: str | None = None,
-) -> bool:
-    """SideStore 0.6 (§5.2, S:AltStoreCore/Model/InstalledApp.swift:119-165).
-
-    `installed_build` / `latest_build` (the source's `buildVersion`) matter only when a version
-    string is not SemVer; the SemVer path looks at the `+build` metadata inside the string.
-    """
-    current = parse_semver(installed_version)
-    latest = parse_semver(latest_version)
-    # S InstalledApp.swift:135-141: either string not SemVer ⇒ AltStore's `!matches`.
-    if current is None or latest is None:
-        return altstore_has_update(installed_version, installed_build, latest_version, latest_build)
-    # S InstalledApp.swift:146-165 from here on. Swift re-parses "major.minor.patch", which
-    # always succeeds and drops pre-release and build; a newer core is an update.
-    current_core = SemanticVersion(current.major, current.minor, current.patch)
-    latest_core = SemanticVersion(latest.major, latest.minor, latest.patch)
-    if latest_core > current_core:
-        return True
-    # Beta updates on and the latest version on a beta track,
-    # same core ⇒ any difference in pre-release or build metadata is an update — even towards a
-    # lower precedence (1.2.0 → 1.2.0-alpha.1) or an older build (1.2.0+5 → 1.2.0+4).
-    if (
-        beta_updates
-        and latest_track in SIDESTORE_BETA_TRACKS
-        and latest_core == current_core
-        and (latest.build != current.build or latest.pre_release != current.pre_release)
-    ):
-        return True
-    # Otherwise plain SemVer precedence (stable above its pre-releases,
-    # build metadata ignored; SV SemanticVersion.swift:52-68).
-    return latest > current

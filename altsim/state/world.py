@@ -26,7 +26,7 @@ from typing import Any, Literal, TypeVar
 
 from altsim.core.device import FAMILIES, Device, InstalledApp, Patron, User
 from altsim.core.json_types import json_type_name
-from altsim.core.semver import SIDESTORE_BETA_TRACKS
+from altsim.core.latest import SIDESTORE_BETA_TRACKS
 from altsim.core.values import (
     EARLIEST_DATE,
     LATEST_DATE,

@@ -10,8 +10,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Switch
 
 from altsim.core.formatting import parse_locale, zone
+from altsim.core.latest import BETA_TRACK_CHOICES
 from altsim.core.profiles import PROFILES
-from altsim.core.semver import BETA_TRACK_CHOICES
 from altsim.core.values import parse_device_version
 from altsim.state import PatreonAccount, World, background_interval, clock_offset
 
