@@ -35,9 +35,9 @@ async def world(tmp_path: Path) -> Path:
 def decoded_once(home: Path, *, keep: bool) -> tuple[Simulator, dict[str, Source]]:
     """A fresh simulator's sources; with `keep`, its decode is kept on disk (waited for)."""
     simulator = Simulator(open_world(home))
-    simulator.keep_from_bytes = 0 if keep else 2**62
+    simulator.decode_cache.keep_from_bytes = 0 if keep else 2**62
     sources = simulator.sources(simulator.world())
-    for writer in simulator._writers:
+    for writer in simulator.decode_cache.writers:
         assert writer.wait(timeout=120) == 0
     return simulator, sources
 
@@ -150,10 +150,10 @@ def same_size_garbage(blob: Path) -> None:
 
 async def test_adding_a_big_source_keeps_its_decode(tmp_path: Path) -> None:
     simulator = Simulator(open_world(tmp_path / "home"))
-    simulator.keep_from_bytes = 0
+    simulator.decode_cache.keep_from_bytes = 0
     identifier = simulator.add_source(await simulator.preview_source(str(SAMPLE))).identifier
     await simulator.aclose()
-    for writer in simulator._writers:
+    for writer in simulator.decode_cache.writers:
         assert writer.wait(timeout=120) == 0
     assert len(copies(tmp_path / "home")) == 1
     same_size_garbage(simulator.copy_path(simulator.world(), identifier))

@@ -10,16 +10,13 @@ copies, the news in the store, its notifications) in one rename of the state fil
 from __future__ import annotations
 
 import contextlib
-import gc
-import os
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from altsim.core import decisions
-from altsim.core.check import CheckResult, client_verdict, decoding_ios
+from altsim.core.check import CheckResult, decoding_ios
 from altsim.core.device import Device
 from altsim.core.identity import normalize_source_url
 from altsim.core.model import App, Source
@@ -36,24 +33,8 @@ from altsim.state import (
     StateShapeError,
     World,
 )
-from altsim.state.decoded import KEEP_FROM_BYTES, Copy, cache_directory
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """A big decode allocates a million objects, none cyclic: the cycle collector would walk
-    them over and over while they are made, and again at every full collection while they
-    live. So it waits until the decode is done, and then leaves what exists now (mostly the
-    decoded sources) out of its walks. Dropped decodes are still freed: they hold no cycles,
-    so reference counting frees them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+from altsim.state.decode_cache import DecodeCache
+from altsim.state.decoded import cache_directory
 
 
 class FlowError(Exception):
@@ -107,16 +88,13 @@ def source_identity(fetched: Fetched) -> str:
 
 class Simulator:
     def __init__(self, store: JsonStore[World], *, limits: FetchLimits | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 decode_cache: DecodeCache | None = None) -> None:
         self.store = store
         self.limits = limits
         self.clock = clock
         self._fetcher: SourceFetcher | None = None  # one long-lived client set, made on use
-        # per source: (its copy, the SideStore beta track it was decoded for), the decode
-        self._decoded: dict[str, tuple[tuple[Copy, str | None], Source | None]] = {}
-        self.decoded_directory = cache_directory(store.directory)
-        self.keep_from_bytes = KEEP_FROM_BYTES  # a bigger source is kept decoded on disk
-        self._writers: list[subprocess.Popen[bytes]] = []
+        self.decode_cache = decode_cache or DecodeCache(cache_directory(store.directory))
         store.tidy()  # what killed processes left behind, if no one holds the lock
 
     async def fetcher(self) -> SourceFetcher:
@@ -167,56 +145,19 @@ class Simulator:
         """The last good copy of every source, decoded for the current client and device.
 
         Decodes are kept until the copy, the client or the iOS versions' way of decoding
-        changes: screens ask for the sources at every change of the simulated world. A big
-        source's decode is also kept on disk for the next start (`altsim.state.decoded`).
+        changes (`DecodeCache`): screens ask for the sources at every change of the world.
         """
         profile, beta = self.profile(world), world.settings.beta_track
-        ios = decoding_ios(profile, self.device(world).ios, beta)  # one decode for 17.0-17.4
+        ios = self.device(world).ios
         decoded = {}
         for identifier, record in world.sources.items():
             if record.copy is None:
                 continue
-            try:  # gone if a newer commit replaced it since `world` was read
-                stat = self.store.blob_path(record.copy).stat()
-            except FileNotFoundError:
-                continue
-            copy = self._copy(record.copy, stat, profile, ios)
-            cached = self._decoded.get(identifier)
-            if cached is None or cached[0] != (copy, beta):
-                del cached  # with the next line: the old decode goes before a new one is built
-                self._decoded.pop(identifier, None)
-                with _gc_paused():
-                    # The copies on disk are decoded without a beta track.
-                    source = copy.load() if beta is None else None
-                    if source is None and (raw := self.store.load_blob(record.copy)):
-                        source = client_verdict(raw, profile, ios, beta_track=beta).source
-                        self._keep_on_disk(copy, source, beta)
-                cached = self._decoded[identifier] = ((copy, beta), source)
-            if cached[1] is not None:
-                decoded[identifier] = cached[1]
+            source = self.decode_cache.source(identifier, self.store.blob_path(record.copy),
+                                              profile, ios, beta)
+            if source is not None:
+                decoded[identifier] = source
         return decoded
-
-    def _copy(self, blob: str, stat: os.stat_result, profile: ClientProfile,
-              ios: OSVersion) -> Copy:
-        return Copy(self.store.blob_path(blob), stat.st_size, stat.st_mtime_ns,
-                    profile.name, ios, self.decoded_directory)
-
-    def _saved(self, identifier: str, blob: str, source: Source, profile: ClientProfile,
-               ios: OSVersion, beta: str | None) -> None:
-        """A copy just committed was decoded on the way: the screens need not decode it
-        again, nor the next start."""
-        try:
-            stat = self.store.blob_path(blob).stat()
-        except FileNotFoundError:  # already replaced by another process's commit
-            return
-        copy = self._copy(blob, stat, profile, decoding_ios(profile, ios, beta))
-        self._decoded[identifier] = ((copy, beta), source)
-        self._keep_on_disk(copy, source, beta)
-
-    def _keep_on_disk(self, copy: Copy, source: Source | None, beta: str | None) -> None:
-        if source is not None and beta is None and copy.size >= self.keep_from_bytes:
-            self._writers = [w for w in self._writers if w.poll() is None]
-            self._writers.append(copy.spawn_writer())
 
     def find_app(self, world: World, bundle_id: str) -> tuple[str, Source, App]:
         """The app in its linked source if installed, else the first source listing it."""
@@ -246,9 +187,8 @@ class Simulator:
         except ValueError as error:
             raise FlowError(f"{fetched.url}: {error}") from None
         self._refuse_duplicate(world, identifier)
-        with _gc_paused():
-            result = client_verdict(fetched.body, self.profile(world), self.device(world).ios,
-                                    beta_track=world.settings.beta_track)
+        result = self.decode_cache.verdict(fetched.body, self.profile(world),
+                                           self.device(world).ios, world.settings.beta_track)
         return SourcePreview(fetched, identifier, result)
 
     @staticmethod
@@ -272,8 +212,8 @@ class Simulator:
             world.sources[preview.identifier] = record
             world.known_news |= {item.identifier for item in source.news}
             beta = world.settings.beta_track
-        self._saved(preview.identifier, blob, source, preview.result.profile,
-                    preview.result.ios, beta)
+        self.decode_cache.saved(preview.identifier, self.store.blob_path(blob), source,
+                                preview.result.profile, preview.result.ios, beta)
         return record
 
     def remove_source(self, identifier: str) -> SourceRecord:
@@ -338,11 +278,9 @@ class Simulator:
         self._commit_refresh(records, fetched, decoded_for, background, None)
         raise failed[0]
 
-    @staticmethod
-    def _decode_fetched(result: Fetched, profile: ClientProfile, ios: OSVersion,
+    def _decode_fetched(self, result: Fetched, profile: ClientProfile, ios: OSVersion,
                         beta: str | None) -> tuple[Fetched, Source] | str:
-        with _gc_paused():
-            verdict = client_verdict(result.body, profile, ios, beta_track=beta)
+        verdict = self.decode_cache.verdict(result.body, profile, ios, beta)
         if verdict.source is None:
             assert verdict.rejection is not None
             return f"{verdict.rejection.message} ({verdict.rejection.code})"
@@ -384,8 +322,8 @@ class Simulator:
                 refreshed.shown = self._mark_shown(world)
                 loaded.before_commit = lambda: show(refreshed)
         for identifier, blob in saved.items():
-            self._saved(identifier, blob, outcome.sources[identifier], profile, device.ios,
-                        beta)
+            self.decode_cache.saved(identifier, self.store.blob_path(blob),
+                                    outcome.sources[identifier], profile, device.ios, beta)
         return refreshed
 
     def _apply_refresh(self, loaded: Loaded[World], refreshed: Refreshed,
