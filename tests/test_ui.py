@@ -330,3 +330,54 @@ async def test_sidestore_beta_updates_chosen_by_keys(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert pilot.app.simulator.world().settings.beta_track == "nightly"
+
+
+class FullDisk(Simulator):
+    """A refresh that fails as a full disk fails its commit. Injected because no source makes
+    the real refresh raise: fetch errors and rejections are its results, not exceptions."""
+
+    async def refresh(self, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device: [b]x[/b] [@click=app.quit]q[/] \x1b[2J")
+
+
+def failing(tmp_path: Path, *, background: bool = False) -> AltsimApp:
+    simulator = FullDisk(open_world(tmp_path / "home"), clock=lambda: NOW)
+    return AltsimApp(simulator, background=background)
+
+
+def toasts(app_: AltsimApp) -> list[tuple[str, str, str]]:
+    return [(n.title, n.message, n.severity) for n in app_._notifications]
+
+
+async def test_a_refresh_that_raises_is_reported_not_silent(tmp_path, caplog):
+    message = ("OSError: [Errno 28] No space left on device: [b]x[/b] [@click=app.quit]q[/] "
+               "\ufffd[2J")
+    async with failing(tmp_path).run_test(size=SIZE, notifications=True) as pilot:
+        for key, title in (("b", "The background refresh failed"), ("r", "The refresh failed")):
+            await pilot.press(key)
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert (title, message, "error") in toasts(pilot.app)  # shown literally, no ESC
+            assert f"{title}: {message}" in pilot.app.history
+            assert any(r.exc_info and r.getMessage() == title for r in caplog.records)
+        await pilot.press("n")  # the notification history page lists both
+        await pilot.pause()
+        page = str(pilot.app.screen.query_one("Static").render())
+        assert page.count(message) == 2
+        assert pilot.app.is_running
+
+
+async def test_a_failed_background_tick_is_reported_and_the_loop_goes_on(tmp_path, caplog):
+    async with failing(tmp_path, background=True).run_test(size=SIZE,
+                                                           notifications=True) as pilot:
+        loop = pilot.app.loop
+        assert loop is not None
+        for count in (1, 2):  # the loop survives its failure: the next tick runs and fails
+            loop.refresh_soon()
+            for _ in range(50):
+                await pilot.pause(0.02)
+                if len(pilot.app.failures) == count:
+                    break
+            assert [f[1] for f in pilot.app.failures] == ["The background refresh failed"] * count
+        assert len(toasts(pilot.app)) == 2
+        assert sum(bool(r.exc_info) for r in caplog.records) == 2

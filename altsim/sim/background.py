@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 
 from altsim.sim.simulator import Refreshed, Show, Simulator
 
 Observer = Callable[[Refreshed], None]
+FailureObserver = Callable[[Exception], None]
+
+logger = logging.getLogger(__name__)
 
 
 class BackgroundLoop:
@@ -19,6 +23,8 @@ class BackgroundLoop:
         self.interval = interval  # seconds between background refreshes
         self.observers: list[Observer] = []  # told after each refresh, once committed
         self.show: Show | None = None  # shows each refresh's notifications (Simulator.refresh)
+        # told when a refresh of the loop's own ticks raises (refresh_now raises to its caller)
+        self.failure_observers: list[FailureObserver] = []
         self._lock = asyncio.Lock()  # one refresh at a time, background or on demand
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -54,4 +60,10 @@ class BackgroundLoop:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.interval)
             self._wake.clear()
-            await self.refresh_now(background=True)
+            try:
+                await self.refresh_now(background=True)
+            except Exception as error:  # the loop outlives a failed refresh: the next tick retries
+                if not self.failure_observers:
+                    logger.error("background refresh failed", exc_info=error)
+                for failed in list(self.failure_observers):
+                    failed(error)

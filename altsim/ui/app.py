@@ -3,6 +3,7 @@ that changes the device, client, clock and Patreon state (every screen follows a
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from importlib.resources import files
@@ -26,6 +27,7 @@ from textual.widgets import (
     TabbedContent,
     TabPane,
 )
+from textual.worker import Worker, WorkerState
 
 from altsim.core import store
 from altsim.core.formatting import relative_date
@@ -42,6 +44,11 @@ from altsim.ui.snapshot import AppRow, StoreSnapshot, take_snapshot
 from altsim.ui.text import literal, plain
 
 BUNDLED = ("clean.json", "showcase.json")  # the sample sources a first start adds
+# What a failed worker was doing, by worker name, for the message that reports it
+FAILED_WORK = {"action_refresh": "The refresh failed",
+               "action_background": "The background refresh failed"}
+
+logger = logging.getLogger(__name__)
 
 
 def bundled_sources() -> list[str]:
@@ -76,7 +83,9 @@ class AltsimApp(App[None]):
         self.snapshot: StoreSnapshot | None = None
         self.sort: store.BrowseSort = "default"
         self.browse_keys: list[tuple[str, str]] = []
-        self.history: list[str] = []
+        self.history: list[str] = []  # the notifications toasted here, then failures
+        # altsim's own failures (time, title, message), shown in the notification history
+        self.failures: list[tuple[datetime, str, str]] = []
         settings = simulator.world().settings
         self.theme = _theme(settings.dark_mode)
         interval = settings.background_interval_minutes * 60
@@ -128,6 +137,8 @@ class AltsimApp(App[None]):
         if self.loop is not None:
             self.loop.show = self.show_refreshed
             self.loop.observers.append(self.on_refreshed)
+            self.loop.failure_observers.append(
+                lambda error: self.report_failure(FAILED_WORK["action_background"], error))
             self.loop.start()
         # countdowns tick live; the list owns the timer, so it stops when the list goes
         self.base.query_one("#browse-table", RowList).set_interval(1, self.tick)
@@ -297,8 +308,9 @@ class AltsimApp(App[None]):
             self.notify("This news item links to nothing.", markup=False)
 
     def action_history(self) -> None:
-        entries = [(f"{n.at:%Y-%m-%d %H:%M}", n.title, n.body)
-                   for n in self.simulator.world().notifications]
+        posted = [(n.at, n.title, n.body) for n in self.simulator.world().notifications]
+        entries = [(f"{at:%Y-%m-%d %H:%M}", title, body)
+                   for at, title, body in sorted(posted + self.failures, key=lambda e: e[0])]
         self.push_screen(TextPage(history_page(entries)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -394,6 +406,23 @@ class AltsimApp(App[None]):
         else:
             self.on_refreshed(await self.simulator.refresh(background=True,
                                                            show=self.show_refreshed))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that raised (they run with ``exit_on_error=False``) is reported, never
+        silent."""
+        error = event.worker.error
+        if event.state == WorkerState.ERROR and error is not None:
+            self.report_failure(FAILED_WORK.get(event.worker.name, "A task failed"), error)
+
+    def report_failure(self, title: str, error: BaseException) -> None:
+        """An unexpected error as a toast, an entry in the notification history, and a log
+        record with its traceback. The message may quote a source: it is shown literally."""
+        logger.error("%s", title, exc_info=error)
+        self.log.error(title, error)
+        message = plain(f"{type(error).__name__}: {error}")
+        self.failures.append((self.simulator.clock(), title, message))
+        self.history.append(f"{title}: {message}")
+        self.notify(message, title=title, severity="error", markup=False, timeout=10)
 
     def show_refreshed(self, refreshed: Refreshed) -> None:
         self.show_notifications(refreshed.shown)
