@@ -40,7 +40,7 @@ class SourceView:
 
 def view_for_user(source: Source, identifier: str, user: User, profile: ClientProfile,
                   url: str | None = None) -> SourceView:
-    """A source with the apps this user sees in this client (§10.1)."""
+    """A source with the apps this user sees in this client (`decisions.is_visible`)."""
     return SourceView(source, identifier, url, {
         app.bundle_id for app in source.apps if is_visible(app, source, user, profile)})
 
