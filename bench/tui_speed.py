@@ -36,7 +36,7 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import Button, Input, Static, TabbedContent  # noqa: E402
 
 from altsim.sim.simulator import Simulator  # noqa: E402
-from altsim.state import open_world  # noqa: E402
+from altsim.state import open_user_state  # noqa: E402
 from altsim.ui.app import AltsimApp  # noqa: E402
 from altsim.ui.row_list import RowList  # noqa: E402
 
@@ -45,13 +45,13 @@ TARGETS = {"start": 1.5, "key": 0.050, "rss_mb": 300}
 
 
 async def add(home: Path, path: Path) -> None:
-    simulator = Simulator(open_world(home))
+    simulator = Simulator(open_user_state(home))
     simulator.add_source(await simulator.preview_source(str(path)))
     await simulator.aclose()
 
 
 async def measure(home: Path) -> dict[str, float]:
-    app = AltsimApp(Simulator(open_world(home)), background=False)
+    app = AltsimApp(Simulator(open_user_state(home)), background=False)
     start = time.perf_counter()
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.query_one("#browse-table", RowList)

@@ -41,12 +41,12 @@ from pathlib import Path
 
 import altsim.state.storage
 from altsim.state import (
-    InstalledRecord,
     NotificationRecord,
     PatreonAccount,
+    SavedInstalledApp,
     SourceRecord,
-    World,
-    open_world,
+    UserState,
+    open_user_state,
 )
 from altsim.state.storage import blob_name
 
@@ -55,32 +55,32 @@ BLOB_KEY = "https://example.com/source.json"
 _HEADER = 8 + 32  # generation, sha256 of the payload
 
 
-def world_for(generation: int) -> World:
+def user_state_for(generation: int) -> UserState:
     """Generation `generation` of `churn`: every part of it depends on the number."""
-    world = World()
-    world.device_settings.clock = timedelta(seconds=generation)  # names the generation
-    world.device_settings.ios = f"{12 + generation % 15}.{generation % 7}"
-    world.settings.background_interval_minutes = 1 + generation % 500
-    world.settings.dark_mode = generation % 2 == 1
-    world.patreon = PatreonAccount(Decimal(generation) / 100, frozenset({f"t{generation}"}))
+    user_state = UserState()
+    user_state.device_settings.clock = timedelta(seconds=generation)  # names the generation
+    user_state.device_settings.ios = f"{12 + generation % 15}.{generation % 7}"
+    user_state.settings.background_interval_minutes = 1 + generation % 500
+    user_state.settings.dark_mode = generation % 2 == 1
+    user_state.patreon = PatreonAccount(Decimal(generation) / 100, frozenset({f"t{generation}"}))
     moment = EPOCH + timedelta(minutes=generation)
-    world.sources[BLOB_KEY] = SourceRecord(BLOB_KEY, BLOB_KEY, f"Source {generation}", EPOCH,
+    user_state.sources[BLOB_KEY] = SourceRecord(BLOB_KEY, BLOB_KEY, f"Source {generation}", EPOCH,
                                            moment, None, blob_name(blob_for(generation)), 200)
     for index in range(1 + generation % 40):
         bundle_id = f"com.example.app{index}"
-        world.installed[bundle_id] = InstalledRecord(bundle_id, str(generation),
+        user_state.installed[bundle_id] = SavedInstalledApp(bundle_id, str(generation),
                                                      str(index), BLOB_KEY, moment)
-    world.known_news = {f"news-{generation}-{index}" for index in range(generation % 300)}
+    user_state.known_news = {f"news-{generation}-{index}" for index in range(generation % 300)}
     for index in range(200 + generation % 300):  # 50 to 120 kB of JSON
-        world.add_notification(NotificationRecord(moment, "news", f"{generation}",
+        user_state.add_notification(NotificationRecord(moment, "news", f"{generation}",
                                                   f"body {index} " * 20, BLOB_KEY,
                                                   news_id=f"news-{generation}-{index}"))
-    return world
+    return user_state
 
 
-def generation_of(world: World) -> int:
+def generation_of(user_state: UserState) -> int:
     """The generation `world` claims to be (0: not written by `churn`)."""
-    clock = world.device_settings.clock
+    clock = user_state.device_settings.clock
     return int(clock.total_seconds()) if isinstance(clock, timedelta) else 0
 
 
@@ -100,28 +100,28 @@ def blob_generation(blob: bytes) -> int:
 
 
 def churn(home: Path) -> None:
-    store = open_world(home)
+    store = open_user_state(home)
     generation = generation_of(store.load().value)
     first = generation + 1
     while True:
         generation += 1
         with store.transaction() as state:
-            state.value = world_for(generation)
+            state.value = user_state_for(generation)
             state.add_blob(blob_for(generation))
         if generation == first:
             print("ready", flush=True)
 
 
 def append(home: Path, tag: str, count: int, go: Path) -> None:
-    store = open_world(home)
+    store = open_user_state(home)
     while not go.exists():
         time.sleep(0.001)
     for index in range(count):
         with store.transaction() as state:
             bundle_id = f"{tag}.app{index}"
-            world = state.value
-            world.installed[bundle_id] = InstalledRecord(bundle_id, "1.0", None, None, EPOCH)
-            world.add_notification(NotificationRecord(EPOCH, "update", tag, str(index), None,
+            user_state = state.value
+            user_state.installed[bundle_id] = SavedInstalledApp(bundle_id, "1.0", None, None, EPOCH)
+            user_state.add_notification(NotificationRecord(EPOCH, "update", tag, str(index), None,
                                                       bundle_id=bundle_id))
 
 
@@ -152,8 +152,8 @@ class _HalfWriter:
 
 
 def die(home: Path, stage: str) -> None:
-    store = open_world(home)
-    store.save(world_for(1))
+    store = open_user_state(home)
+    store.save(user_state_for(1))
     storage = altsim.state.storage
     if stage == "partial":
         storage.os = _patched_os(fdopen=_HalfWriter)
@@ -163,7 +163,7 @@ def die(home: Path, stage: str) -> None:
         storage.os = _patched_os(replace=_die)
     else:
         storage._fsync_directory = _die
-    store.save(world_for(2))
+    store.save(user_state_for(2))
     raise SystemExit("still alive")
 
 
@@ -280,12 +280,12 @@ def _simulator(home: Path) -> object:
     from altsim.net.fetch import FetchLimits
     from altsim.sim.simulator import Simulator
 
-    return Simulator(open_world(home), limits=FetchLimits(connect_timeout=5, read_timeout=5,
+    return Simulator(open_user_state(home), limits=FetchLimits(connect_timeout=5, read_timeout=5,
                                                           budget=10))
 
 
-def _source_a(world: World) -> str:
-    return next(i for i, r in world.sources.items() if r.url.endswith("/a.json"))
+def _source_a(user_state: UserState) -> str:
+    return next(i for i, r in user_state.sources.items() if r.url.endswith("/a.json"))
 
 
 def run_op(op: str, home: Path, base: str, report: int) -> None:
@@ -311,9 +311,9 @@ def run_op(op: str, home: Path, base: str, report: int) -> None:
         if name in ("add", "refresh"):
             asyncio.run(network())
         elif name == "remove":
-            world = sim.world()
-            target = (_source_a(world) if not argument else
-                      next(i for i, r in world.sources.items()
+            user_state = sim.user_state()
+            target = (_source_a(user_state) if not argument else
+                      next(i for i, r in user_state.sources.items()
                            if r.url.endswith(f"/{argument}.json")))
             sim.remove_source(target)
         elif name == "install":
@@ -323,8 +323,8 @@ def run_op(op: str, home: Path, base: str, report: int) -> None:
         elif name == "uninstall":
             sim.uninstall(argument or "com.a")
         elif name == "settings":
-            with sim.changing() as world:
-                world.settings.dark_mode = not world.settings.dark_mode
+            with sim.changing() as user_state:
+                user_state.settings.dark_mode = not user_state.settings.dark_mode
         elif name == "show":
             sim.show_pending(_show_to(report))
         else:

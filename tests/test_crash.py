@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from altsim.net.fetch import FetchLimits
-from altsim.sim.simulator import Refreshed, Simulator
-from altsim.state import World, open_world
+from altsim.sim.simulator import RefreshReport, Simulator
+from altsim.state import UserState, open_user_state
 
 from .builders import app, news, source, version
 from .conftest import Routes
@@ -59,7 +59,7 @@ async def _make_home(home: Path, base: str, path: str, *, updated: bool = False)
     """Source A added and com.a 1.0 installed; with `updated`, A's second version saved by a
     foreground refresh (which posts nothing)."""
     Routes.routes[f"{path}/a.json"] = A_V1
-    sim = Simulator(open_world(home), limits=FAST)
+    sim = Simulator(open_user_state(home), limits=FAST)
     sim.add_source(await sim.preview_source(f"{base}/a.json"))
     assert sim.install("com.a").record is not None
     if updated:
@@ -68,28 +68,28 @@ async def _make_home(home: Path, base: str, path: str, *, updated: bool = False)
     await sim.aclose()
 
 
-def _assert_clean(home: Path) -> World:
+def _assert_clean(home: Path) -> UserState:
     """The state loads as it is, and the home holds nothing but it, its lock and the blobs
     it names."""
-    loaded = open_world(home).load()
+    loaded = open_user_state(home).load()
     assert loaded.set_aside is None, loaded.set_aside.message
     assert loaded.migrated_from is None
-    world = loaded.value
+    user_state = loaded.value
     names = {path.name for path in home.iterdir()}
     assert names <= {"state.json", "state.lock", "sources", "cache"}, names
-    blobs = {f"{record.copy}.blob" for record in world.sources.values() if record.copy}
+    blobs = {f"{record.copy}.blob" for record in user_state.sources.values() if record.copy}
     held = {path.name for path in (home / "sources").iterdir()} if "sources" in names else set()
     assert held == blobs, (held, blobs)
-    return world
+    return user_state
 
 
-async def _follow_up(home: Path) -> tuple[World, list[Key]]:
+async def _follow_up(home: Path) -> tuple[UserState, list[Key]]:
     """What the next process does: open the world, then a background refresh that shows."""
-    sim = Simulator(open_world(home), limits=FAST)
+    sim = Simulator(open_user_state(home), limits=FAST)
     _assert_clean(home)
     shown: list[Key] = []
 
-    def show(refreshed: Refreshed) -> None:
+    def show(refreshed: RefreshReport) -> None:
         shown.extend(_key(record) for record in refreshed.shown)
 
     await sim.refresh(background=True, show=show)
@@ -112,14 +112,14 @@ def _reported(report: list[str], word: str) -> list[str]:
     return [line.split(" ", 1)[1] for line in report if line.startswith(f"{word} ")]
 
 
-def _check_case(op: str, case: dict[str, Any], world: World, follow_up: list[Key],
+def _check_case(op: str, case: dict[str, Any], user_state: UserState, follow_up: list[Key],
                 expected: list[Key]) -> bool:
     """Check one killed run and the process after it; whether it showed anything twice."""
     report, home, completed = case["report"], Path(case["home"]), not case["killed"]
     where = f"{op} killed at mutation {case['kill_at']} ({_reported(report, 'kill')})"
-    history = [_key(record) for record in world.notifications]
+    history = [_key(record) for record in user_state.notifications]
     assert Counter(history) == Counter(expected), where
-    assert all(record.shown for record in world.notifications), where
+    assert all(record.shown for record in user_state.notifications), where
     before = [tuple(line.split(" ", 1)) for line in _reported(report, "shown")]
     for shown in (before, follow_up):
         assert len(shown) == len(set(shown)), where
@@ -127,12 +127,12 @@ def _check_case(op: str, case: dict[str, Any], world: World, follow_up: list[Key
     twice = bool(set(before) & set(follow_up))
     if twice:  # only a kill between showing and the rename that marks them shown
         assert _reported(report, "kill") == [f"replace {home / 'state.json'}"], where
-    a = next((i for i, r in world.sources.items() if r.url.endswith("/a.json")), None)
-    installed = world.installed
+    a = next((i for i, r in user_state.sources.items() if r.url.endswith("/a.json")), None)
+    installed = user_state.installed
     if op == "add":
-        b = [r for r in world.sources.values() if r.url.endswith("/b.json")]
+        b = [r for r in user_state.sources.values() if r.url.endswith("/b.json")]
         assert b or not completed, where
-        assert all(r.copy and open_world(home).load_blob(r.copy) == _b_source("b")[1]
+        assert all(r.copy and open_user_state(home).load_blob(r.copy) == _b_source("b")[1]
                    for r in b), where
     elif op == "remove":
         assert (a is None) == (installed["com.a"].source_identifier is None), where
@@ -145,13 +145,13 @@ def _check_case(op: str, case: dict[str, Any], world: World, follow_up: list[Key
     elif op == "uninstall":
         assert "com.a" not in installed or not completed, where
     elif op == "settings":
-        assert world.settings.dark_mode or not completed, where
+        assert user_state.settings.dark_mode or not completed, where
     if op != "remove":
         assert a is not None, where
-        copy = world.sources[a].copy
+        copy = user_state.sources[a].copy
         served = A_V2 if op in ("refresh", "update") else A_V1
         assert copy, where
-        assert open_world(home).load_blob(copy) == served[1], where
+        assert open_user_state(home).load_blob(copy) == served[1], where
     return twice
 
 
@@ -183,8 +183,8 @@ async def test_killed_at_every_file_mutation_of_every_operation(tmp_path: Path,
         assert kills[op] >= 5, (op, kills[op])  # the operation did change files
         twice = 0
         for case in cases:
-            world, shown = await _follow_up(Path(case["home"]))
-            twice += _check_case(op, case, world, shown, _expected(op))
+            user_state, shown = await _follow_up(Path(case["home"]))
+            twice += _check_case(op, case, user_state, shown, _expected(op))
         assert twice == (op == "refresh")  # the one window: shown, killed before the rename
     print(f"\nkilled at every file mutation: {kills}, {sum(kills.values())} kills in "
           f"{time.monotonic() - started:.1f} s")
@@ -210,16 +210,16 @@ async def test_overlapping_refreshes_and_adds_post_only_what_the_client_posts(
         out, _ = worker.communicate(timeout=120)
         assert worker.returncode == 0
         reports += json.loads(out)
-    world = _assert_clean(home)
-    added = {r.url.rsplit("/", 1)[1].removesuffix(".json") for r in world.sources.values()}
+    user_state = _assert_clean(home)
+    added = {r.url.rsplit("/", 1)[1].removesuffix(".json") for r in user_state.sources.values()}
     assert added == {"a", *names}
     assert not [line for line in reports if line.startswith("refused")]
-    history = Counter(_key(record) for record in world.notifications)
+    history = Counter(_key(record) for record in user_state.notifications)
     assert history == Counter([("update", "com.a"), ("news", "a-news")])
     shown = Counter(tuple(line.split(" ", 2)[1:]) for line in reports
                     if line.startswith("shown "))
     assert shown == history  # each shown once, by whichever process committed it
-    world, again = await _follow_up(home)
+    user_state, again = await _follow_up(home)
     assert again == []
 
 
@@ -246,11 +246,11 @@ async def test_long_random_kills_with_more_processes(tmp_path: Path, server: str
         runs.append([json.loads(line) for line in out.splitlines()])
     kills = Counter(run["op"].split(":")[0] for process in runs for run in process
                     if run["killed"])
-    world, _ = await _follow_up(home)
-    history = Counter(_key(record) for record in world.notifications)
+    user_state, _ = await _follow_up(home)
+    history = Counter(_key(record) for record in user_state.notifications)
     assert history == Counter([("update", "com.a"), ("news", "a-news")])
-    assert all(record.shown for record in world.notifications)
-    present = {r.url.rsplit("/", 1)[1].removesuffix(".json") for r in world.sources.values()}
+    assert all(record.shown for record in user_state.notifications)
+    present = {r.url.rsplit("/", 1)[1].removesuffix(".json") for r in user_state.sources.values()}
     for process in runs:  # each process's adds and removes, in its own order
         state: dict[str, bool | None] = {}
         for run in process:
@@ -274,7 +274,7 @@ def test_the_kill_harness_counts_real_mutations(tmp_path: Path) -> None:
     kinds = [_reported(case["report"], "kill")[0].split(" ")[0] for case in cases[:-1]]
     assert {"open", "write", "fsync", "replace"} <= set(kinds), kinds
     for case in cases:
-        assert open_world(Path(case["home"])).load().set_aside is None
+        assert open_user_state(Path(case["home"])).load().set_aside is None
     assert os.path.exists(Path(cases[-1]["home"]) / "state.json")
 
 
@@ -287,15 +287,15 @@ async def test_the_terminal_ui_shows_what_a_dead_process_left_unshown(tmp_path: 
     home = tmp_path / "home"
     await _make_home(home, f"{server}/ui", "/ui")
     Routes.routes["/ui/a.json"] = A_V2
-    sim = Simulator(open_world(home), limits=FAST)
+    sim = Simulator(open_user_state(home), limits=FAST)
     await sim.refresh(background=True)  # no one to show them
     await sim.aclose()
-    assert [n.shown for n in open_world(home).load().value.notifications] == [False, False]
+    assert [n.shown for n in open_user_state(home).load().value.notifications] == [False, False]
     for start in range(2):
-        app_ = AltsimApp(Simulator(open_world(home), limits=FAST), background=False)
+        app_ = AltsimApp(Simulator(open_user_state(home), limits=FAST), background=False)
         async with app_.run_test(size=(120, 40), notifications=True) as pilot:
             await pilot.pause()
             assert app_.history == ([] if start else [
                 "New Update Available: App 1.1 is now available for download.",
                 "AltStore News: Hi"])
-    assert [n.shown for n in open_world(home).load().value.notifications] == [True, True]
+    assert [n.shown for n in open_user_state(home).load().value.notifications] == [True, True]

@@ -193,8 +193,8 @@ def test_s7_countdown_ends_at_release() -> None:
 
 # -- news (§6.2, §6.3) --------------------------------------------------------------------------
 
-def _views(*docs: dict[str, Any]) -> list[store.SourceView]:
-    return [store.SourceView(decode(doc), f"example.com/{i}") for i, doc in enumerate(docs)]
+def _views(*docs: dict[str, Any]) -> list[store.SourceForUser]:
+    return [store.SourceForUser(decode(doc), f"example.com/{i}") for i, doc in enumerate(docs)]
 
 
 def test_v49_same_date_keeps_json_order() -> None:
@@ -323,10 +323,10 @@ def test_v69_altstore_itself_is_hidden() -> None:
     assert not d.is_visible(a, src, user(), PROFILES["altstore"])
 
 
-def _view(doc: dict[str, Any], u: User | None = None) -> store.SourceView:
+def _view(doc: dict[str, Any], u: User | None = None) -> store.SourceForUser:
     src = decode(doc)
     u = u or user()
-    return store.SourceView(src, "example.com/apps.json", "https://example.com/apps.json",
+    return store.SourceForUser(src, "example.com/apps.json", "https://example.com/apps.json",
                             {a.bundle_id for a in src.apps
                              if d.is_visible(a, src, u, PROFILES["altstore"])})
 

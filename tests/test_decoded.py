@@ -15,8 +15,8 @@ import pytest
 
 from altsim.core.model import Source
 from altsim.sim.simulator import Simulator
-from altsim.state import open_world
-from altsim.state.decoded import Copy, cache_directory
+from altsim.state import open_user_state
+from altsim.state.decoded import DecodedCopy, cache_directory
 
 from .conftest import Routes
 
@@ -24,9 +24,9 @@ SAMPLE = Path(__file__).parent.parent / "sample_sources" / "showcase.json"
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> Path:
+async def user_state(tmp_path: Path) -> Path:
     home = tmp_path / "home"
-    simulator = Simulator(open_world(home))
+    simulator = Simulator(open_user_state(home))
     simulator.add_source(await simulator.preview_source(str(SAMPLE)))
     await simulator.aclose()
     return home
@@ -34,9 +34,9 @@ async def world(tmp_path: Path) -> Path:
 
 def decoded_once(home: Path, *, keep: bool) -> tuple[Simulator, dict[str, Source]]:
     """A fresh simulator's sources; with `keep`, its decode is kept on disk (waited for)."""
-    simulator = Simulator(open_world(home))
+    simulator = Simulator(open_user_state(home))
     simulator.decode_cache.keep_from_bytes = 0 if keep else 2**62
-    sources = simulator.sources(simulator.world())
+    sources = simulator.sources(simulator.user_state())
     for writer in simulator.decode_cache.writers:
         assert writer.wait(timeout=120) == 0
     return simulator, sources
@@ -46,37 +46,37 @@ def copies(home: Path) -> list[Path]:
     return sorted((home / "cache" / "decoded").glob("*.pickle"))
 
 
-async def test_a_big_source_leaves_a_copy_that_the_next_start_reads(world: Path) -> None:
-    _, first = decoded_once(world, keep=True)
-    (copy,) = copies(world)
+async def test_a_big_source_leaves_a_copy_that_the_next_start_reads(user_state: Path) -> None:
+    _, first = decoded_once(user_state, keep=True)
+    (copy,) = copies(user_state)
     (identifier,) = first
     # Same size and modification time, bytes no client accepts: only the copy can give a source.
-    simulator, _ = decoded_once(world, keep=False)
-    blob = simulator.copy_path(simulator.world(), identifier)
+    simulator, _ = decoded_once(user_state, keep=False)
+    blob = simulator.copy_path(simulator.user_state(), identifier)
     stat = blob.stat()
     blob.write_bytes(b"x" * stat.st_size)
     os.utime(blob, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    _, second = decoded_once(world, keep=False)
+    _, second = decoded_once(user_state, keep=False)
     assert second == first
     # A blob that changes (a refresh) is decoded afresh; its old copy no longer matches.
     os.utime(blob, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
-    _, third = decoded_once(world, keep=False)
+    _, third = decoded_once(user_state, keep=False)
     assert third == {}
-    assert copies(world) == [copy]  # dropped only when a new copy is written
+    assert copies(user_state) == [copy]  # dropped only when a new copy is written
 
 
-async def test_a_copy_is_kept_only_for_big_sources(world: Path) -> None:
-    decoded_once(world, keep=False)
-    assert copies(world) == []
+async def test_a_copy_is_kept_only_for_big_sources(user_state: Path) -> None:
+    decoded_once(user_state, keep=False)
+    assert copies(user_state) == []
 
 
-def a_copy(tmp_path: Path, **changes: object) -> Copy:
+def a_copy(tmp_path: Path, **changes: object) -> DecodedCopy:
     blob = tmp_path / "sources" / "abc.blob"
     if not blob.exists():
         blob.parent.mkdir()
         blob.write_bytes(b"{}")
     stat = blob.stat()
-    base = Copy(blob, stat.st_size, stat.st_mtime_ns, "altstore", (17, 0, 0), tmp_path / "c")
+    base = DecodedCopy(blob, stat.st_size, stat.st_mtime_ns, "altstore", (17, 0, 0), tmp_path / "c")
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
@@ -129,7 +129,7 @@ def test_the_writer_runs_as_a_module(tmp_path: Path) -> None:
                           str(stat.st_size), str(stat.st_mtime_ns), "altstore", "17.0",
                           str(tmp_path / "c")], capture_output=True, text=True, timeout=120)
     assert (run.returncode, run.stderr) == (0, "")
-    copy = Copy(blob, stat.st_size, stat.st_mtime_ns, "altstore", (17, 0, 0), tmp_path / "c")
+    copy = DecodedCopy(blob, stat.st_size, stat.st_mtime_ns, "altstore", (17, 0, 0), tmp_path / "c")
     loaded = copy.load()
     assert loaded is not None
     assert loaded.name == "Showcase"
@@ -149,26 +149,26 @@ def same_size_garbage(blob: Path) -> None:
 
 
 async def test_adding_a_big_source_keeps_its_decode(tmp_path: Path) -> None:
-    simulator = Simulator(open_world(tmp_path / "home"))
+    simulator = Simulator(open_user_state(tmp_path / "home"))
     simulator.decode_cache.keep_from_bytes = 0
     identifier = simulator.add_source(await simulator.preview_source(str(SAMPLE))).identifier
     await simulator.aclose()
     for writer in simulator.decode_cache.writers:
         assert writer.wait(timeout=120) == 0
     assert len(copies(tmp_path / "home")) == 1
-    same_size_garbage(simulator.copy_path(simulator.world(), identifier))
+    same_size_garbage(simulator.copy_path(simulator.user_state(), identifier))
     _, sources = decoded_once(tmp_path / "home", keep=False)
     assert [source.name for source in sources.values()] == ["Showcase"]
 
 
 async def test_a_refreshed_copy_is_not_decoded_again(tmp_path: Path, server: str) -> None:
     Routes.routes = {"/s.json": (200, SAMPLE.read_bytes())}
-    simulator = Simulator(open_world(tmp_path / "home"))
+    simulator = Simulator(open_user_state(tmp_path / "home"))
     simulator.add_source(await simulator.preview_source(f"{server}/s.json"))
     Routes.routes = {"/s.json": (200, SAMPLE.read_bytes().replace(b'"Showcase"', b'"Renamed"'))}
     (identifier,) = (await simulator.refresh(background=False)).names
-    same_size_garbage(simulator.copy_path(simulator.world(), identifier))
-    assert [s.name for s in simulator.sources(simulator.world()).values()] == ["Renamed"]
+    same_size_garbage(simulator.copy_path(simulator.user_state(), identifier))
+    assert [s.name for s in simulator.sources(simulator.user_state()).values()] == ["Renamed"]
     await simulator.aclose()
     assert copies(tmp_path / "home") == []  # small: nothing kept on disk
 
@@ -178,12 +178,12 @@ def set_ios(simulator: Simulator, ios: str) -> None:
         loaded.value.device_settings.ios = ios
 
 
-async def test_one_decode_serves_the_ios_versions_that_decode_alike(world: Path) -> None:
+async def test_one_decode_serves_the_ios_versions_that_decode_alike(user_state: Path) -> None:
     """Watching update prompts change from 17.0 to 17.4 needs no new decode (JSON5 from 15,
     lenient URLs from 17: the only ways the iOS version changes a decode)."""
-    simulator = Simulator(open_world(world))
-    (identifier,) = simulator.sources(simulator.world())
-    same_size_garbage(simulator.copy_path(simulator.world(), identifier))
+    simulator = Simulator(open_user_state(user_state))
+    (identifier,) = simulator.sources(simulator.user_state())
+    same_size_garbage(simulator.copy_path(simulator.user_state(), identifier))
     for ios, names in (("17.4.1", ["Showcase"]), ("18.0", ["Showcase"]), ("16.4", [])):
         set_ios(simulator, ios)
-        assert [s.name for s in simulator.sources(simulator.world()).values()] == names
+        assert [s.name for s in simulator.sources(simulator.user_state()).values()] == names

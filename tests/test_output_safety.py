@@ -286,10 +286,10 @@ def test_the_terminal_ui_escapes_as_the_cli_does():
 
 async def test_a_notification_quoting_a_source_is_escaped(tmp_path):
     from altsim.sim.simulator import Simulator
-    from altsim.state import open_world
+    from altsim.state import open_user_state
     from altsim.ui.app import AltsimApp
 
-    app = AltsimApp(Simulator(open_world(tmp_path / "home")), background=False)
+    app = AltsimApp(Simulator(open_user_state(tmp_path / "home")), background=False)
     async with app.run_test(notifications=True) as pilot:
         app.notify(BAD, title=BAD, markup=False)
         await pilot.pause()

@@ -16,7 +16,7 @@ from altsim.core.decisions import available_update
 from altsim.net.fetch import FetchLimits
 from altsim.sim.background import BackgroundLoop
 from altsim.sim.simulator import FlowError, Simulator
-from altsim.state import open_world
+from altsim.state import open_user_state
 
 from .builders import app, news, source, version
 from .conftest import Routes
@@ -31,7 +31,7 @@ def body(doc: dict[str, Any]) -> tuple[int, bytes]:
 
 @pytest.fixture
 async def sim(tmp_path) -> AsyncIterator[Simulator]:
-    simulator = Simulator(open_world(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
+    simulator = Simulator(open_user_state(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
     yield simulator
     await simulator.aclose()
 
@@ -59,10 +59,10 @@ async def test_install_update_and_background_notifications(sim, server):
     refreshed = await sim.refresh(background=True)
     assert [n.title for n in refreshed.outcome.notifications] == [
         "New Update Available", "AltStore News"]
-    world = sim.world()
-    assert [n.body for n in world.notifications] == [
+    user_state = sim.user_state()
+    assert [n.body for n in user_state.notifications] == [
         "App 1.1 (7) is now available for download.", "Hi"]
-    assert world.known_news == {"n"}
+    assert user_state.known_news == {"n"}
     record = sim.update("com.a").record
     assert record is not None
     assert (record.version, record.build_version) == ("1.1", "7")
@@ -75,13 +75,13 @@ async def test_foreground_keeps_failed_sources_background_saves_nothing(sim, ser
     Routes.routes = {"/a.json": body(source(name="A2", news=[news(notify=True)]))}  # b: 404
     back = await sim.refresh(background=True)
     assert not back.outcome.saved
-    assert {r.name for r in sim.world().sources.values()} == {"A", "B"}
+    assert {r.name for r in sim.user_state().sources.values()} == {"A", "B"}
     fore = await sim.refresh(background=False)
     assert fore.outcome.saved
     assert fore.outcome.notifications == []
-    world = sim.world()
-    assert {r.name for r in world.sources.values()} == {"A2", "B"}
-    assert "jsonSyntax" in (world.sources[b].last_error or "")
+    user_state = sim.user_state()
+    assert {r.name for r in user_state.sources.values()} == {"A2", "B"}
+    assert "jsonSyntax" in (user_state.sources[b].last_error or "")
     again = await sim.refresh(background=True)  # b still fails: nothing posted
     assert again.outcome.notifications == []
 
@@ -97,7 +97,7 @@ async def test_offer_and_lost_link(sim, server):
     assert accepted.record.version == "1.9"
     Routes.routes = {"/a.json": body(source(apps=[app(bundleIdentifier="com.b")]))}
     await sim.refresh(background=False)
-    assert sim.world().installed["com.a"].source_identifier is None  # §9.2, vector 70
+    assert sim.user_state().installed["com.a"].source_identifier is None  # §9.2, vector 70
 
 
 async def test_loop_refreshes_on_interval_and_on_demand(sim, server):
@@ -137,9 +137,9 @@ async def test_hundred_sources_one_failing(sim, server):
                      for i in range(100) if i != 37}
     back = await sim.refresh(background=True)
     assert (back.outcome.saved, len(back.outcome.errors)) == (False, 1)
-    assert all(r.name and r.name.startswith("S") for r in sim.world().sources.values())
+    assert all(r.name and r.name.startswith("S") for r in sim.user_state().sources.values())
     fore = await sim.refresh(background=False)
-    names = sorted(r.name or "" for r in sim.world().sources.values())
+    names = sorted(r.name or "" for r in sim.user_state().sources.values())
     assert fore.outcome.saved
     assert names.count("S37") == 1
     assert sum(n.startswith("T") for n in names) == 99
@@ -151,18 +151,19 @@ async def test_sidestore_beta_updates_follow_the_chosen_track(sim, server):
     channels = [{"track": "nightly", "releases": [version(version="1.1.0-beta.1")]},
                 {"track": "stable", "releases": [version(version="1.0.0")]}]
     Routes.routes = {"/s.json": body(source(apps=[app(releaseChannels=channels)]))}
-    with sim.changing() as world:
-        world.settings.client = "sidestore"
+    with sim.changing() as user_state:
+        user_state.settings.client = "sidestore"
     identifier = await added(sim, f"{server}/s.json")
     assert sim.install("com.a").record.version == "1.0.0"
-    assert [v.version for v in sim.sources(sim.world())[identifier].apps[0].versions] == ["1.0.0"]
-    with sim.changing() as world:
-        world.settings.beta_track = "nightly"
-    decoded = sim.sources(sim.world())[identifier].apps[0]
+    versions = sim.sources(sim.user_state())[identifier].apps[0].versions
+    assert [v.version for v in versions] == ["1.0.0"]
+    with sim.changing() as user_state:
+        user_state.settings.beta_track = "nightly"
+    decoded = sim.sources(sim.user_state())[identifier].apps[0]
     assert (decoded.track, decoded.versions[0].version) == ("nightly", "1.1.0-beta.1")
-    world = sim.world()
-    offered = available_update(decoded, sim.sources(world)[identifier], world.user(),
-                               sim.device(world), sim.profile(world))
+    user_state = sim.user_state()
+    offered = available_update(decoded, sim.sources(user_state)[identifier], user_state.user(),
+                               sim.device(user_state), sim.profile(user_state))
     assert offered is not None
     assert offered.version == "1.1.0-beta.1"
 
@@ -174,8 +175,8 @@ A_NEW = body(source(apps=[app(versions=[version(version="1.1"), version(version=
                     news=[news(identifier="a-news", title="Hi", notify=True)]))
 
 
-def keys(world) -> list[tuple[str, str | None]]:
-    return [(n.kind, n.bundle_id or n.news_id) for n in world.notifications]
+def keys(user_state) -> list[tuple[str, str | None]]:
+    return [(n.kind, n.bundle_id or n.news_id) for n in user_state.notifications]
 
 
 async def a_world(sim, server) -> None:
@@ -207,20 +208,20 @@ async def test_a_source_added_during_a_refresh_keeps_its_news_unposted(sim, serv
     await a_world(sim, server)
     Routes.routes["/b.json"] = body(source(name="B", apps=[app(bundleIdentifier="com.b")],
                                            news=[news(identifier="b-news", notify=True)]))
-    other = Simulator(open_world(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
+    other = Simulator(open_user_state(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
     preview = await other.preview_source(f"{server}/b.json")
     before_commit(sim, lambda: other.add_source(preview))
     await sim.refresh(background=True)
-    world = sim.world()
-    assert keys(world) == [("update", "com.a"), ("news", "a-news")]  # never b-news
-    assert world.known_news == {"a-news", "b-news"}
-    assert {r.name for r in world.sources.values()} == {"S", "B"}
+    user_state = sim.user_state()
+    assert keys(user_state) == [("update", "com.a"), ("news", "a-news")]  # never b-news
+    assert user_state.known_news == {"a-news", "b-news"}
+    assert {r.name for r in user_state.sources.values()} == {"S", "B"}
     await other.aclose()
 
 
 async def test_overlapping_refreshes_post_once(sim, server, tmp_path):
     await a_world(sim, server)
-    other = Simulator(open_world(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
+    other = Simulator(open_user_state(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
     done = []
 
     async def refresh_other() -> None:
@@ -231,13 +232,13 @@ async def test_overlapping_refreshes_post_once(sim, server, tmp_path):
     mine = await sim.refresh(background=True)  # fetched v2 too; the other committed first
     assert len(done[0].posted) == 2
     assert mine.posted == []
-    assert keys(sim.world()) == [("update", "com.a"), ("news", "a-news")]
+    assert keys(sim.user_state()) == [("update", "com.a"), ("news", "a-news")]
 
 
 async def test_a_source_refreshed_meanwhile_keeps_the_other_copy(sim, server, tmp_path):
     await a_world(sim, server)
-    other = Simulator(open_world(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
-    (identifier,) = sim.world().sources
+    other = Simulator(open_user_state(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
+    (identifier,) = sim.user_state().sources
 
     async def newer() -> None:  # another process fetches a third version, commits first
         Routes.routes["/a.json"] = body(source(name="Third"))
@@ -246,13 +247,13 @@ async def test_a_source_refreshed_meanwhile_keeps_the_other_copy(sim, server, tm
 
     before_commit(sim, lambda: in_thread(newer()))
     await sim.refresh(background=False)
-    assert sim.world().sources[identifier].name == "Third"  # not undone by the older fetch
+    assert sim.user_state().sources[identifier].name == "Third"  # not undone by the older fetch
 
 
 async def test_notifications_not_shown_are_shown_by_the_next_refresh(sim, server):
     await a_world(sim, server)
     posted = await sim.refresh(background=True)  # no one to show them (a process that died)
-    assert [n.shown for n in sim.world().notifications] == [False, False]
+    assert [n.shown for n in sim.user_state().notifications] == [False, False]
     Routes.routes["/a.json"] = A_NEW
     seen = []
     again = await sim.refresh(background=True, show=seen.append)
@@ -260,9 +261,9 @@ async def test_notifications_not_shown_are_shown_by_the_next_refresh(sim, server
     assert seen[0] is again
     assert [(n.title, n.at) for n in again.shown] == [(n.title, n.at) for n in posted.posted]
     assert again.posted == []
-    world = sim.world()
-    assert [n.shown for n in world.notifications] == [True, True]  # history: each once
-    assert keys(world) == [("update", "com.a"), ("news", "a-news")]
+    user_state = sim.user_state()
+    assert [n.shown for n in user_state.notifications] == [True, True]  # history: each once
+    assert keys(user_state) == [("update", "com.a"), ("news", "a-news")]
     shown_later = []
     assert sim.show_pending(shown_later.append) == 0
     assert shown_later == []
@@ -276,18 +277,18 @@ async def test_a_refresh_whose_notifications_cannot_be_shown_is_committed_unshow
 
     with pytest.raises(BrokenPipeError):
         await sim.refresh(background=True, show=broken)
-    world = sim.world()
-    assert keys(world) == [("update", "com.a"), ("news", "a-news")]
-    assert [n.shown for n in world.notifications] == [False, False]
+    user_state = sim.user_state()
+    assert keys(user_state) == [("update", "com.a"), ("news", "a-news")]
+    assert [n.shown for n in user_state.notifications] == [False, False]
     shown = []
     assert sim.show_pending(shown.extend) == 2
-    assert [n.shown for n in sim.world().notifications] == [True, True]
+    assert [n.shown for n in sim.user_state().notifications] == [True, True]
 
 
 async def test_install_and_update_decide_on_the_world_at_the_commit(sim, server, tmp_path):
     await a_world(sim, server)
     await sim.refresh(background=False)
-    other = Simulator(open_world(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
+    other = Simulator(open_user_state(tmp_path / "home"), limits=FAST, clock=lambda: NOW)
     assert other.update("com.a").record is not None
     with pytest.raises(FlowError, match="no update is offered"):
         sim.update("com.a")  # already done by the other process: not redone

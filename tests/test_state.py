@@ -25,17 +25,17 @@ from altsim.state import (
     HOME_ENV,
     NOTIFICATION_LIMIT,
     DeviceSettings,
-    InstalledRecord,
     JsonStore,
     NotificationRecord,
     PatreonAccount,
+    SavedInstalledApp,
     Settings,
     SourceRecord,
     StateFormat,
     StateShapeError,
-    World,
+    UserState,
     default_home,
-    open_world,
+    open_user_state,
 )
 
 from .state_worker import (
@@ -43,38 +43,38 @@ from .state_worker import (
     STAGES,
     blob_generation,
     generation_of,
-    world_for,
+    user_state_for,
 )
 
 WORKER = Path(__file__).with_name("state_worker.py")
 T0 = datetime(2026, 11, 22, 3, 15, tzinfo=UTC)
 
 
-def full_world() -> World:
-    world = World(
+def full_world() -> UserState:
+    user_state = UserState(
         device_settings=DeviceSettings("16.4.1", "ipad", "fr_CA", "America/Toronto",
                                        T0 + timedelta(days=3)),
         settings=Settings("sidestore", 15, False, True, "nightly"),
         patreon=PatreonAccount(Decimal("4.50"), frozenset({"tier-1", "tier 2"}),
                                frozenset({"beta"})),
     )
-    world.sources["example.com/a"] = SourceRecord(
+    user_state.sources["example.com/a"] = SourceRecord(
         "https://example.com/a?x=1", "example.com/a", "Source “A”", T0, T0 + timedelta(hours=1),
         None, "ab" * 32, 200)
-    world.sources["example.org/b"] = SourceRecord(
+    user_state.sources["example.org/b"] = SourceRecord(
         "example.org/b", "example.org/b", None, T0 - timedelta(days=400), None,
         "Unable to Refresh “B” Source: 404", None, 404)
-    world.installed["com.a.app"] = InstalledRecord("com.a.app", "1.2 (3)", "45", "example.com/a",
-                                                   T0)
-    world.installed["com.gone"] = InstalledRecord(
+    user_state.installed["com.a.app"] = SavedInstalledApp("com.a.app", "1.2 (3)", "45",
+                                                          "example.com/a", T0)
+    user_state.installed["com.gone"] = SavedInstalledApp(
         "com.gone", "0.9", None, None, T0.astimezone(timezone(timedelta(hours=-7, minutes=-30))))
-    world.known_news = {"welcome", "n\u00e9ws\n2"}
-    world.add_notification(NotificationRecord(T0, "update", "New Update Available",
+    user_state.known_news = {"welcome", "n\u00e9ws\n2"}
+    user_state.add_notification(NotificationRecord(T0, "update", "New Update Available",
                                               "A 1.3 is now available for download.",
                                               "example.com/a", bundle_id="com.a.app"))
-    world.add_notification(NotificationRecord(T0, "news", "AltStore News", "Hello\x00",
+    user_state.add_notification(NotificationRecord(T0, "news", "AltStore News", "Hello\x00",
                                               "example.com/a", news_id="welcome", shown=True))
-    return world
+    return user_state
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,27 +85,27 @@ def full_world() -> World:
 def test_full_world_round_trips_through_a_file(
     tmp_path: Path, clock: datetime | timedelta | None
 ) -> None:
-    world = full_world()
-    world.device_settings.clock = clock
-    store = open_world(tmp_path)
+    user_state = full_world()
+    user_state.device_settings.clock = clock
+    store = open_user_state(tmp_path)
     with store.transaction() as state:
-        state.value = world
-    loaded = open_world(tmp_path).load()
+        state.value = user_state
+    loaded = open_user_state(tmp_path).load()
     assert loaded.set_aside is None
-    assert loaded.value == world
+    assert loaded.value == user_state
     assert list(loaded.value.sources) == ["example.com/a", "example.org/b"]  # order kept
     document = json.loads((tmp_path / "state.json").read_text("utf-8"))
     assert document["schema"] == 2
-    assert World.from_json(json.loads(json.dumps(world.to_json()))) == world
+    assert UserState.from_json(json.loads(json.dumps(user_state.to_json()))) == user_state
 
 
 def test_text_from_sources_survives_any_code_point(tmp_path: Path) -> None:
-    world = World()
+    user_state = UserState()
     odd = "\ud800 lone surrogate, \x00 NUL, \u202e bidi, \U0001f600"
-    world.sources[odd] = SourceRecord(odd, odd, odd, T0, last_error=odd)
-    world.known_news.add(odd)
-    open_world(tmp_path).save(world)
-    assert open_world(tmp_path).load().value == world
+    user_state.sources[odd] = SourceRecord(odd, odd, odd, T0, last_error=odd)
+    user_state.known_news.add(odd)
+    open_user_state(tmp_path).save(user_state)
+    assert open_user_state(tmp_path).load().value == user_state
 
 
 def test_document_shape() -> None:
@@ -122,41 +122,41 @@ def test_document_shape() -> None:
 
 
 def test_defaults() -> None:
-    world = World.from_json({"schema": 2})
-    assert world == World()
-    assert world.settings == Settings("altstore", 60, True, False)
-    assert world.device_settings == DeviceSettings("17.0.0", "iphone", "en_US", "UTC", None)
-    assert World.from_json(World().to_json()) == World()
+    user_state = UserState.from_json({"schema": 2})
+    assert user_state == UserState()
+    assert user_state.settings == Settings("altstore", 60, True, False)
+    assert user_state.device_settings == DeviceSettings("17.0.0", "iphone", "en_US", "UTC", None)
+    assert UserState.from_json(UserState().to_json()) == UserState()
 
 
 def test_device_and_user_plug_into_core() -> None:
-    world = full_world()
-    device = world.device(T0)
+    user_state = full_world()
+    device = user_state.device(T0)
     assert device.ios == (16, 4, 1)
     assert device.now == T0 + timedelta(days=3)  # fixed clock
     assert (device.family, device.locale, device.time_zone) == ("ipad", "fr_CA",
                                                                 "America/Toronto")
-    world.device_settings.clock = timedelta(hours=-2)
-    assert world.device(T0).now == T0 - timedelta(hours=2)
-    world.device_settings.clock = None
-    assert world.device(T0).now == T0
-    user = world.user()
+    user_state.device_settings.clock = timedelta(hours=-2)
+    assert user_state.device(T0).now == T0 - timedelta(hours=2)
+    user_state.device_settings.clock = None
+    assert user_state.device(T0).now == T0
+    user = user_state.user()
     assert user.installed == {"com.a.app": InstalledApp("com.a.app", "1.2 (3)", "45"),
                               "com.gone": InstalledApp("com.gone", "0.9", None)}
     assert user.patron == Patron(Decimal("4.50"), frozenset({"tier-1", "tier 2"}),
                                  frozenset({"beta"}))
-    world.patreon = None
-    assert world.user().patron is None
+    user_state.patreon = None
+    assert user_state.user().patron is None
 
 
 def test_notification_history_is_bounded() -> None:
-    world = World()
+    user_state = UserState()
     for index in range(NOTIFICATION_LIMIT + 20):
-        world.add_notification(NotificationRecord(T0, "news", str(index), "", None,
+        user_state.add_notification(NotificationRecord(T0, "news", str(index), "", None,
                                                   news_id=str(index)))
-    assert len(world.notifications) == NOTIFICATION_LIMIT
-    assert world.notifications[0].title == "20"
-    assert world.notifications[-1].title == str(NOTIFICATION_LIMIT + 19)
+    assert len(user_state.notifications) == NOTIFICATION_LIMIT
+    assert user_state.notifications[0].title == "20"
+    assert user_state.notifications[-1].title == str(NOTIFICATION_LIMIT + 19)
 
 
 @pytest.mark.parametrize(("change", "where"), [
@@ -192,7 +192,7 @@ def test_notification_history_is_bounded() -> None:
 def test_wrong_shapes_name_the_place(change: dict[str, object], where: str) -> None:
     document = {"schema": 2, **change}
     with pytest.raises(StateShapeError) as caught:
-        World.from_json(document)
+        UserState.from_json(document)
     assert caught.value.where == where
 
 
@@ -226,10 +226,10 @@ def test_any_damage_is_a_shape_error_or_a_world(data: st.DataObject) -> None:
         else:
             parent[path[-1]] = data.draw(_JSON)
     try:
-        world = World.from_json(document)
+        user_state = UserState.from_json(document)
     except StateShapeError:
         return
-    assert World.from_json(world.to_json()) == world
+    assert UserState.from_json(user_state.to_json()) == user_state
 
 
 # ---------------------------------------------------------------------------------------------
@@ -238,19 +238,19 @@ def test_any_damage_is_a_shape_error_or_a_world(data: st.DataObject) -> None:
 
 def test_missing_file_is_the_default_world_and_creates_nothing(tmp_path: Path) -> None:
     home = tmp_path / "not-yet"
-    loaded = open_world(home).load()
-    assert loaded.value == World()
+    loaded = open_user_state(home).load()
+    assert loaded.value == UserState()
     assert loaded.set_aside is None
     assert not home.exists()
-    with open_world(home).transaction() as state:
+    with open_user_state(home).transaction() as state:
         state.value.settings.dark_mode = True
-    assert open_world(home).load().value.settings.dark_mode
+    assert open_user_state(home).load().value.settings.dark_mode
 
 
 def test_altsim_home_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(HOME_ENV, str(tmp_path / "home"))
     assert default_home() == tmp_path / "home"
-    store = open_world()
+    store = open_user_state()
     assert store.path == tmp_path / "home" / "state.json"
     store.save(full_world())
     assert (tmp_path / "home" / "state.json").is_file()
@@ -261,7 +261,7 @@ def test_altsim_home_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def _full_bytes(tmp_path: Path) -> bytes:
     scratch = tmp_path / "scratch"
-    open_world(scratch).save(full_world())
+    open_user_state(scratch).save(full_world())
     return (scratch / "state.json").read_bytes()
 
 
@@ -286,10 +286,10 @@ def test_corrupt_file_is_moved_aside_and_reported(tmp_path: Path, name: str) -> 
     home = tmp_path / "home"
     home.mkdir()
     (home / "state.json").write_bytes(bad)
-    store = JsonStore(home, open_world(home).format, clock=lambda: T0)
+    store = JsonStore(home, open_user_state(home).format, clock=lambda: T0)
     loaded = store.load()
     moved = home / "state.json.corrupt-20261122T031500Z"
-    assert loaded.value == World()
+    assert loaded.value == UserState()
     assert loaded.set_aside is not None
     assert loaded.set_aside.reason == "corrupt"
     assert loaded.set_aside.moved_to == moved
@@ -308,7 +308,7 @@ def test_corrupt_file_is_moved_aside_and_reported(tmp_path: Path, name: str) -> 
 
 def test_save_never_overwrites_an_unusable_file(tmp_path: Path) -> None:
     (tmp_path / "state.json").write_bytes(b"not json")
-    store = open_world(tmp_path)
+    store = open_user_state(tmp_path)
     assert store.save(full_world()) is not None
     assert store.save(full_world()) is None
     (moved,) = tmp_path.glob("state.json.corrupt-*")
@@ -318,23 +318,23 @@ def test_save_never_overwrites_an_unusable_file(tmp_path: Path) -> None:
 
 def test_wrong_shape_message_names_the_place(tmp_path: Path) -> None:
     (tmp_path / "state.json").write_text('{"schema": 2, "installed": [{"bundle_id": 3}]}')
-    set_aside = open_world(tmp_path).load().set_aside
+    set_aside = open_user_state(tmp_path).load().set_aside
     assert set_aside is not None
     assert "/installed/0/bundle_id: expected a string, found a number" in set_aside.message
 
 
 def test_corrupt_file_found_in_a_transaction(tmp_path: Path) -> None:
     (tmp_path / "state.json").write_bytes(b"{")
-    with open_world(tmp_path).transaction() as state:
+    with open_user_state(tmp_path).transaction() as state:
         assert state.set_aside is not None
-        assert state.value == World()
-    assert open_world(tmp_path).load().set_aside is None
+        assert state.value == UserState()
+    assert open_user_state(tmp_path).load().set_aside is None
     assert len(list(tmp_path.glob("state.json.corrupt-*"))) == 1
 
 
 def test_newer_schema_is_moved_aside_never_over_another(tmp_path: Path) -> None:
     newer = json.dumps({"schema": 7, "whatever": {"future": True}}).encode()
-    store = JsonStore(tmp_path, open_world(tmp_path).format, clock=lambda: T0)
+    store = JsonStore(tmp_path, open_user_state(tmp_path).format, clock=lambda: T0)
     reports = []
     for _ in range(3):
         (tmp_path / "state.json").write_bytes(newer)
@@ -379,7 +379,7 @@ def test_older_schema_is_migrated_and_the_old_file_kept(tmp_path: Path) -> None:
 
 
 def test_a_state_the_next_load_would_set_aside_is_never_written(tmp_path: Path) -> None:
-    store = open_world(tmp_path)
+    store = open_user_state(tmp_path)
     store.save(full_world())
     before = (tmp_path / "state.json").read_bytes()
     with pytest.raises(StateShapeError, match="background_interval_minutes"), \
@@ -390,7 +390,7 @@ def test_a_state_the_next_load_would_set_aside_is_never_written(tmp_path: Path) 
 
 
 def test_a_failed_transaction_saves_nothing(tmp_path: Path) -> None:
-    store = open_world(tmp_path)
+    store = open_user_state(tmp_path)
     store.save(full_world())
     before = (tmp_path / "state.json").read_bytes()
 
@@ -405,18 +405,18 @@ def test_a_failed_transaction_saves_nothing(tmp_path: Path) -> None:
 
 
 def test_nested_use_is_refused(tmp_path: Path) -> None:
-    store = open_world(tmp_path)
+    store = open_user_state(tmp_path)
     with store.transaction():
         with pytest.raises(RuntimeError), store.transaction():
             pass
         with pytest.raises(RuntimeError):
-            store.save(World())
+            store.save(UserState())
         store.tidy()  # inside a transaction: nothing to do, and no deadlock
-        assert store.load().value == World()
+        assert store.load().value == UserState()
 
 
 def test_leftover_temporary_files_are_never_read_and_are_swept(tmp_path: Path) -> None:
-    store = open_world(tmp_path)
+    store = open_user_state(tmp_path)
     store.save(full_world())
     leftover = tmp_path / ".state.json.abc123.tmp"
     leftover.write_bytes(b'{"schema": 1, "known_news": ["from a dead writer"]}')
@@ -430,12 +430,12 @@ def test_leftover_temporary_files_are_never_read_and_are_swept(tmp_path: Path) -
 # Blobs
 
 
-def _with_copy(world: World, identifier: str, blob: str | None) -> None:
-    world.sources[identifier] = SourceRecord(identifier, identifier, None, T0, copy=blob)
+def _with_copy(user_state: UserState, identifier: str, blob: str | None) -> None:
+    user_state.sources[identifier] = SourceRecord(identifier, identifier, None, T0, copy=blob)
 
 
 def test_blobs_are_written_with_the_commit_and_swept_after(tmp_path: Path) -> None:
-    store = open_world(tmp_path)
+    store = open_user_state(tmp_path)
     data = os.urandom(3_000_000)
     with store.transaction() as state:
         big = state.add_blob(data)
@@ -462,7 +462,7 @@ def test_blobs_are_written_with_the_commit_and_swept_after(tmp_path: Path) -> No
 
 
 def test_a_failed_transaction_writes_no_blob(tmp_path: Path) -> None:
-    store = open_world(tmp_path)
+    store = open_user_state(tmp_path)
 
     def fail() -> None:
         with store.transaction() as state:
@@ -477,11 +477,11 @@ def test_a_failed_transaction_writes_no_blob(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["", "../state", "AB" * 32, "ab" * 31, "ab" * 32 + "/x"])
 def test_a_blob_name_is_never_a_path(tmp_path: Path, name: str) -> None:
     with pytest.raises(ValueError, match="not a blob name"):
-        open_world(tmp_path).blob_path(name)
+        open_user_state(tmp_path).blob_path(name)
 
 
 def test_tidy_removes_what_dead_writers_left(tmp_path: Path) -> None:
-    store = open_world(tmp_path)
+    store = open_user_state(tmp_path)
     with store.transaction() as state:
         kept = state.add_blob(b"kept")
         _with_copy(state.value, "a", kept)
@@ -498,10 +498,10 @@ def test_tidy_removes_what_dead_writers_left(tmp_path: Path) -> None:
 
 
 def test_tidy_never_waits_and_never_creates(tmp_path: Path) -> None:
-    open_world(tmp_path / "none").tidy()
+    open_user_state(tmp_path / "none").tidy()
     assert not (tmp_path / "none").exists()
-    store = open_world(tmp_path)
-    store.save(World())
+    store = open_user_state(tmp_path)
+    store.save(UserState())
     orphan = tmp_path / "sources" / f"{'0' * 64}.blob"
     orphan.parent.mkdir()
     orphan.write_bytes(b"")
@@ -515,7 +515,7 @@ def test_tidy_never_waits_and_never_creates(tmp_path: Path) -> None:
 
 
 def test_blobs_are_kept_while_a_state_file_is_set_aside(tmp_path: Path) -> None:
-    store = open_world(tmp_path)
+    store = open_user_state(tmp_path)
     with store.transaction() as state:
         blob = state.add_blob(b"copy")
         _with_copy(state.value, "a", blob)
@@ -541,12 +541,12 @@ def test_schema_1_is_migrated_keeping_copies_and_shown_notifications(tmp_path: P
                            "body": "b", "source_identifier": None, "news_id": "n"}]}
     raw = json.dumps(old).encode()
     (tmp_path / "state.json").write_bytes(raw)
-    store = open_world(tmp_path)
+    store = open_user_state(tmp_path)
     loaded = store.load()
     assert (loaded.migrated_from, loaded.set_aside) == (1, None)
-    world = loaded.value
-    assert [r.copy for r in world.sources.values()] == [old_blob, None]
-    assert [n.shown for n in world.notifications] == [True]
+    user_state = loaded.value
+    assert [r.copy for r in user_state.sources.values()] == [old_blob, None]
+    assert [n.shown for n in user_state.notifications] == [True]
     with store.transaction() as state:
         state.value.settings.dark_mode = True
     assert store.load_blob(old_blob) == b"old copy"
@@ -576,11 +576,11 @@ def _start_churn(home: Path) -> subprocess.Popen[str]:
 
 
 def _assert_complete(home: Path, *, writer_running: bool = False) -> int:
-    loaded = open_world(home).load()
+    loaded = open_user_state(home).load()
     assert loaded.set_aside is None, loaded.set_aside.message
     generation = generation_of(loaded.value)
-    assert loaded.value == world_for(generation)  # one whole generation, nothing mixed
-    blob = open_world(home).load_blob(loaded.value.sources[BLOB_KEY].copy or "")
+    assert loaded.value == user_state_for(generation)  # one whole generation, nothing mixed
+    blob = open_user_state(home).load_blob(loaded.value.sources[BLOB_KEY].copy or "")
     if blob is None:  # a newer commit swept it after the state was read
         assert writer_running
         return generation
@@ -606,7 +606,7 @@ def _kill_rounds(home: Path, rounds: int, seed: int) -> None:
     assert not any(".corrupt-" in name or ".newer-schema-" in name for name in names)
     assert all(name.endswith(".tmp") for name in names - {"state.json", "state.lock",
                                                           "sources"})
-    with open_world(home).transaction():
+    with open_user_state(home).transaction():
         pass
     assert not any(p.name.endswith(".tmp") for p in home.iterdir())
 
@@ -637,13 +637,13 @@ def test_killed_at_each_stage_of_a_write(tmp_path: Path, stage: str) -> None:
     assert done.returncode == -signal.SIGKILL, done.stderr
     leftovers = list(tmp_path.glob(".state.json.*.tmp"))
     assert len(leftovers) == (0 if stage == "renamed" else 1)
-    loaded = open_world(tmp_path).load()
+    loaded = open_user_state(tmp_path).load()
     assert loaded.set_aside is None
-    assert loaded.value == world_for(2 if stage == "renamed" else 1)
-    with open_world(tmp_path).transaction() as state:
-        state.value = world_for(3)
+    assert loaded.value == user_state_for(2 if stage == "renamed" else 1)
+    with open_user_state(tmp_path).transaction() as state:
+        state.value = user_state_for(3)
     assert not list(tmp_path.glob(".state.json.*.tmp"))
-    assert open_world(tmp_path).load().value == world_for(3)
+    assert open_user_state(tmp_path).load().value == user_state_for(3)
 
 
 def test_readers_never_see_a_partial_file(tmp_path: Path) -> None:
@@ -670,18 +670,18 @@ def test_concurrent_transactions_lose_no_writes(tmp_path: Path) -> None:
     time.sleep(0.2)  # let them all start, then release them at once
     go.touch()
     assert [child.wait(timeout=30) for child in children] == [0, 0, 0]
-    world = open_world(home).load().value
+    user_state = open_user_state(home).load().value
     expected = {f"{tag}.app{index}" for tag in tags for index in range(count)}
-    assert set(world.installed) == expected
-    assert {n.bundle_id for n in world.notifications} == expected
-    assert len(world.notifications) == len(tags) * count
+    assert set(user_state.installed) == expected
+    assert {n.bundle_id for n in user_state.notifications} == expected
+    assert len(user_state.notifications) == len(tags) * count
     for tag in tags:  # each process's own order is kept
-        mine = [int(n.body) for n in world.notifications if n.title == tag]
+        mine = [int(n.body) for n in user_state.notifications if n.title == tag]
         assert mine == list(range(count))
 
 
 def test_threads_sharing_a_store_lose_no_writes(tmp_path: Path) -> None:
-    store = open_world(tmp_path)
+    store = open_user_state(tmp_path)
 
     def work(tag: str) -> None:
         for index in range(25):
@@ -698,7 +698,7 @@ def test_threads_sharing_a_store_lose_no_writes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("track", ["beta", 1, ["nightly"], ""])
 def test_beta_track_is_null_or_a_sidestore_beta_track(track: object) -> None:
-    document = World().to_json()
+    document = UserState().to_json()
     document["settings"]["beta_track"] = track  # type: ignore[index]
     with pytest.raises(StateShapeError, match="beta_track"):
-        World.from_json(document)
+        UserState.from_json(document)

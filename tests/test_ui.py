@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Button, DataTable, Input, Label, Switch, TabbedContent
 
 from altsim.sim.simulator import Simulator
-from altsim.state import open_world
+from altsim.state import open_user_state
 from altsim.ui.app import AltsimApp
 from altsim.ui.app_page import AppPage
 from altsim.ui.row_list import RowList
@@ -23,7 +23,7 @@ SIZE = (120, 40)
 
 
 def make(tmp_path: Path, *, clock: datetime = NOW) -> AltsimApp:
-    simulator = Simulator(open_world(tmp_path / "home"), clock=lambda: clock)
+    simulator = Simulator(open_user_state(tmp_path / "home"), clock=lambda: clock)
     return AltsimApp(simulator, background=False)
 
 
@@ -43,7 +43,7 @@ async def test_first_start_shows_the_bundled_store(tmp_path):
     async with make(tmp_path).run_test(size=SIZE) as pilot:
         browse = pilot.app.query_one("#browse-table", RowList)
         assert "Notes Lite" in cells(browse, 0)
-        assert pilot.app.simulator.world().sources
+        assert pilot.app.simulator.user_state().sources
 
 
 async def test_install_then_change_ios_and_see_the_update(tmp_path):
@@ -88,7 +88,7 @@ async def test_dark_mode_switches_the_theme_and_raises_dark_tints(tmp_path):
         pilot.app.query_one("#dark-mode", Switch).toggle()
         pilot.app.query_one("#apply", Button).press()
         await pilot.pause()
-        assert sim.world().settings.dark_mode
+        assert sim.user_state().settings.dark_mode
         assert (pilot.app.theme, tint()) == ("textual-dark", "#595959")  # §2.5, dark mode only
 
 
@@ -101,7 +101,7 @@ async def test_app_page_tap_installs(tmp_path):
         assert isinstance(pilot.app.screen, AppPage)
         await pilot.press("i")
         await pilot.pause()
-        assert pilot.app.simulator.world().installed
+        assert pilot.app.simulator.user_state().installed
 
 
 async def test_background_refresh_toast(tmp_path):
@@ -121,7 +121,7 @@ async def test_countdown_reaches_zero_and_the_button_enables(tmp_path):
     release = NOW + timedelta(seconds=2)
     doc = source(apps=[app(versions=[version(date=release.strftime("%Y-%m-%dT%H:%M:%SZ"))])])
     clock = [NOW]
-    simulator = Simulator(open_world(tmp_path / "home"), clock=lambda: clock[0])
+    simulator = Simulator(open_user_state(tmp_path / "home"), clock=lambda: clock[0])
     async with AltsimApp(simulator, background=False).run_test(size=SIZE) as pilot:
         simulator.add_source(await simulator.preview_source(write(tmp_path, doc)))
         pilot.app.reload()
@@ -299,12 +299,12 @@ async def test_add_a_source_with_preview_and_confirm(tmp_path):
         assert type(pilot.app.screen).__name__ == "ConfirmSource"
         await pilot.press("n")
         await pilot.pause()
-        assert len(pilot.app.simulator.world().sources) == 2  # the bundled ones only
+        assert len(pilot.app.simulator.user_state().sources) == 2  # the bundled ones only
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
-        names = {r.name for r in pilot.app.simulator.world().sources.values()}
+        names = {r.name for r in pilot.app.simulator.user_state().sources.values()}
         assert "Added Here" in names
         assert "Added Here" in cells(pilot.app.query_one("#sources-table", DataTable), 0)
 
@@ -329,7 +329,7 @@ async def test_sidestore_beta_updates_chosen_by_keys(tmp_path):
         pilot.app.query_one("#apply", Button).focus()
         await pilot.press("enter")
         await pilot.pause()
-        assert pilot.app.simulator.world().settings.beta_track == "nightly"
+        assert pilot.app.simulator.user_state().settings.beta_track == "nightly"
 
 
 class FullDisk(Simulator):
@@ -341,7 +341,7 @@ class FullDisk(Simulator):
 
 
 def failing(tmp_path: Path, *, background: bool = False) -> AltsimApp:
-    simulator = FullDisk(open_world(tmp_path / "home"), clock=lambda: NOW)
+    simulator = FullDisk(open_user_state(tmp_path / "home"), clock=lambda: NOW)
     return AltsimApp(simulator, background=background)
 
 

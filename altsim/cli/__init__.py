@@ -1,4 +1,4 @@
-"""The altsim command line: the QA tools, the commands that change the simulated world, and
+"""The altsim command line: the QA tools, the commands that change the simulated user's state, and
 without a command, the terminal UI."""
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:  # the terminal UI on the persistent world
+    if args.command is None:  # the terminal UI on the simulated user's saved state
         from altsim.cli.simulated import open_simulator
         from altsim.ui.app import AltsimApp
 

@@ -79,10 +79,10 @@ class _Row(TypedDict):
 
 
 def run_installed(args: argparse.Namespace) -> int:
-    world = open_simulator().world()
+    user_state = open_simulator().user_state()
     rows: list[_Row] = [{"bundleIdentifier": r.bundle_id, "version": r.version,
                          "buildVersion": r.build_version, "source": r.source_identifier}
-                        for r in world.installed.values()]
+                        for r in user_state.installed.values()]
     text = "".join(f"{r['bundleIdentifier']}  {printable(r['version'])}"
                    + (f" ({printable(r['buildVersion'])})" if r["buildVersion"] else "")
                    + f"  from {r['source'] or '(no store link)'}\n" for r in rows)

@@ -54,8 +54,8 @@ def run_device(args: argparse.Namespace) -> int:
     from altsim.state import clock_offset, fixed_clock
 
     sim = open_simulator()
-    with changing(sim) as world:
-        device = world.device_settings
+    with changing(sim) as user_state:
+        device = user_state.device_settings
         if args.ios is not None:
             device.ios = ".".join(map(str, options.ios_from(args.ios)))
         if args.device is not None:
@@ -78,10 +78,10 @@ def run_device(args: argparse.Namespace) -> int:
                 device.clock = clock_offset(args.clock_offset * 3600)
         except ValueError as error:
             raise UsageError(str(error)) from None
-    world = sim.world()
-    now = sim.device(world).now
-    output.line(f"iOS {world.device_settings.ios} ({world.device_settings.family}), "
-                f"{world.device_settings.locale}, {world.device_settings.time_zone}, "
+    user_state = sim.user_state()
+    now = sim.device(user_state).now
+    output.line(f"iOS {user_state.device_settings.ios} ({user_state.device_settings.family}), "
+                f"{user_state.device_settings.locale}, {user_state.device_settings.time_zone}, "
                 f"now {now.isoformat()}")
     return 0
 
@@ -90,14 +90,14 @@ def run_patron(args: argparse.Namespace) -> int:
     from altsim.state import PatreonAccount
 
     sim = open_simulator()
-    with changing(sim) as world:
+    with changing(sim) as user_state:
         if args.none:
-            world.patreon = None
+            user_state.patreon = None
         elif args.pledge is not None or args.tier or args.benefit:
             patron = options.patron_from(args)
             assert patron is not None
-            world.patreon = PatreonAccount(patron.amount, patron.tier_ids, patron.benefit_ids)
-        account = world.patreon
+            user_state.patreon = PatreonAccount(patron.amount, patron.tier_ids, patron.benefit_ids)
+        account = user_state.patreon
     output.line("No Patreon account." if account is None else
                 f"Active patron: {account.amount} a month, tiers {sorted(account.tiers) or '-'}, "
                 f"benefits {sorted(account.benefits) or '-'}")

@@ -38,7 +38,7 @@ def preview_document(loaded: list[Loaded], profile: ClientProfile, device: Devic
                 "detail": rejection.detail}, featuredApps=[], lastUpdated=None, apps=[])
             sources.append(entry)
             continue
-        view = store.view_for_user(source, item.identifier or item.input, user, profile,
+        view = store.source_for_user(source, item.identifier or item.input, user, profile,
                                    item.url)
         views.append(view)
         entry.update(_source_entry(view, profile, device, user))
@@ -61,11 +61,11 @@ def preview_document(loaded: list[Loaded], profile: ClientProfile, device: Devic
     }
 
 
-def _ref(view: store.SourceView, app: App) -> dict[str, str]:
+def _ref(view: store.SourceForUser, app: App) -> dict[str, str]:
     return {"source": view.identifier, "bundleIdentifier": app.bundle_id}
 
 
-def _source_entry(view: store.SourceView, profile: ClientProfile, device: Device,
+def _source_entry(view: store.SourceForUser, profile: ClientProfile, device: Device,
                   user: User) -> dict[str, Any]:
     source = view.source
     apps = [_app_entry(app, view, profile, device, user) for app in source.apps]
@@ -90,7 +90,7 @@ def _source_entry(view: store.SourceView, profile: ClientProfile, device: Device
     }
 
 
-def _app_entry(app: App, view: store.SourceView, profile: ClientProfile, device: Device,
+def _app_entry(app: App, view: store.SourceForUser, profile: ClientProfile, device: Device,
                user: User) -> dict[str, Any]:
     source = view.source
     installed = user.installed.get(app.bundle_id)
@@ -135,7 +135,7 @@ def _app_entry(app: App, view: store.SourceView, profile: ClientProfile, device:
     }
 
 
-def _news_entry(view: store.SourceView, item: NewsItem, bundle_ids: set[str]
+def _news_entry(view: store.SourceForUser, item: NewsItem, bundle_ids: set[str]
                 ) -> dict[str, Any]:
     return {"source": view.source.name, "sourceIdentifier": view.identifier,
             "identifier": item.identifier, "title": item.title, "caption": item.caption,

@@ -12,7 +12,7 @@ from altsim.cli.simulated import add_format_argument, emit, open_simulator, run_
 from altsim.core.safe_text import printable
 
 if TYPE_CHECKING:
-    from altsim.sim.simulator import Refreshed, Simulator
+    from altsim.sim.simulator import RefreshReport, Simulator
 
 
 def add_parser(commands: Any) -> None:
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     return 0 if not refreshed.outcome.errors else 1
 
 
-def _show(refreshed: Refreshed, args: argparse.Namespace) -> None:
+def _show(refreshed: RefreshReport, args: argparse.Namespace) -> None:
     """Print a refresh and its notifications, and any an earlier altsim recorded but did not
     live to show. Called just before the commit that marks them shown: "shown" means written
     and flushed here. Killed between the flush and that commit, they are printed again by the
@@ -61,7 +61,7 @@ def _watch(sim: Simulator, args: argparse.Namespace) -> int:
     from altsim.sim.background import BackgroundLoop
 
     async def watch() -> None:
-        minutes = args.every or sim.world().settings.background_interval_minutes
+        minutes = args.every or sim.user_state().settings.background_interval_minutes
         loop = BackgroundLoop(sim, minutes * 60)
         loop.show = lambda refreshed: _show(refreshed, args)
         await loop.refresh_now()
@@ -72,7 +72,7 @@ def _watch(sim: Simulator, args: argparse.Namespace) -> int:
     return 0
 
 
-def refresh_json(refreshed: Refreshed) -> dict[str, Any]:
+def refresh_json(refreshed: RefreshReport) -> dict[str, Any]:
     """`notifications`: those shown now, this refresh's and (`earlier`) any an earlier altsim
     recorded but did not live to show."""
     outcome = refreshed.outcome
@@ -85,7 +85,7 @@ def refresh_json(refreshed: Refreshed) -> dict[str, Any]:
                               for n in refreshed.shown]}
 
 
-def refresh_text(refreshed: Refreshed) -> str:
+def refresh_text(refreshed: RefreshReport) -> str:
     outcome = refreshed.outcome
     lines = []
     for identifier, error in outcome.errors.items():

@@ -1,5 +1,5 @@
 """`altsim settings` and `altsim client`: the simulator's own switches, and the client it
-simulates (kept with them in the world's settings)."""
+simulates (kept with them in the user state's settings)."""
 
 from __future__ import annotations
 
@@ -43,10 +43,10 @@ def add_parsers(commands: Any) -> None:
 
 def run_client(args: argparse.Namespace) -> int:
     sim = open_simulator()
-    with changing(sim) as world:
+    with changing(sim) as user_state:
         if args.name is not None:
-            world.settings.client = args.name
-        name = world.settings.client
+            user_state.settings.client = args.name
+        name = user_state.settings.client
     output.line(f"{name}: {PROFILES[name].title if name in PROFILES else 'unknown'}")
     return 0
 
@@ -55,8 +55,8 @@ def run_settings(args: argparse.Namespace) -> int:
     from altsim.state import background_interval
 
     sim = open_simulator()
-    with changing(sim) as world:
-        settings = world.settings
+    with changing(sim) as user_state:
+        settings = user_state.settings
         if args.build_bug is not None:
             settings.renotify_build_bug = args.build_bug == "on"
         if args.dark_mode is not None:

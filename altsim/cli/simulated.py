@@ -1,4 +1,4 @@
-"""What the commands over the simulated world share: opening it (and saying when a state file
+"""What the commands over the simulated user's state share: opening it (and saying when a state file
 was set aside), running network work, the --format option and printing a result or a
 failure. State lives in the user data directory (`ALTSIM_HOME` overrides it)."""
 
@@ -15,18 +15,19 @@ from altsim.core.safe_text import printable
 
 if TYPE_CHECKING:
     from altsim.sim.simulator import Simulator
-    from altsim.state import World
+    from altsim.state import UserState
 
 _T = TypeVar("_T")
 
 
 def open_simulator() -> Simulator:
-    """The simulator over the persistent world. A state file that could not be read was moved
-    aside when the world opened: the user is told so on stderr, whichever command opened it."""
+    """The simulator over the simulated user's saved state. A state file that could not be read
+    was moved aside when the user state opened: the user is told so on stderr, whichever
+    command opened it."""
     from altsim.sim.simulator import Simulator
-    from altsim.state import open_world
+    from altsim.state import open_user_state
 
-    store = open_world()
+    store = open_user_state()
     set_aside = store.load().set_aside
     if set_aside is not None:
         output.error(f"altsim: {set_aside.message}")
@@ -47,13 +48,13 @@ def run_network(sim: Simulator, work: Coroutine[Any, Any, _T]) -> _T:
 
 
 @contextlib.contextmanager
-def changing(sim: Simulator) -> Iterator[World]:
-    """The world, to change as the arguments say; a change it would not keep is refused."""
+def changing(sim: Simulator) -> Iterator[UserState]:
+    """The user state, to change as the arguments say; a change it would not keep is refused."""
     from altsim.sim.simulator import FlowError
 
     try:
-        with sim.changing() as world:
-            yield world
+        with sim.changing() as user_state:
+            yield user_state
     except FlowError as error:
         raise UsageError(str(error)) from None
 

@@ -102,8 +102,8 @@ def _confirm(question: str) -> bool:
 def _remove(sim: Simulator, name: str) -> int:
     from altsim.core.identity import normalize_source_url
 
-    world = sim.world()
-    if name not in world.sources:
+    user_state = sim.user_state()
+    if name not in user_state.sources:
         try:
             name = normalize_source_url(name)
         except ValueError:
@@ -128,21 +128,22 @@ def _list(sim: Simulator, args: argparse.Namespace) -> int:
     from altsim.cli.shapes import iso
     from altsim.core import store
 
-    world = sim.world()
-    sources, user = sim.sources(world), world.user()
-    profile = sim.profile(world)
-    views = [store.view_for_user(src, identifier, user, profile, world.sources[identifier].url)
+    user_state = sim.user_state()
+    sources, user = sim.sources(user_state), user_state.user()
+    profile = sim.profile(user_state)
+    views = [store.source_for_user(src, identifier, user, profile,
+                                   user_state.sources[identifier].url)
              for identifier, src in sources.items()]
     rows: list[_Row] = []
     for view in store.sources_order(views):
-        record = world.sources[view.identifier]
+        record = user_state.sources[view.identifier]
         rows.append({"identifier": view.identifier, "name": view.source.name,
                      "subtitle": store.source_subtitle(view), "apps": len(view.visible),
                      "error": record.last_error,
                      "lastUpdated": iso(store.last_updated(view.source))})
     rows += [{"identifier": r.identifier, "name": r.name, "subtitle": r.url, "apps": None,
               "error": r.last_error or "no copy could be read", "lastUpdated": None}
-             for r in world.sources.values() if r.identifier not in sources]
+             for r in user_state.sources.values() if r.identifier not in sources]
     text = "".join(
         f"{printable(r['name'] or r['identifier'])}  [{'!' if r['error'] else r['apps']}]  "
         f"{printable(r['subtitle'])}  Last Updated: {r['lastUpdated'] or 'Never'}\n"

@@ -1,7 +1,7 @@
 """What the store's screens list: About page, Browse, Recently Updated, Sources, News (§6, §10).
 
-Pure functions over decoded sources. `SourceView` pairs a source with its identity and the
-visibility of its apps for one user, which every screen needs; `view_for_user` builds it.
+Pure functions over decoded sources. `SourceForUser` pairs a source with its identity and the
+visibility of its apps for one user, which every screen needs; `source_for_user` builds it.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ CATEGORY_ORDER = ("developer", "entertainment", "games", "lifestyle", "photo-vid
 
 
 @dataclass(slots=True)
-class SourceView:
+class SourceForUser:
     source: Source
     identifier: str  # normalized URL (§1.4); for an unpublished file, its path
     url: str | None = None  # as added, for the Sources row subtitle
@@ -38,10 +38,10 @@ class SourceView:
         return [app for app in self.source.apps if app.bundle_id in self.visible]
 
 
-def view_for_user(source: Source, identifier: str, user: User, profile: ClientProfile,
-                  url: str | None = None) -> SourceView:
+def source_for_user(source: Source, identifier: str, user: User, profile: ClientProfile,
+                  url: str | None = None) -> SourceForUser:
     """A source with the apps this user sees in this client (`decisions.is_visible`)."""
-    return SourceView(source, identifier, url, {
+    return SourceForUser(source, identifier, url, {
         app.bundle_id for app in source.apps if is_visible(app, source, user, profile)})
 
 
@@ -55,7 +55,7 @@ def effective_featured(source: Source) -> list[App]:
     return [by_id[i] for i in source.featured_apps if i in by_id]
 
 
-def about_featured(view: SourceView) -> list[App]:
+def about_featured(view: SourceForUser) -> list[App]:
     # §10.2: the first 5 *then* the visible ones: a hidden app is not back-filled
     return [app for app in effective_featured(view.source)[:ABOUT_FEATURED]
             if app.bundle_id in view.visible]
@@ -67,7 +67,7 @@ def about_news(source: Source) -> list[NewsItem]:
 
 # -- News (§6.2, §6.3) --------------------------------------------------------------------------
 
-def merged_news(views: Iterable[SourceView]) -> list[tuple[SourceView, NewsItem]]:
+def merged_news(views: Iterable[SourceForUser]) -> list[tuple[SourceForUser, NewsItem]]:
     # §6.2 (NewsItem.swift:102-116): date desc, JSON position asc, source identifier asc
     items = [(view, item) for view in views for item in view.source.news]
     return sorted(items, key=lambda p: (-p[1].date.timestamp(), p[1].sort_index,
@@ -90,15 +90,15 @@ BrowseSort = Literal["default", "name", "developer", "updated"]
 BROWSE_SORTS: tuple[BrowseSort, ...] = get_args(BrowseSort)  # in the order the UI cycles them
 
 
-def browse_order(views: Iterable[SourceView], ios: OSVersion, sort: BrowseSort = "default"
-                 ) -> list[tuple[SourceView, App]]:
+def browse_order(views: Iterable[SourceForUser], ios: OSVersion, sort: BrowseSort = "default"
+                 ) -> list[tuple[SourceForUser, App]]:
     """Browse's list of every visible app (§10.4, BrowseViewController.swift:186-237): by
     default JSON position, then name, bundle ID, source; or by name, developer, last updated
     (the latest *supported* version's date, newest first)."""
     items = [(view, index, app) for view in views
              for index, app in enumerate(view.source.apps) if app.bundle_id in view.visible]
 
-    def tie(t: tuple[SourceView, int, App]) -> tuple[str, str, str]:
+    def tie(t: tuple[SourceForUser, int, App]) -> tuple[str, str, str]:
         return t[2].name, t[2].bundle_id, t[0].identifier
 
     if sort == "default":
@@ -108,14 +108,14 @@ def browse_order(views: Iterable[SourceView], ios: OSVersion, sort: BrowseSort =
     elif sort == "developer":
         items.sort(key=lambda t: (t[2].developer_name, *tie(t)))
     else:  # "updated"
-        def updated(t: tuple[SourceView, int, App]) -> tuple[bool, float, str, str, str]:
+        def updated(t: tuple[SourceForUser, int, App]) -> tuple[bool, float, str, str, str]:
             latest = latest_supported(t[2], ios)
             return latest is None, -latest.date.timestamp() if latest else 0.0, *tie(t)
         items.sort(key=updated)
     return [(view, app) for view, _, app in items]
 
 
-def browse_featured(view: SourceView, installed: Iterable[str]) -> list[App]:
+def browse_featured(view: SourceForUser, installed: Iterable[str]) -> list[App]:
     """A source's Browse section (§10.3): uninstalled first, featured first, at most 5. The
     client shuffles the rest at each launch; altsim keeps JSON order there."""
     featured = {app.bundle_id for app in effective_featured(view.source)}
@@ -134,10 +134,10 @@ def category_tiles(apps: Iterable[App]) -> list[str]:
     return [c for c in CATEGORY_ORDER if c in present]  # §10.3: one per category, Other last
 
 
-def recently_updated(views: Iterable[SourceView], ios: OSVersion
-                     ) -> list[tuple[SourceView, App]]:
+def recently_updated(views: Iterable[SourceForUser], ios: OSVersion
+                     ) -> list[tuple[SourceForUser, App]]:
     # §10.3 (FeaturedViewController.swift:231-244): latest *supported* date desc, none last
-    def key(pair: tuple[SourceView, App]) -> tuple[bool, float, str, str, str]:
+    def key(pair: tuple[SourceForUser, App]) -> tuple[bool, float, str, str, str]:
         view, app = pair
         latest = latest_supported(app, ios)
         stamp = -latest.date.timestamp() if latest is not None else 0.0
@@ -156,7 +156,7 @@ def last_updated(source: Source) -> datetime | None:
     return max(dates, default=None)
 
 
-def source_subtitle(view: SourceView) -> str:
+def source_subtitle(view: SourceForUser) -> str:
     if view.source.subtitle is not None:
         return view.source.subtitle
     url = view.url or view.identifier
@@ -164,7 +164,7 @@ def source_subtitle(view: SourceView) -> str:
     return rest if sep and scheme else url
 
 
-def sources_order(views: Iterable[SourceView]) -> list[SourceView]:
+def sources_order(views: Iterable[SourceForUser]) -> list[SourceForUser]:
     return sorted(views, key=lambda v: (v.source.name, v.identifier))  # §10.5
 
 

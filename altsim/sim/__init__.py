@@ -1,1 +1,2 @@
-"""The simulated client: its flows over the persistent world, and the background refresh."""
+"""The simulated client: its flows over the simulated user's saved state, and the background
+refresh."""

@@ -9,9 +9,9 @@ import contextlib
 import logging
 from collections.abc import Callable
 
-from altsim.sim.simulator import Refreshed, Show, Simulator
+from altsim.sim.simulator import RefreshReport, Show, Simulator
 
-Observer = Callable[[Refreshed], None]
+Observer = Callable[[RefreshReport], None]
 FailureObserver = Callable[[Exception], None]
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class BackgroundLoop:
         self._wake.set()
 
     async def refresh_now(self, *, background: bool = True,
-                          progress: Callable[[int, int], None] | None = None) -> Refreshed:
+                          progress: Callable[[int, int], None] | None = None) -> RefreshReport:
         """One refresh, after any running one; observers hear of it."""
         async with self._lock:
             refreshed = await self.simulator.refresh(background=background, progress=progress,

@@ -1,7 +1,8 @@
-"""The simulated client's flows over the persistent world: add and remove sources, refresh in
-the foreground or the background, install, update and remove apps (spec §4, §6.4, §8.3, §9).
+"""The simulated client's flows over the simulated user's saved state: add and remove sources,
+refresh in the foreground or the background, install, update and remove apps (spec §4, §6.4,
+§8.3, §9).
 
-Every change is one state transaction that re-reads the world under the lock and decides
+Every change is one state transaction that re-reads the user state under the lock and decides
 there, so two altsim processes never undo each other's changes; network work and the first
 decode happen before the transaction, never inside it. A refresh commits what it learned (new
 copies, the news in the store, its notifications) in one rename of the state file.
@@ -25,13 +26,13 @@ from altsim.core.refresh import RefreshOutcome, news_identifiers, refresh
 from altsim.core.values import OSVersion
 from altsim.net.fetch import Fetched, FetchError, FetchLimits, SourceFetcher
 from altsim.state import (
-    InstalledRecord,
     JsonStore,
     Loaded,
     NotificationRecord,
+    SavedInstalledApp,
     SourceRecord,
     StateShapeError,
-    World,
+    UserState,
 )
 from altsim.state.decode_cache import DecodeCache
 from altsim.state.decoded import cache_directory
@@ -55,7 +56,7 @@ class SourcePreview:
 
 
 @dataclass(slots=True)
-class Refreshed:
+class RefreshReport:
     outcome: RefreshOutcome
     background: bool
     names: dict[str, str]  # source identifier -> name, for messages
@@ -68,15 +69,15 @@ class Refreshed:
 
 # Hands a refresh's notifications to the user. Called under the state lock, just before the
 # commit that marks them shown: it must not wait on anything that needs the lock.
-Show = Callable[[Refreshed], None]
+Show = Callable[[RefreshReport], None]
 
 
 @dataclass(slots=True)
-class Installed:
+class InstallResult:
     """The result of an install or update: what was installed, or the client's answer."""
 
     attempt: decisions.InstallAttempt
-    record: InstalledRecord | None  # None: nothing was installed
+    record: SavedInstalledApp | None  # None: nothing was installed
 
 
 def source_identity(fetched: Fetched) -> str:
@@ -87,7 +88,7 @@ def source_identity(fetched: Fetched) -> str:
 
 
 class Simulator:
-    def __init__(self, store: JsonStore[World], *, limits: FetchLimits | None = None,
+    def __init__(self, store: JsonStore[UserState], *, limits: FetchLimits | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  decode_cache: DecodeCache | None = None) -> None:
         self.store = store
@@ -107,50 +108,50 @@ class Simulator:
             await self._fetcher.aclose()
             self._fetcher = None
 
-    # -- reading the world -------------------------------------------------------------------
+    # -- reading the user state -------------------------------------------------------------------
 
-    def world(self) -> World:
+    def user_state(self) -> UserState:
         return self.store.load().value
 
     @contextlib.contextmanager
-    def changing(self) -> Iterator[World]:
-        """A transaction on the world. A change the state would not read back is refused (the
+    def changing(self) -> Iterator[UserState]:
+        """A transaction on the user state. A change the state would not read back is refused (the
         store keeps the state as it was), and the flow fails saying what was wrong."""
         with self._committing() as loaded:
             yield loaded.value
 
     @contextlib.contextmanager
-    def _committing(self) -> Iterator[Loaded[World]]:
+    def _committing(self) -> Iterator[Loaded[UserState]]:
         try:
             with self.store.transaction() as loaded:
                 yield loaded
         except StateShapeError as error:
             raise FlowError(f"not saved: {error}") from None
 
-    def copy_path(self, world: World, identifier: str) -> Path | None:
+    def copy_path(self, user_state: UserState, identifier: str) -> Path | None:
         """The file of a source's last good copy, if it has one."""
-        record = world.sources.get(identifier)
+        record = user_state.sources.get(identifier)
         if record is None or record.copy is None:
             return None
         return self.store.blob_path(record.copy)
 
     @staticmethod
-    def profile(world: World) -> ClientProfile:
-        return PROFILES.get(world.settings.client, PROFILES["altstore"])
+    def profile(user_state: UserState) -> ClientProfile:
+        return PROFILES.get(user_state.settings.client, PROFILES["altstore"])
 
-    def device(self, world: World) -> Device:
-        return world.device(self.clock())
+    def device(self, user_state: UserState) -> Device:
+        return user_state.device(self.clock())
 
-    def sources(self, world: World) -> dict[str, Source]:
+    def sources(self, user_state: UserState) -> dict[str, Source]:
         """The last good copy of every source, decoded for the current client and device.
 
         Decodes are kept until the copy, the client or the iOS versions' way of decoding
-        changes (`DecodeCache`): screens ask for the sources at every change of the world.
+        changes (`DecodeCache`): screens ask for the sources at every change of the user state.
         """
-        profile, beta = self.profile(world), world.settings.beta_track
-        ios = self.device(world).ios
+        profile, beta = self.profile(user_state), user_state.settings.beta_track
+        ios = self.device(user_state).ios
         decoded = {}
-        for identifier, record in world.sources.items():
+        for identifier, record in user_state.sources.items():
             if record.copy is None:
                 continue
             source = self.decode_cache.source(identifier, self.store.blob_path(record.copy),
@@ -159,10 +160,10 @@ class Simulator:
                 decoded[identifier] = source
         return decoded
 
-    def find_app(self, world: World, bundle_id: str) -> tuple[str, Source, App]:
+    def find_app(self, user_state: UserState, bundle_id: str) -> tuple[str, Source, App]:
         """The app in its linked source if installed, else the first source listing it."""
-        sources = self.sources(world)
-        record = world.installed.get(bundle_id)
+        sources = self.sources(user_state)
+        record = user_state.installed.get(bundle_id)
         order = ([record.source_identifier] if record and record.source_identifier else [])
         for identifier in [*order, *sources]:
             source = sources.get(identifier)
@@ -177,7 +178,7 @@ class Simulator:
 
     async def preview_source(self, address: str) -> SourcePreview:
         """Fetch and decode a source to add; the client shows it and asks to confirm."""
-        world = self.world()
+        user_state = self.user_state()
         try:
             fetched = await (await self.fetcher()).fetch(address)
         except FetchError as error:
@@ -186,14 +187,15 @@ class Simulator:
             identifier = source_identity(fetched)
         except ValueError as error:
             raise FlowError(f"{fetched.url}: {error}") from None
-        self._refuse_duplicate(world, identifier)
-        result = self.decode_cache.verdict(fetched.body, self.profile(world),
-                                           self.device(world).ios, world.settings.beta_track)
+        self._refuse_duplicate(user_state, identifier)
+        result = self.decode_cache.verdict(fetched.body, self.profile(user_state),
+                                           self.device(user_state).ios,
+                                           user_state.settings.beta_track)
         return SourcePreview(fetched, identifier, result)
 
     @staticmethod
-    def _refuse_duplicate(world: World, identifier: str) -> None:
-        if identifier in world.sources:  # SourceError.duplicate (SourceError.swift:118-123)
+    def _refuse_duplicate(user_state: UserState, identifier: str) -> None:
+        if identifier in user_state.sources:  # SourceError.duplicate (SourceError.swift:118-123)
             raise FlowError(f"A source with the identifier '{identifier}' already exists.")
 
     def add_source(self, preview: SourcePreview) -> SourceRecord:
@@ -204,36 +206,37 @@ class Simulator:
             raise FlowError("the client rejects this source: it cannot be added")
         now = self.clock()
         with self._committing() as loaded:
-            world = loaded.value
-            self._refuse_duplicate(world, preview.identifier)
+            user_state = loaded.value
+            self._refuse_duplicate(user_state, preview.identifier)
             blob = loaded.add_blob(preview.fetched.body)
             record = SourceRecord(preview.fetched.url, preview.identifier, source.name, now,
                                   now, None, blob, preview.fetched.status)
-            world.sources[preview.identifier] = record
-            world.known_news |= {item.identifier for item in source.news}
-            beta = world.settings.beta_track
+            user_state.sources[preview.identifier] = record
+            user_state.known_news |= {item.identifier for item in source.news}
+            beta = user_state.settings.beta_track
         self.decode_cache.saved(preview.identifier, self.store.blob_path(blob), source,
                                 preview.result.profile, preview.result.ios, beta)
         return record
 
     def remove_source(self, identifier: str) -> SourceRecord:
-        self.sources(self.world())  # decoded outside the lock
-        with self.changing() as world:  # its copy goes with the commit (the store's sweep)
-            record = world.sources.pop(identifier, None)
+        self.sources(self.user_state())  # decoded outside the lock
+        with self.changing() as user_state:  # its copy goes with the commit (the store's sweep)
+            record = user_state.sources.pop(identifier, None)
             if record is None:
                 raise FlowError(f"no source with the identifier {identifier!r}")
-            for bundle_id, app in list(world.installed.items()):
+            for bundle_id, app in list(user_state.installed.items()):
                 if app.source_identifier == identifier:  # installed apps stay, unlinked
-                    world.installed[bundle_id] = replace(app, source_identifier=None)
-            world.known_news = news_identifiers(self.sources(world))  # its news left the store
+                    user_state.installed[bundle_id] = replace(app, source_identifier=None)
+            # its news left the store
+            user_state.known_news = news_identifiers(self.sources(user_state))
         return record
 
     # -- refresh (§9.2, §6.4, §9.3) --------------------------------------------------------------
 
     async def refresh(self, *, background: bool,
                       progress: Callable[[int, int], None] | None = None,
-                      show: Show | None = None) -> Refreshed:
-        """Fetch every source, then decide and commit in one transaction on the world as it is
+                      show: Show | None = None) -> RefreshReport:
+        """Fetch every source, then decide and commit in one transaction on the user state as it is
         then: a source removed or refreshed by another process meanwhile keeps what that
         process saved, and what to notify is decided against the news and updates the state
         holds at the commit, so overlapping refreshes never post the same thing twice.
@@ -246,7 +249,7 @@ class Simulator:
         is the rename alone; the history holds each notification once whatever is killed.
         If `show` raises, the refresh is committed with them unshown, and the error raised.
         """
-        snapshot = self.world()
+        snapshot = self.user_state()
         profile, device = self.profile(snapshot), self.device(snapshot)
         beta = snapshot.settings.beta_track
         self.sources(snapshot)  # decoded outside the lock: the commit finds them decoded
@@ -263,7 +266,7 @@ class Simulator:
             return self._commit_refresh(records, fetched, decoded_for, background, None)
         failed: list[Exception] = []
 
-        def showing(refreshed: Refreshed) -> None:
+        def showing(refreshed: RefreshReport) -> None:
             try:
                 show(refreshed)
             except Exception as error:
@@ -289,17 +292,17 @@ class Simulator:
     def _commit_refresh(self, records: list[SourceRecord],
                         fetched: dict[str, tuple[Fetched, Source] | str],
                         decoded_for: tuple[str, OSVersion, str | None], background: bool,
-                        show: Show | None) -> Refreshed:
+                        show: Show | None) -> RefreshReport:
         with self._committing() as loaded:
-            world = loaded.value
-            profile, device = self.profile(world), self.device(world)
-            beta = world.settings.beta_track
+            user_state = loaded.value
+            profile, device = self.profile(user_state), self.device(user_state)
+            beta = user_state.settings.beta_track
             redecode = (profile.name, decoding_ios(profile, device.ios, beta), beta) != \
                 decoded_for  # the settings changed while the sources were fetched
             fresh: dict[str, Source | str] = {}
             bodies: dict[str, Fetched] = {}
             for record in records:
-                now_record = world.sources.get(record.identifier)
+                now_record = user_state.sources.get(record.identifier)
                 if now_record is None or (now_record.copy, now_record.added_at) != (
                         record.copy, record.added_at):
                     continue  # removed, re-added or refreshed by another process meanwhile
@@ -310,53 +313,53 @@ class Simulator:
                     fresh[record.identifier] = result
                 else:
                     bodies[record.identifier], fresh[record.identifier] = result
-            links = {bundle: app.source_identifier for bundle, app in world.installed.items()
+            links = {bundle: app.source_identifier for bundle, app in user_state.installed.items()
                      if app.source_identifier is not None}
-            outcome = refresh(self.sources(world), fresh, links, world.user(), device,
-                              profile, background=background, known_news=world.known_news,
-                              renotify_build_bug=world.settings.renotify_build_bug)
+            outcome = refresh(self.sources(user_state), fresh, links, user_state.user(), device,
+                              profile, background=background, known_news=user_state.known_news,
+                              renotify_build_bug=user_state.settings.renotify_build_bug)
             names = {identifier: source.name for identifier, source in outcome.sources.items()}
-            refreshed = Refreshed(outcome, background, names)
+            refreshed = RefreshReport(outcome, background, names)
             saved = self._apply_refresh(loaded, refreshed, bodies) if outcome.saved else {}
             if show is not None:
-                refreshed.shown = self._mark_shown(world)
+                refreshed.shown = self._mark_shown(user_state)
                 loaded.before_commit = lambda: show(refreshed)
         for identifier, blob in saved.items():
             self.decode_cache.saved(identifier, self.store.blob_path(blob),
                                     outcome.sources[identifier], profile, device.ios, beta)
         return refreshed
 
-    def _apply_refresh(self, loaded: Loaded[World], refreshed: Refreshed,
+    def _apply_refresh(self, loaded: Loaded[UserState], refreshed: RefreshReport,
                        bodies: dict[str, Fetched]) -> dict[str, str]:
-        """Record a saved refresh in the world; the new copies' blobs, by source."""
-        world, now, outcome = loaded.value, self.clock(), refreshed.outcome
+        """Record a saved refresh in the user state; the new copies' blobs, by source."""
+        user_state, now, outcome = loaded.value, self.clock(), refreshed.outcome
         saved = {}
         for identifier, fetched in bodies.items():
             blob = saved[identifier] = loaded.add_blob(fetched.body)
-            world.sources[identifier] = replace(
-                world.sources[identifier], name=outcome.sources[identifier].name,
+            user_state.sources[identifier] = replace(
+                user_state.sources[identifier], name=outcome.sources[identifier].name,
                 last_refresh_at=now, last_error=None, copy=blob, last_status=fetched.status)
         for identifier, error in outcome.errors.items():  # §9.2: old data kept, error shown
-            world.sources[identifier] = replace(world.sources[identifier],
+            user_state.sources[identifier] = replace(user_state.sources[identifier],
                                                 last_refresh_at=now, last_error=error)
         for bundle_id in outcome.lost_links:
-            world.installed[bundle_id] = replace(world.installed[bundle_id],
+            user_state.installed[bundle_id] = replace(user_state.installed[bundle_id],
                                                  source_identifier=None)
-        world.known_news = news_identifiers(outcome.sources)
+        user_state.known_news = news_identifiers(outcome.sources)
         for note in outcome.notifications:
             record = NotificationRecord(now, "update" if note.kind == "update" else "news",
                                         note.title, note.body, note.source, note.bundle_id,
                                         note.news_id)
-            world.add_notification(record)
+            user_state.add_notification(record)
             refreshed.posted.append(record)
         return saved
 
     @staticmethod
-    def _mark_shown(world: World) -> list[NotificationRecord]:
+    def _mark_shown(user_state: UserState) -> list[NotificationRecord]:
         shown = []
-        for index, record in enumerate(world.notifications):
+        for index, record in enumerate(user_state.notifications):
             if not record.shown:
-                world.notifications[index] = replace(record, shown=True)
+                user_state.notifications[index] = replace(record, shown=True)
                 shown.append(record)
         return shown
 
@@ -370,49 +373,49 @@ class Simulator:
         return len(pending)
 
     # -- apps (§4, §5, §7, §8.3) ---------------------------------------------------------------
-    # Decided inside the transaction, on the world as it is then: an app another process
+    # Decided inside the transaction, on the user state as it is then: an app another process
     # installed, updated or removed meanwhile is never overwritten with a stale decision.
 
-    def install(self, bundle_id: str, *, accept_offer: bool = False) -> Installed:
+    def install(self, bundle_id: str, *, accept_offer: bool = False) -> InstallResult:
         """Tap the button of an app that is not installed (§4): install versions[0], or the
         alert's last compatible version when `accept_offer`."""
-        self.sources(self.world())  # decoded outside the lock
-        with self.changing() as world:
-            if bundle_id in world.installed:
+        self.sources(self.user_state())  # decoded outside the lock
+        with self.changing() as user_state:
+            if bundle_id in user_state.installed:
                 raise FlowError(f"{bundle_id} is already installed (update or remove it)")
-            identifier, source, app = self.find_app(world, bundle_id)
-            attempt = decisions.decide(app, source, world.user(), self.device(world),
-                                       self.profile(world)).install
+            identifier, source, app = self.find_app(user_state, bundle_id)
+            attempt = decisions.decide(app, source, user_state.user(), self.device(user_state),
+                                       self.profile(user_state)).install
             record = None
             if attempt.outcome == "install" or (attempt.outcome == "offer" and accept_offer):
-                record = world.installed[bundle_id] = self._record(bundle_id, attempt,
+                record = user_state.installed[bundle_id] = self._record(bundle_id, attempt,
                                                                    identifier)
-        return Installed(attempt, record)
+        return InstallResult(attempt, record)
 
-    def update(self, bundle_id: str) -> Installed:
-        self.sources(self.world())  # decoded outside the lock
-        with self.changing() as world:
-            if bundle_id not in world.installed:
+    def update(self, bundle_id: str) -> InstallResult:
+        self.sources(self.user_state())  # decoded outside the lock
+        with self.changing() as user_state:
+            if bundle_id not in user_state.installed:
                 raise FlowError(f"{bundle_id} is not installed")
-            identifier, source, app = self.find_app(world, bundle_id)
-            decision = decisions.decide(app, source, world.user(), self.device(world),
-                                        self.profile(world))
+            identifier, source, app = self.find_app(user_state, bundle_id)
+            decision = decisions.decide(app, source, user_state.user(), self.device(user_state),
+                                        self.profile(user_state))
             if decision.update is None:
                 raise FlowError(f"no update is offered for {app.name}")
             attempt = decisions.InstallAttempt("install", decision.update)
-            record = world.installed[bundle_id] = self._record(bundle_id, attempt, identifier)
-        return Installed(attempt, record)
+            record = user_state.installed[bundle_id] = self._record(bundle_id, attempt, identifier)
+        return InstallResult(attempt, record)
 
     def _record(self, bundle_id: str, attempt: decisions.InstallAttempt,
-                identifier: str) -> InstalledRecord:
+                identifier: str) -> SavedInstalledApp:
         version = attempt.version
         assert version is not None
-        return InstalledRecord(bundle_id, version.version, version.build_version, identifier,
+        return SavedInstalledApp(bundle_id, version.version, version.build_version, identifier,
                                self.clock())
 
-    def uninstall(self, bundle_id: str) -> InstalledRecord:
-        with self.changing() as world:
-            record = world.installed.pop(bundle_id, None)
+    def uninstall(self, bundle_id: str) -> SavedInstalledApp:
+        with self.changing() as user_state:
+            record = user_state.installed.pop(bundle_id, None)
             if record is None:
                 raise FlowError(f"{bundle_id} is not installed")
         return record

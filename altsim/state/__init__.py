@@ -1,5 +1,6 @@
 """The simulator's persistent state: a crash-safe JSON store shared between processes
-(`storage`) and the typed world it holds (`world`). Imports neither textual, rich nor httpx."""
+(`storage`) and the simulated user's state it holds (`user_state`). Imports neither textual,
+rich nor httpx."""
 
 from altsim.state.storage import (
     HOME_ENV,
@@ -11,30 +12,30 @@ from altsim.state.storage import (
     default_home,
     write_atomic,
 )
-from altsim.state.world import (
+from altsim.state.user_state import (
     NOTIFICATION_LIMIT,
     SCHEMA,
-    WORLD_FORMAT,
+    USER_STATE_FORMAT,
     DeviceSettings,
-    InstalledRecord,
     NotificationRecord,
     PatreonAccount,
+    SavedInstalledApp,
     Settings,
     SourceRecord,
-    World,
+    UserState,
     background_interval,
     clock_offset,
     fixed_clock,
-    open_world,
+    open_user_state,
 )
 
 __all__ = [
     "HOME_ENV",
     "NOTIFICATION_LIMIT",
     "SCHEMA",
-    "WORLD_FORMAT",
+    "USER_STATE_FORMAT",
     "DeviceSettings",
-    "InstalledRecord",
+    "SavedInstalledApp",
     "JsonStore",
     "Loaded",
     "NotificationRecord",
@@ -44,11 +45,11 @@ __all__ = [
     "SourceRecord",
     "StateFormat",
     "StateShapeError",
-    "World",
+    "UserState",
     "background_interval",
     "clock_offset",
     "default_home",
     "fixed_clock",
-    "open_world",
+    "open_user_state",
     "write_atomic",
 ]

@@ -1,7 +1,7 @@
 """The decodes of the sources' last good copies, kept in memory while altsim runs and, for a
 big source, on disk for the next start (`altsim.state.decoded`).
 
-Screens ask for every source at each change of the simulated world; a decode is kept until
+Screens ask for every source at each change of the simulated user's state; a decode is kept until
 its key changes: the copy (its file, size and modification time), the client, the iOS
 versions' way of decoding (`decoding_ios`: one decode serves 17.0 to 17.4) and the SideStore
 beta track. Every decode made here or for the simulator's flows runs with the cycle collector
@@ -20,10 +20,10 @@ from altsim.core.check import CheckResult, client_verdict, decoding_ios
 from altsim.core.model import Source
 from altsim.core.profiles import ClientProfile
 from altsim.core.values import OSVersion
-from altsim.state.decoded import KEEP_FROM_BYTES, Copy
+from altsim.state.decoded import KEEP_FROM_BYTES, DecodedCopy
 
 # What a kept decode was made for: its copy on disk, and the beta track it was decoded with
-Key = tuple[Copy, str | None]
+Key = tuple[DecodedCopy, str | None]
 
 
 @contextlib.contextmanager
@@ -45,7 +45,7 @@ def gc_paused() -> Iterator[None]:
 
 class DecodeCache:
     """One decode per source and key, in memory; a big source's also on disk, written by a
-    separate process (`Copy.spawn_writer`) so that neither the screen nor a refresh waits."""
+    separate process (`DecodedCopy.spawn_writer`) so that neither the screen nor a refresh waits."""
 
     def __init__(self, directory: Path, *, keep_from_bytes: int = KEEP_FROM_BYTES) -> None:
         self.directory = directory  # where the decoded copies live (`decoded.cache_directory`)
@@ -91,14 +91,14 @@ class DecodeCache:
         self._decoded[identifier] = ((copy, beta), source)
         self._keep_on_disk(copy, source, beta)
 
-    def _copy(self, blob: Path, profile: ClientProfile, ios: OSVersion) -> Copy | None:
+    def _copy(self, blob: Path, profile: ClientProfile, ios: OSVersion) -> DecodedCopy | None:
         try:
             stat = blob.stat()
         except FileNotFoundError:
             return None
-        return Copy(blob, stat.st_size, stat.st_mtime_ns, profile.name, ios, self.directory)
+        return DecodedCopy(blob, stat.st_size, stat.st_mtime_ns, profile.name, ios, self.directory)
 
-    def _keep_on_disk(self, copy: Copy, source: Source | None, beta: str | None) -> None:
+    def _keep_on_disk(self, copy: DecodedCopy, source: Source | None, beta: str | None) -> None:
         if source is not None and beta is None and copy.size >= self.keep_from_bytes:
             self.writers = [w for w in self.writers if w.poll() is None]
             self.writers.append(copy.spawn_writer())

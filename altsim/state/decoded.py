@@ -35,7 +35,7 @@ KEEP_FROM_BYTES = 4 * 2**20  # about 1,000 apps; a smaller source decodes in a b
 
 
 def cache_directory(world_directory: Path) -> Path:
-    """The platform's cache directory for the default world; beside any other world
+    """The platform's cache directory for the default home; beside any other home
     (`ALTSIM_HOME`, tests), so that worlds never share copies."""
     if world_directory == Path(platformdirs.user_data_dir("altsim")):
         return Path(platformdirs.user_cache_dir("altsim")) / "decoded"
@@ -54,7 +54,7 @@ def code_fingerprint() -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Copy:
+class DecodedCopy:
     """Where the decoded copy of one blob, for one client and iOS version, lives."""
 
     blob: Path
@@ -125,7 +125,7 @@ def _digest(text: str) -> str:
 def _write(argv: list[str]) -> int:
     gc.disable()  # a short-lived process building a million acyclic objects: nothing to collect
     blob, size, mtime_ns, client, ios, directory = argv
-    copy = Copy(Path(blob), int(size), int(mtime_ns), client, parse_os_version(ios),
+    copy = DecodedCopy(Path(blob), int(size), int(mtime_ns), client, parse_os_version(ios),
                 Path(directory))
     if not copy.blob_unchanged():
         return 1

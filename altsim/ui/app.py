@@ -1,5 +1,6 @@
-"""The altsim terminal app: the client's tabs over the persistent world, and a Simulator tab
-that changes the device, client, clock and Patreon state (every screen follows at once)."""
+"""The altsim terminal app: the client's tabs over the simulated user's saved state, and a
+Simulator tab that changes the device, client, clock and Patreon state (every screen follows
+at once)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from altsim.core.formatting import relative_date
 from altsim.core.latest import unsupported_update
 from altsim.core.safe_text import printable
 from altsim.sim.background import BackgroundLoop
-from altsim.sim.simulator import FlowError, Refreshed, Simulator
+from altsim.sim.simulator import FlowError, RefreshReport, Simulator
 from altsim.state import NotificationRecord
 from altsim.ui.app_page import AppPage
 from altsim.ui.pages import ConfirmSource, TextPage, history_page, source_page
@@ -86,7 +87,7 @@ class AltsimApp(App[None]):
         self.history: list[str] = []  # the notifications toasted here, then failures
         # altsim's own failures (time, title, message), shown in the notification history
         self.failures: list[tuple[datetime, str, str]] = []
-        settings = simulator.world().settings
+        settings = simulator.user_state().settings
         self.theme = _theme(settings.dark_mode)
         interval = settings.background_interval_minutes * 60
         self.loop = BackgroundLoop(simulator, interval) if background else None
@@ -130,7 +131,7 @@ class AltsimApp(App[None]):
             ("#apps-table", ("App", "Installed", "Update", "Unsupported update", "Source")),
         ):
             self.base.query_one(table_id, DataTable).add_columns(*columns)
-        if not self.simulator.world().sources:
+        if not self.simulator.user_state().sources:
             await self.add_bundled()
         self.reload()
         self.simulator.show_pending(self.show_notifications)  # left by an altsim that died
@@ -176,7 +177,7 @@ class AltsimApp(App[None]):
         """Countdowns tick live (§7): new decisions, and the list redraws the rows on screen."""
         snapshot = self.snapshot
         if snapshot is not None and snapshot.counting_down:
-            self.snapshot = snapshot = snapshot.at(self.simulator.device(snapshot.world).now)
+            self.snapshot = snapshot = snapshot.at(self.simulator.device(snapshot.user_state).now)
             self.fill_browse(snapshot)
 
     @staticmethod
@@ -211,7 +212,7 @@ class AltsimApp(App[None]):
         rows = []
         device = snapshot.device
         for view in store.sources_order(snapshot.views):
-            record = snapshot.world.sources[view.identifier]
+            record = snapshot.user_state.sources[view.identifier]
             updated = store.last_updated(view.source)
             rows.append((view.identifier, [
                 literal(view.source.name, colour=view.source.tint_colour, dark=snapshot.dark,
@@ -240,7 +241,7 @@ class AltsimApp(App[None]):
     def fill_apps(self, snapshot: StoreSnapshot) -> None:
         updates = {u.bundle_id: u for u in snapshot.updates}
         rows = []
-        for bundle_id, record in snapshot.world.installed.items():
+        for bundle_id, record in snapshot.user_state.installed.items():
             found = snapshot.row_for(bundle_id)
             update = updates.get(bundle_id)
             installed = snapshot.user.installed[bundle_id]
@@ -290,7 +291,7 @@ class AltsimApp(App[None]):
         if key is None or snapshot is None:
             return
         view = next(v for v in snapshot.views if v.identifier == key)
-        self.push_screen(TextPage(source_page(view, snapshot.world.sources[key], snapshot)))
+        self.push_screen(TextPage(source_page(view, snapshot.user_state.sources[key], snapshot)))
 
     @on(DataTable.RowSelected, "#news-table")
     def news_selected(self) -> None:
@@ -308,7 +309,7 @@ class AltsimApp(App[None]):
             self.notify("This news item links to nothing.", markup=False)
 
     def action_history(self) -> None:
-        posted = [(n.at, n.title, n.body) for n in self.simulator.world().notifications]
+        posted = [(n.at, n.title, n.body) for n in self.simulator.user_state().notifications]
         entries = [(f"{at:%Y-%m-%d %H:%M}", title, body)
                    for at, title, body in sorted(posted + self.failures, key=lambda e: e[0])]
         self.push_screen(TextPage(history_page(entries)))
@@ -336,9 +337,9 @@ class AltsimApp(App[None]):
         bundle_id = row.app.bundle_id
         try:
             if row.decision.app_page_button.title == "UPDATE" and \
-                    bundle_id in self.simulator.world().installed:
+                    bundle_id in self.simulator.user_state().installed:
                 done = self.simulator.update(bundle_id)
-            elif bundle_id in self.simulator.world().installed:
+            elif bundle_id in self.simulator.user_state().installed:
                 self.notify(f"{row.app.name} is installed and up to date.", markup=False)
                 return
             else:
@@ -386,7 +387,7 @@ class AltsimApp(App[None]):
     async def action_refresh(self) -> None:
         """Refresh All (foreground), with a progress bar on My Apps."""
         bar = self.base.query_one("#refresh-progress", ProgressBar)
-        bar.update(total=max(len(self.simulator.world().sources), 1), progress=0)
+        bar.update(total=max(len(self.simulator.user_state().sources), 1), progress=0)
         bar.display = True
 
         def progress(done: int, total: int) -> None:
@@ -424,7 +425,7 @@ class AltsimApp(App[None]):
         self.history.append(f"{title}: {message}")
         self.notify(message, title=title, severity="error", markup=False, timeout=10)
 
-    def show_refreshed(self, refreshed: Refreshed) -> None:
+    def show_refreshed(self, refreshed: RefreshReport) -> None:
         self.show_notifications(refreshed.shown)
 
     def show_notifications(self, records: list[NotificationRecord]) -> None:
@@ -435,7 +436,7 @@ class AltsimApp(App[None]):
             self.notify(note.body, title=note.title, markup=False, timeout=8)
             self.history.append(f"{note.title}: {note.body}")
 
-    def on_refreshed(self, refreshed: Refreshed) -> None:
+    def on_refreshed(self, refreshed: RefreshReport) -> None:
         outcome = refreshed.outcome
         for identifier, error in outcome.errors.items():
             name = refreshed.names.get(identifier, identifier)
@@ -482,7 +483,7 @@ class AltsimApp(App[None]):
     async def show_simulator(self, event: TabbedContent.TabActivated) -> None:
         """The form is made on first sight, not at start (0.2 s of the start-up)."""
         if not event.pane.children:
-            await event.pane.mount(SimulatorPanel(self.simulator.world()))
+            await event.pane.mount(SimulatorPanel(self.simulator.user_state()))
 
     @on(Button.Pressed, "#apply")
     def apply_simulator(self) -> None:
@@ -495,7 +496,8 @@ class AltsimApp(App[None]):
             return
         status.update("Applied.")
         if self.loop is not None:
-            self.loop.interval = self.simulator.world().settings.background_interval_minutes * 60
+            settings = self.simulator.user_state().settings
+            self.loop.interval = settings.background_interval_minutes * 60
         self.reload()
 
 

@@ -39,7 +39,7 @@ class TextPage(ModalScreen[None]):
         yield Footer()
 
 
-def source_page(view: store.SourceView, record: SourceRecord, snapshot: StoreSnapshot
+def source_page(view: store.SourceForUser, record: SourceRecord, snapshot: StoreSnapshot
                 ) -> Text:
     """The source's About page: header in its tint, featured apps, first 5 news, website."""
     source, device, dark = view.source, snapshot.device, snapshot.dark

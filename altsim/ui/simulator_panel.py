@@ -1,5 +1,5 @@
 """The Simulator tab's form: the device, client, clock, Patreon account and switches, read
-into the world when Apply is pressed."""
+into the user state when Apply is pressed."""
 
 from __future__ import annotations
 
@@ -13,17 +13,17 @@ from altsim.core.formatting import parse_locale, zone
 from altsim.core.latest import BETA_TRACK_CHOICES
 from altsim.core.profiles import PROFILES
 from altsim.core.values import parse_device_version
-from altsim.state import PatreonAccount, World, background_interval, clock_offset
+from altsim.state import PatreonAccount, UserState, background_interval, clock_offset
 
 
 class SimulatorPanel(VerticalScroll):
-    def __init__(self, world: World) -> None:
+    def __init__(self, user_state: UserState) -> None:
         super().__init__(id="controls")
-        self.world = world  # the values the form starts from
+        self.user_state = user_state  # the values the form starts from
 
     def compose(self) -> ComposeResult:
-        world = self.world
-        device = world.device_settings
+        user_state = self.user_state
+        device = user_state.device_settings
         yield Label("iOS version")
         yield Input(device.ios, id="ios")
         yield Label("Device")
@@ -31,14 +31,14 @@ class SimulatorPanel(VerticalScroll):
                      allow_blank=False, id="family")
         yield Label("Client")
         yield Select([(p.title, name) for name, p in PROFILES.items()],
-                     value=world.settings.client, allow_blank=False, id="client")
+                     value=user_state.settings.client, allow_blank=False, id="client")
         yield Label("Locale")
         yield Input(device.locale, id="locale")
         yield Label("Time zone")
         yield Input(device.time_zone, id="tz")
         yield Label("Clock offset (hours, time travel)")
         yield Input("0", id="offset")
-        patreon = world.patreon
+        patreon = user_state.patreon
         yield Label("Patreon pledge (empty and no tiers/benefits: no account)")
         yield Input("" if patreon is None else str(patreon.amount), id="pledge")
         yield Label("Patreon tier IDs and benefit IDs (comma-separated)")
@@ -47,15 +47,15 @@ class SimulatorPanel(VerticalScroll):
             yield Input(",".join(sorted(patreon.benefits)) if patreon else "",
                         id="benefits")
         yield Label("Background refresh interval (minutes)")
-        yield Input(str(world.settings.background_interval_minutes), id="interval")
+        yield Input(str(user_state.settings.background_interval_minutes), id="interval")
         yield Label("SideStore beta updates (Settings: the track whose newer releases it takes)")
         yield Select([("Off", ""), *((track, track) for track in BETA_TRACK_CHOICES)],
-                     value=world.settings.beta_track or "", allow_blank=False, id="beta-track")
+                     value=user_state.settings.beta_track or "", allow_blank=False, id="beta-track")
         with Horizontal(classes="pair"):
-            yield Switch(world.settings.dark_mode, id="dark-mode")
+            yield Switch(user_state.settings.dark_mode, id="dark-mode")
             yield Label("Dark mode (the theme, and the client's tint adjustment, §2.5)")
         with Horizontal(classes="pair"):
-            yield Switch(world.settings.renotify_build_bug, id="build-bug")
+            yield Switch(user_state.settings.renotify_build_bug, id="build-bug")
             yield Label("Re-notify pending updates that have a build (the shipped bug, "
                         "§9.3)")
         yield Button("Apply", id="apply", variant="primary")
@@ -64,8 +64,8 @@ class SimulatorPanel(VerticalScroll):
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value.strip()
 
-    def apply_to(self, world: World) -> None:
-        """The Simulator tab's fields into the world; ValueError names a bad field."""
+    def apply_to(self, user_state: UserState) -> None:
+        """The Simulator tab's fields into the user state; ValueError names a bad field."""
         ios = parse_device_version(self._value("ios"))
         if ios is None:
             raise ValueError("iOS version: like 17.0 or 16.4.1")
@@ -83,16 +83,16 @@ class SimulatorPanel(VerticalScroll):
             raise ValueError("a pledge is 0 or more")
         tiers = frozenset(t.strip() for t in self._value("tiers").split(",") if t.strip())
         benefits = frozenset(b.strip() for b in self._value("benefits").split(",") if b.strip())
-        device = world.device_settings
+        device = user_state.device_settings
         device.ios, device.locale = ".".join(map(str, ios)), self._value("locale")
         device.time_zone = self._value("tz")
         device.family = str(self.query_one("#family", Select).value)
         device.clock = offset
-        world.settings.client = str(self.query_one("#client", Select).value)
-        world.settings.background_interval_minutes = interval
-        world.settings.renotify_build_bug = self.query_one("#build-bug", Switch).value
-        world.settings.dark_mode = self.query_one("#dark-mode", Switch).value
-        world.settings.beta_track = str(self.query_one("#beta-track", Select).value) or None
+        user_state.settings.client = str(self.query_one("#client", Select).value)
+        user_state.settings.background_interval_minutes = interval
+        user_state.settings.renotify_build_bug = self.query_one("#build-bug", Switch).value
+        user_state.settings.dark_mode = self.query_one("#dark-mode", Switch).value
+        user_state.settings.beta_track = str(self.query_one("#beta-track", Select).value) or None
         account = pledge is not None or tiers or benefits
-        world.patreon = PatreonAccount(pledge or Decimal(0), tiers, benefits) if account \
+        user_state.patreon = PatreonAccount(pledge or Decimal(0), tiers, benefits) if account \
             else None

@@ -1,4 +1,4 @@
-"""Everything the store's screens show at one moment, computed once from the world.
+"""Everything the store's screens show at one moment, computed once from the user state.
 
 Changing the device, client, clock or Patreon state makes a new snapshot, so every screen
 re-evaluates at once (the point of the simulator: watch update prompts change).
@@ -16,12 +16,12 @@ from altsim.core.model import App, NewsItem
 from altsim.core.profiles import ClientProfile
 from altsim.core.refresh import PendingUpdate, pending_updates
 from altsim.sim.simulator import Simulator
-from altsim.state import World
+from altsim.state import UserState
 
 
 @dataclass(frozen=True, slots=True)
 class AppRow:
-    view: store.SourceView
+    view: store.SourceForUser
     app: App
     decision: decisions.AppDecision
     pledge_label: str | None
@@ -30,13 +30,13 @@ class AppRow:
 
 @dataclass(slots=True)
 class StoreSnapshot:
-    world: World
+    user_state: UserState
     profile: ClientProfile
     device: Device
     user: User
-    views: list[store.SourceView]
-    apps: dict[tuple[str, str], tuple[store.SourceView, App]]  # (source, bundle ID)
-    news: list[tuple[store.SourceView, NewsItem]]
+    views: list[store.SourceForUser]
+    apps: dict[tuple[str, str], tuple[store.SourceForUser, App]]  # (source, bundle ID)
+    news: list[tuple[store.SourceForUser, NewsItem]]
     updates: list[PendingUpdate]
     releases: list[datetime]  # future release dates of apps not installed (§7 countdowns)
     _rows: dict[tuple[str, str], AppRow] = field(default_factory=dict)
@@ -44,7 +44,7 @@ class StoreSnapshot:
     @property
     def dark(self) -> bool:
         """The device's appearance: tints are adjusted for it (§2.5)."""
-        return self.world.settings.dark_mode
+        return self.user_state.settings.dark_mode
 
     @property
     def counting_down(self) -> bool:
@@ -77,7 +77,7 @@ class StoreSnapshot:
                 for v, a in store.browse_order(self.views, self.device.ios, sort)]
 
     def row_for(self, bundle_id: str) -> AppRow | None:
-        record = self.world.installed.get(bundle_id)
+        record = self.user_state.installed.get(bundle_id)
         if record is not None and record.source_identifier is not None:
             found = self.row((record.source_identifier, bundle_id))
             if found is not None:
@@ -86,14 +86,15 @@ class StoreSnapshot:
 
 
 def take_snapshot(simulator: Simulator) -> StoreSnapshot:
-    world = simulator.world()
-    profile, device, user = simulator.profile(world), simulator.device(world), world.user()
-    sources = simulator.sources(world)
+    user_state = simulator.user_state()
+    profile, device = simulator.profile(user_state), simulator.device(user_state)
+    user = user_state.user()
+    sources = simulator.sources(user_state)
     views, apps = [], {}
     releases = []
     for identifier, source in sources.items():
-        record = world.sources[identifier]
-        view = store.view_for_user(source, identifier, user, profile, record.url)
+        record = user_state.sources[identifier]
+        view = store.source_for_user(source, identifier, user, profile, record.url)
         views.append(view)
         for app in source.apps:
             apps[(identifier, app.bundle_id)] = (view, app)
@@ -101,7 +102,7 @@ def take_snapshot(simulator: Simulator) -> StoreSnapshot:
                 latest = latest_supported(app, device.ios)
                 if latest is not None and latest.date > device.now:
                     releases.append(latest.date)
-    links = {b: r.source_identifier for b, r in world.installed.items()
+    links = {b: r.source_identifier for b, r in user_state.installed.items()
              if r.source_identifier is not None}
-    return StoreSnapshot(world, profile, device, user, views, apps, store.merged_news(views),
+    return StoreSnapshot(user_state, profile, device, user, views, apps, store.merged_news(views),
                          pending_updates(sources, links, user, device, profile), releases)

@@ -1,4 +1,4 @@
-"""The simulator's persistent world (schema 2): device, settings, sources, installed apps, news
+"""The simulator's saved user state (schema 2): device, settings, sources, installed apps, news
 already in the store, notification history — and its JSON document.
 
 Schema 2 names each source's copy by its blob (`SourceRecord.copy`, the sha256 of its bytes,
@@ -6,7 +6,7 @@ so that a refresh commits new copies with the state in one rename) and says whet
 notification has been shown. Schema 1 files are migrated: their copies keep the blob names
 schema 1 gave them, and their notifications were shown when they were posted.
 
-`World.from_json` accepts exactly what `World.to_json` writes and raises `StateShapeError`
+`UserState.from_json` accepts exactly what `UserState.to_json` writes and raises `StateShapeError`
 (with a JSON pointer) for anything else, so a damaged file takes the store's "corrupt" path
 instead of a traceback. Keys it does not know are ignored; a top-level section that is missing
 takes its default. A new field or a changed meaning needs a new schema number and a migration
@@ -54,7 +54,7 @@ Clock = datetime | timedelta | None  # None: real time; datetime: fixed; timedel
 
 
 def clock_offset(seconds: float) -> timedelta:
-    """A time-travel offset the world can keep, or ValueError."""
+    """A time-travel offset the user state can keep, or ValueError."""
     if not math.isfinite(seconds) or abs(seconds) > MAX_CLOCK_OFFSET:
         raise ValueError(f"clock offset: at most ±{MAX_CLOCK_OFFSET / 3600:,.0f} hours "
                          "(100 years)")
@@ -62,7 +62,7 @@ def clock_offset(seconds: float) -> timedelta:
 
 
 def fixed_clock(moment: datetime) -> datetime:
-    """A fixed simulated time (aware) the world can keep, or ValueError."""
+    """A fixed simulated time (aware) the user state can keep, or ValueError."""
     try:
         utc: datetime | None = moment.astimezone(UTC)
     except OverflowError:
@@ -74,7 +74,7 @@ def fixed_clock(moment: datetime) -> datetime:
 
 
 def background_interval(minutes: int) -> int:
-    """A background refresh interval the world can keep, or ValueError."""
+    """A background refresh interval the user state can keep, or ValueError."""
     if not 1 <= minutes <= MAX_INTERVAL_MINUTES:
         raise ValueError(f"interval: 1 to {MAX_INTERVAL_MINUTES:,} minutes (a week)")
     return minutes
@@ -100,7 +100,7 @@ class SourceRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class InstalledRecord:
+class SavedInstalledApp:
     bundle_id: str
     version: str  # the IPA's CFBundleShortVersionString
     build_version: str | None  # the build recorded FROM THE SOURCE (§5.1), not the IPA's
@@ -156,12 +156,12 @@ class NotificationRecord:
 
 
 @dataclass(slots=True)
-class World:
+class UserState:
     device_settings: DeviceSettings = field(default_factory=DeviceSettings)  # "device"
     settings: Settings = field(default_factory=Settings)
     patreon: PatreonAccount | None = None  # None: no Patreon account connected
     sources: dict[str, SourceRecord] = field(default_factory=dict)  # by identifier, as added
-    installed: dict[str, InstalledRecord] = field(default_factory=dict)  # by bundle ID
+    installed: dict[str, SavedInstalledApp] = field(default_factory=dict)  # by bundle ID
     known_news: set[str] = field(default_factory=set)  # §6.4: news identifiers in the store
     notifications: list[NotificationRecord] = field(default_factory=list)  # newest last
 
@@ -209,44 +209,44 @@ class World:
         }
 
     @classmethod
-    def from_json(cls, document: object) -> World:
+    def from_json(cls, document: object) -> UserState:
         root = _Obj(document, "")
         schema = root.value.get("schema")
         if type(schema) is not int or schema != SCHEMA:
             raise StateShapeError(root.at("schema"), f"expected {SCHEMA}")
-        world = cls()
+        user_state = cls()
         if root.has("device"):
-            world.device_settings = _device_from_json(root.obj("device"))
+            user_state.device_settings = _device_from_json(root.obj("device"))
         if root.has("settings"):
-            world.settings = _settings_from_json(root.obj("settings"))
+            user_state.settings = _settings_from_json(root.obj("settings"))
         if root.has("patreon"):
             patreon = root.opt_obj("patreon")
-            world.patreon = None if patreon is None else _patreon_from_json(patreon)
+            user_state.patreon = None if patreon is None else _patreon_from_json(patreon)
         if root.has("sources"):
-            world.sources = _keyed(root, "sources", _source_from_json,
+            user_state.sources = _keyed(root, "sources", _source_from_json,
                                    lambda record: record.identifier, "identifier")
         if root.has("installed"):
-            world.installed = _keyed(root, "installed", _installed_from_json,
+            user_state.installed = _keyed(root, "installed", _installed_from_json,
                                      lambda record: record.bundle_id, "bundle_id")
         if root.has("known_news"):
-            world.known_news = set(root.strings("known_news"))
+            user_state.known_news = set(root.strings("known_news"))
         if root.has("notifications"):
             items = root.items("notifications")
-            world.notifications = [_notification_from_json(item) for item in items]
-            del world.notifications[:-NOTIFICATION_LIMIT]
-        return world
+            user_state.notifications = [_notification_from_json(item) for item in items]
+            del user_state.notifications[:-NOTIFICATION_LIMIT]
+        return user_state
 
 
-def _decode(document: JsonObject) -> World:
-    return World.from_json(document)
+def _decode(document: JsonObject) -> UserState:
+    return UserState.from_json(document)
 
 
-def _encode(world: World) -> JsonObject:
-    return world.to_json()
+def _encode(user_state: UserState) -> JsonObject:
+    return user_state.to_json()
 
 
-def _blobs(world: World) -> list[str]:
-    return [record.copy for record in world.sources.values() if record.copy is not None]
+def _blobs(user_state: UserState) -> list[str]:
+    return [record.copy for record in user_state.sources.values() if record.copy is not None]
 
 
 def _from_schema_1(document: JsonObject) -> JsonObject:
@@ -271,13 +271,13 @@ def _from_schema_1(document: JsonObject) -> JsonObject:
     return migrated
 
 
-WORLD_FORMAT: StateFormat[World] = StateFormat(SCHEMA, World, _decode, _encode,
+USER_STATE_FORMAT: StateFormat[UserState] = StateFormat(SCHEMA, UserState, _decode, _encode,
                                                migrations={1: _from_schema_1}, blobs=_blobs)
 
 
-def open_world(home: Path | None = None) -> JsonStore[World]:
-    """The world's store in `home` (default: `default_home()`)."""
-    return JsonStore(default_home() if home is None else home, WORLD_FORMAT)
+def open_user_state(home: Path | None = None) -> JsonStore[UserState]:
+    """The user state's store in `home` (default: `default_home()`)."""
+    return JsonStore(default_home() if home is None else home, USER_STATE_FORMAT)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,7 +308,7 @@ def _source_to_json(record: SourceRecord) -> JsonObject:
             "last_status": record.last_status}
 
 
-def _installed_to_json(record: InstalledRecord) -> JsonObject:
+def _installed_to_json(record: SavedInstalledApp) -> JsonObject:
     return {"bundle_id": record.bundle_id, "version": record.version,
             "build_version": record.build_version,
             "source_identifier": record.source_identifier,
@@ -510,8 +510,8 @@ def _copy_from_json(obj: _Obj) -> str | None:
     return name
 
 
-def _installed_from_json(obj: _Obj) -> InstalledRecord:
-    return InstalledRecord(bundle_id=obj.text("bundle_id", non_empty=True),
+def _installed_from_json(obj: _Obj) -> SavedInstalledApp:
+    return SavedInstalledApp(bundle_id=obj.text("bundle_id", non_empty=True),
                            version=obj.text("version"), build_version=obj.opt_text("build_version"),
                            source_identifier=obj.opt_text("source_identifier"),
                            installed_at=obj.time("installed_at"))
