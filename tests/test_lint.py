@@ -1,4 +1,4 @@
-"""The house rules hold: ruff over everything, mypy over core, state and network."""
+"""The house rules hold: ruff over everything, mypy in strict mode over the whole package."""
 
 from __future__ import annotations
 
@@ -18,6 +18,6 @@ def test_ruff():
     assert run.returncode == 0, run.stdout
 
 
-def test_mypy_core():
+def test_mypy_strict():
     run = _run("mypy")
     assert run.returncode == 0, run.stdout
