@@ -71,6 +71,32 @@ class StopDecoding(Exception):
 
 
 class Decoder:
+    """Decodes a parsed document for one client profile and iOS version. Three parts:
+
+    - **The field tables** (`ClientProfile` in `core/profiles.py`): per model (root, app,
+      version, legacy_version, news, screenshot, patreon) the keys the client reads, in the
+      order its `init(from:)` reads them, each a `Field(key, kind, required, attr)`. Clients
+      differ only there.
+    - **The kinds**: a field's `kind` names the method `_k_<kind>(value, ptr, key, obj)`, which
+      decides one present value exactly as the client does and returns it decoded, or
+      `INVALID` after `reject` (`obj` is the enclosing object, for kinds that read sibling
+      keys). Kinds in `_ALWAYS` run even when their key is absent (`versions` falls back to
+      the single-version keys). Nested models are kinds too: `_k_apps` decodes each item with
+      `decoders["app"]`.
+    - **The generated code** (`_compile`): at construction each model's table becomes one
+      straight-line function, `decoders[model]`, as `dataclasses` writes `__init__`. Per field,
+      in table order: the kind's common case tested inline and kept without a call
+      (`_FAST_PATHS`: a printable string, an https URL, an integer that fits), else null or
+      absent (the required key's error, or the model's default), else the kind's method.
+      Models in `_BUILDS` construct their dataclass at the end; after an error inside one,
+      `_finish` keeps what could be read.
+
+    With `fast_paths=False` the functions are generated without the inline tests: every
+    present value goes through its kind, the table interpreted field by field. Both must
+    agree (tests/test_decoder_paths.py). `python -m altsim.core.decoder --show PROFILE`
+    prints the generated code.
+    """
+
     def __init__(
         self,
         profile: ClientProfile,
@@ -81,9 +107,12 @@ class Decoder:
         warnings: bool = True,
         build_models: bool = True,
         beta_track: str | None = None,
+        fast_paths: bool = True,
     ) -> None:
         self.profile = profile
         self.ios = ios
+        self.fast_paths = fast_paths
+        self.generated: dict[str, str] = {}  # per model, the code of its decoder, for reading
         self.beta_track = beta_track  # SideStore: the beta track the user opted into, if any
         self.track_read: str | None = None  # SideStore: the track the app being decoded uses
         # Every app as far as it could be read, failed ones included (see _read_app)
@@ -172,7 +201,7 @@ class Decoder:
         if type(obj) is not dict:
             self._not_dictionary(obj, ptr)
             return None
-        out = self.decoders[model](obj, ptr)
+        out: dict[str, Any] = self.decoders[model](obj, ptr)
         if check_keys and self.warnings and not self.known[model].issuperset(obj):
             self._extra_keys(obj.keys() - self.known[model], ptr, model)
         return out
@@ -206,14 +235,15 @@ class Decoder:
         for i, (key, name, required, decode, always, swift_type) in enumerate(self.tables[model]):
             env[f"kind{i}"] = decode
             call = f"kind{i}(v, ptr, {key!r}, obj)"
-            lines.append(f"    v = get({key!r})")
+            kind = self.profile.fields_for(model)[i].kind
+            note = f"{'required ' if required else ''}{kind}: kind{i} is dec._k_{kind}"
+            lines.append(f"    v = get({key!r})  # {note}")
             if always:
                 lines.append(f"    f{i} = {call}")
                 continue
-            kind = self.profile.fields_for(model)[i].kind
             if kind == "os_version":
                 env[f"quiet_{key}"] = self.quiet_os_versions.setdefault(key, set())
-            fast = _FAST_PATHS.get(kind)
+            fast = _FAST_PATHS.get(kind) if self.fast_paths else None
             if fast is not None:
                 test, value = fast
                 valid_url = "True" if self.lenient_urls else "valid_url(v, False)"
@@ -251,7 +281,8 @@ class Decoder:
                           f"        return finish(cls, {fields}, dict({extra}))"]
                 lines += [f"    {line.format(**names)}" for line in guard.splitlines()]
                 lines.append(f"    return cls({_arguments(cls, dict(stored), extra)})")
-        exec(_compiled("\n".join(lines)), env)  # noqa: S102 (built from the profile's tables)
+        self.generated[model] = "\n".join(lines)
+        exec(_compiled(self.generated[model]), env)  # noqa: S102 (built from the profile's tables)
         decoder: Callable[..., Any] = env["decode"]
         return decoder
 
@@ -884,3 +915,33 @@ _REQUIRED_ATTRS: dict[Any, frozenset[str]] = {
     NewsItem: frozenset({"identifier", "date", "title", "caption"}),
     Screenshot: frozenset({"image_url", "width", "height"}),
 }
+
+
+def show(argv: list[str] | None = None) -> int:
+    """Print the code generated for a profile's models (see `Decoder`)."""
+    import argparse  # only for this reading aid
+
+    from altsim.core.profiles import PROFILES
+
+    parser = argparse.ArgumentParser(
+        prog="python -m altsim.core.decoder",
+        description="Print the decoding functions generated from a client profile's tables.")
+    parser.add_argument("--show", required=True, metavar="PROFILE", choices=sorted(PROFILES))
+    parser.add_argument("--ios", default="17.0", help="the device's iOS version (URLs: 17+)")
+    parser.add_argument("--model", choices=MODELS, help="one model only (default: all)")
+    parser.add_argument("--client-only", action="store_true",
+                        help="as the client decodes: no warnings (what client_verdict runs)")
+    parser.add_argument("--no-fast-paths", action="store_true",
+                        help="every value through its kind method (the interpreted form)")
+    args = parser.parse_args(argv)
+    decoder = Decoder(PROFILES[args.show], parse_os_version(args.ios),
+                      warnings=not args.client_only, collect=not args.client_only,
+                      fast_paths=not args.no_fast_paths)
+    for model in [args.model] if args.model else MODELS:
+        print(f"# {model}: {args.show}, iOS {os_version_string(decoder.ios)}")
+        print(decoder.generated[model], end="\n\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(show())
