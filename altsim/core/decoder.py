@@ -322,12 +322,12 @@ class Decoder:
 
     def _list(self, value: Any, ptr: str, key: str, item: Callable[[Any, str, int], Any]
               ) -> Any:
-        lp = pointer_join(ptr, key)
+        list_at = pointer_join(ptr, key)
         if type(value) is not list:
-            return self._mismatch(lp, "Array<Any>", value)
+            return self._mismatch(list_at, "Array<Any>", value)
         # Failed items are left out, so checks of the rest still run; the error is recorded.
         errors = self.errors
-        results = [item(element, f"{lp}/{i}", i) for i, element in enumerate(value)]
+        results = [item(element, f"{list_at}/{i}", i) for i, element in enumerate(value)]
         return results if self.errors == errors else [r for r in results if r is not INVALID]
 
     # -- the source ----------------------------------------------------------------------------
@@ -376,23 +376,24 @@ class Decoder:
             return INVALID
         return [Version(**out, pointer=ptr, channel=channel)]
 
-    def _set_versions(self, versions: list[Any], raw: list[Any], vp: str | None, ptr: str,
-                      app: dict[str, Any]) -> Any:
+    def _set_versions(self, versions: list[Any], raw: list[Any], versions_at: str | None,
+                      ptr: str, app: dict[str, Any]) -> Any:
         """The checks between decoding the versions and storing them (StoreApp.swift:290-324,
         402-406 at 5a0f2de7; S:StoreApp.swift:477-514,548-551 at 239fc7c2): a build on every
         version of a notarized app, then at least one version. `raw` is the JSON they came from,
-        at `vp` (SideStore's single-version app has no build and no `vp`)."""
+        at `versions_at` (SideStore's single-version app has no build and no `versions_at`)."""
         if self.reads_marketplace_id and app.get("marketplaceID") is not None:
             for i, item in enumerate(raw):
                 if type(item) is dict and not item.get("buildVersion"):
                     # The client's coding path is always versions > i, whatever the JSON key.
-                    self.reject("keyNotFound", f"{vp}/{i}" if vp else ptr,
+                    self.reject("keyNotFound", f"{versions_at}/{i}" if versions_at else ptr,
                                 "apps with a marketplaceID need a buildVersion on every version",
                                 MISSING_TEXT, detail="Notarized apps must provide a build version.",
                                 path=coding_path(f"{ptr}/versions/{i}/buildVersion"))
         if not raw:  # setVersions → MergeError.noVersions, no coding path
             name, bundle_id = app.get("name"), app.get("bundleIdentifier")
-            self.reject("noVersions", vp or ptr, "no versions: an app needs at least one version",
+            self.reject("noVersions", versions_at or ptr,
+                        "no versions: an app needs at least one version",
                         f"{name} ({bundle_id}) does not have any app versions.", path="")
             return INVALID
         return versions
@@ -410,7 +411,7 @@ class Decoder:
         chosen = sidestore_track(tracks, self.ios, self.beta_track)
         self.track_read = None if chosen is None else chosen[0]
         if chosen is not None:
-            name, (raw, tp), versions = chosen
+            name, (raw, track_at), versions = chosen
             if app.get("versions") is not None:
                 self.warn("ignored-key", pointer_join(ptr, "versions"),
                           f"'versions' is not read by {self.profile.title}: the '{name}' release "
@@ -418,7 +419,7 @@ class Decoder:
             for version in versions:
                 if version is not None:
                     version.channel = name
-            return self._set_versions(versions, raw, tp, ptr, app)
+            return self._set_versions(versions, raw, track_at, ptr, app)
         if app.get("versions") is not None:
             versions = self._list(app["versions"], ptr, "versions", self.decoders["version"])
             if versions is INVALID:
@@ -436,27 +437,27 @@ class Decoder:
             return INVALID
         return self._set_versions(versions, [{}], None, ptr, app)
 
-    def _release_tracks(self, value: Any, lp: str) -> Any:
+    def _release_tracks(self, value: Any, list_at: str) -> Any:
         """[ReleaseTrack] (S:AltStoreCore/Model/ReleaseTrack.swift:42-71): `track` and a
         non-empty `releases`, each release an AppVersion."""
         if type(value) is not list:
-            return self._mismatch(lp, "Array<Any>", value)
+            return self._mismatch(list_at, "Array<Any>", value)
         tracks = []
         for i, item in enumerate(value):
-            tp = f"{lp}/{i}"
+            track_at = f"{list_at}/{i}"
             if type(item) is not dict:
-                self._not_dictionary(item, tp)
+                self._not_dictionary(item, track_at)
                 continue
-            name = self._required(item, tp, "track", self._k_string, "String")
-            releases = self._required(item, tp, "releases", self._release_list, "Array<Any>")
+            name = self._required(item, track_at, "track", self._k_string, "String")
+            releases = self._required(item, track_at, "releases", self._release_list, "Array<Any>")
             if self.warnings and not _TRACK_KEYS.issuperset(item):
                 for extra in sorted(item.keys() - _TRACK_KEYS):
-                    self.warn("unknown-key", pointer_join(tp, extra),
+                    self.warn("unknown-key", pointer_join(track_at, extra),
                               f"unknown key '{extra}' is ignored: a release channel has "
                               "'track' and 'releases'")
             if name is not INVALID and releases is not INVALID:
                 raw = item["releases"]
-                tracks.append((name, (raw, pointer_join(tp, "releases")), releases))
+                tracks.append((name, (raw, pointer_join(track_at, "releases")), releases))
         return tracks
 
     def _required(self, obj: dict[str, Any], ptr: str, key: str,
@@ -483,20 +484,20 @@ class Decoder:
     def _k_platform_urls(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
         """[PlatformURL] (S:StoreApp.swift:61-98,403-412): `platform` 0 (iOS), 1 (tvOS) or 2
         (macOS) and a `downloadURL`; an empty array is an error."""
-        lp = pointer_join(ptr, key)
+        list_at = pointer_join(ptr, key)
         if type(value) is not list:
-            return self._mismatch(lp, "Array<Any>", value)
+            return self._mismatch(list_at, "Array<Any>", value)
         for i, item in enumerate(value):
-            up = f"{lp}/{i}"
+            url_at = f"{list_at}/{i}"
             if type(item) is not dict:
-                return self._not_dictionary(item, up)
-            platform = self._required(item, up, "platform", self._platform, "UInt")
-            url = self._required(item, up, "downloadURL", self._k_url, "URL")
+                return self._not_dictionary(item, url_at)
+            platform = self._required(item, url_at, "platform", self._platform, "UInt")
+            url = self._required(item, url_at, "downloadURL", self._k_url, "URL")
             if platform is INVALID or url is INVALID:
                 return INVALID
         if not value:
-            return self._corrupt(lp, "'platformURLs' is empty: give at least one, or leave the "
-                                 "key out", "platformURLs has no entries")
+            return self._corrupt(list_at, "'platformURLs' is empty: give at least one, or leave "
+                                 "the key out", "platformURLs has no entries")
         return value
 
     def _platform(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
@@ -531,7 +532,7 @@ class Decoder:
     # -- screenshots (§2.3) --------------------------------------------------------------------
 
     def _k_screenshots(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
-        sp = pointer_join(ptr, key)
+        screenshots_at = pointer_join(ptr, key)
         legacy = app.get("screenshotURLs")
         if value is None:
             if legacy is None:
@@ -543,16 +544,16 @@ class Decoder:
         if type(value) is list:
             return self._list(value, ptr, key, self.screenshot_for["iphone"])
         if type(value) is not dict:
-            return self._mismatch(sp, "Array<Any>", value)
+            return self._mismatch(screenshots_at, "Array<Any>", value)
         shots: list[Screenshot] = []
         for device, item in self.screenshot_for.items():
             if value.get(device) is not None:
-                got = self._list(value[device], sp, device, item)
+                got = self._list(value[device], screenshots_at, device, item)
                 if got is INVALID:
                     return INVALID
                 shots += got
         for other in sorted(value.keys() - {"iphone", "ipad"}):
-            self.warn("unknown-key", pointer_join(sp, other),
+            self.warn("unknown-key", pointer_join(screenshots_at, other),
                       f"screenshots for '{other}' are ignored: only 'iphone' and 'ipad' are read")
         return shots
 
@@ -565,71 +566,71 @@ class Decoder:
     # -- permissions (§2.4) --------------------------------------------------------------------
 
     def _k_permissions(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
-        pp = pointer_join(ptr, key)
+        permissions_at = pointer_join(ptr, key)
         if type(value) is not dict:
-            return self._mismatch(pp, "Dictionary<String, Any>", value)
+            return self._mismatch(permissions_at, "Dictionary<String, Any>", value)
         permissions = Permissions()
         if "entitlements" in value:
-            entitlements = self._entitlements(value["entitlements"], pp)
+            entitlements = self._entitlements(value["entitlements"], permissions_at)
             if entitlements is INVALID:
                 return INVALID
             permissions.entitlements = entitlements
         if "privacy" in value:
-            privacy = self._privacy(value["privacy"], pp)
+            privacy = self._privacy(value["privacy"], permissions_at)
             if privacy is INVALID:
                 return INVALID
             permissions.privacy = privacy
         return permissions
 
-    def _legacy_names(self, value: Any, pp: str, key: str, what: str) -> Any:
+    def _legacy_names(self, value: Any, permissions_at: str, key: str, what: str) -> Any:
         """The legacy [{"name": …}] form, or None when it does not decode as [[String: String]]."""
         if type(value) is not list or not all(type(item) is dict for item in value):
             return None
         for i, item in enumerate(value):
             for name, text in item.items():
                 if text is None:  # valueNotFound is not a type mismatch: no fallback
-                    where = pointer_join(pointer_join(pp, key), i)
+                    where = pointer_join(pointer_join(permissions_at, key), i)
                     return self._null(pointer_join(where, name), "String")
                 if type(text) is not str:
                     return None
         if any("name" not in item for item in value):
-            self.reject("keyNotFound", pp, f"every legacy {what} entry needs a 'name'",
+            self.reject("keyNotFound", permissions_at, f"every legacy {what} entry needs a 'name'",
                         MISSING_TEXT, detail=f"Legacy {what} must have `name` key.",
-                        path=coding_path(pointer_join(pp, "name")))
+                        path=coding_path(pointer_join(permissions_at, "name")))
             return []
         return [item["name"] for item in value]
 
-    def _entitlements(self, value: Any, pp: str) -> Any:
-        ep = pointer_join(pp, "entitlements")
+    def _entitlements(self, value: Any, permissions_at: str) -> Any:
+        entitlements_at = pointer_join(permissions_at, "entitlements")
         if value is None:
-            return self._null(ep, "Array<Any>")
-        names = self._legacy_names(value, pp, "entitlements", "entitlements")
+            return self._null(entitlements_at, "Array<Any>")
+        names = self._legacy_names(value, permissions_at, "entitlements", "entitlements")
         if names is not None:
             return names
         if type(value) is dict:
             return list(value)
-        return self._strings(value, ep)
+        return self._strings(value, entitlements_at)
 
-    def _privacy(self, value: Any, pp: str) -> Any:
-        vp = pointer_join(pp, "privacy")
+    def _privacy(self, value: Any, permissions_at: str) -> Any:
+        privacy_at = pointer_join(permissions_at, "privacy")
         if value is None:
-            return self._null(vp, "Array<Any>")
-        names = self._legacy_names(value, pp, "privacy", "privacy permissions")
+            return self._null(privacy_at, "Array<Any>")
+        names = self._legacy_names(value, permissions_at, "privacy", "privacy permissions")
         if names is INVALID:
             return INVALID
         if names is not None:
             return [
                 PrivacyPermission(f"NS{item['name']}UsageDescription",
-                                  item.get("usageDescription") or None, f"{vp}/{i}")
+                                  item.get("usageDescription") or None, f"{privacy_at}/{i}")
                 for i, item in enumerate(value) if "name" in item
             ]
         if type(value) is not dict:
-            return self._mismatch(vp, "Dictionary<String, Any>", value)
+            return self._mismatch(privacy_at, "Dictionary<String, Any>", value)
         privacy = []
         for name, text in value.items():
             if text is not None and type(text) is not str:
-                return self._mismatch(pointer_join(vp, name), "String", text)
-            privacy.append(PrivacyPermission(name, text or None, pointer_join(vp, name)))
+                return self._mismatch(pointer_join(privacy_at, name), "String", text)
+            privacy.append(PrivacyPermission(name, text or None, pointer_join(privacy_at, name)))
         return privacy
 
     def _null(self, ptr: str, type_name: str) -> Any:
@@ -694,25 +695,25 @@ class Decoder:
     def _k_string_list(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         return self._strings(value, pointer_join(ptr, key))
 
-    def _strings(self, value: Any, lp: str) -> Any:
+    def _strings(self, value: Any, list_at: str) -> Any:
         if type(value) is not list:
-            return self._mismatch(lp, "Array<Any>", value)
+            return self._mismatch(list_at, "Array<Any>", value)
         for i, item in enumerate(value):
             if type(item) is not str:
                 if item is None:
-                    return self._null(f"{lp}/{i}", "String")
-                return self._mismatch(f"{lp}/{i}", "String", item)
+                    return self._null(f"{list_at}/{i}", "String")
+                return self._mismatch(f"{list_at}/{i}", "String", item)
         return value
 
     def _k_string_map(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
-        mp = pointer_join(ptr, key)
+        map_at = pointer_join(ptr, key)
         if type(value) is not dict:
-            return self._mismatch(mp, "Dictionary<String, Any>", value)
+            return self._mismatch(map_at, "Dictionary<String, Any>", value)
         for name, item in value.items():
             if type(item) is not str:  # [String: String] (§1.3 userInfo, vector 64)
                 if item is None:
-                    return self._null(pointer_join(mp, name), "String")
-                return self._mismatch(pointer_join(mp, name), "String", item)
+                    return self._null(pointer_join(map_at, name), "String")
+                return self._mismatch(pointer_join(map_at, name), "String", item)
         return value
 
     def _k_bool(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
@@ -747,23 +748,23 @@ class Decoder:
             return value  # the common case, without building a pointer
         return self._url(value, pointer_join(ptr, key))
 
-    def _url(self, value: Any, up: str) -> Any:
+    def _url(self, value: Any, url_at: str) -> Any:
         if value is None:
-            return self._null(up, "URL")
+            return self._null(url_at, "URL")
         if type(value) is not str:
-            return self._mismatch(up, "String", value)
+            return self._mismatch(url_at, "String", value)
         if not is_valid_url(value, self.lenient_urls):
             why = "empty" if not value else "has characters URLs may not contain before iOS 17"
-            return self._corrupt(up, f"invalid URL {value!r}: {why}", "Invalid URL string.")
+            return self._corrupt(url_at, f"invalid URL {value!r}: {why}", "Invalid URL string.")
         if not value.startswith("https://") and self.warnings:
             if value.startswith("http://"):
-                self.warn("insecure-url", up, "plain http URL: use https")
+                self.warn("insecure-url", url_at, "plain http URL: use https")
             elif ":" not in value.split("/", 1)[0]:
-                self.warn("relative-url", up,
+                self.warn("relative-url", url_at,
                           "relative URL: the client never resolves it against the source's URL, "
                           "so it never loads (§1.2)")
             else:
-                self.warn("non-web-url", up, "URL is neither https nor http")
+                self.warn("non-web-url", url_at, "URL is neither https nor http")
         return value
 
     def _k_date(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
@@ -788,35 +789,35 @@ class Decoder:
         return date
 
     def _k_colour(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
-        cp = pointer_join(ptr, key)
+        colour_at = pointer_join(ptr, key)
         if type(value) is not str:
-            return self._mismatch(cp, "String", value)
+            return self._mismatch(colour_at, "String", value)
         colour = parse_hex_colour(value)
         if colour is None:
-            return self._corrupt(cp, f"colour {value!r} is not 3, 6 or 8 hex digits (after "
+            return self._corrupt(colour_at, f"colour {value!r} is not 3, 6 or 8 hex digits (after "
                                  "trimming # and spaces, it must start with a hex digit)",
                                  "Hex code is invalid.")
         if self.warnings:
-            self._colour_warnings(value, colour, cp)
+            self._colour_warnings(value, colour, colour_at)
         return colour.argb
 
-    def _colour_warnings(self, text: str, colour: HexColour, cp: str) -> None:
+    def _colour_warnings(self, text: str, colour: HexColour, colour_at: str) -> None:
         if colour.digits_read == colour.length and colour.length != 8:
             return
         argb = colour.argb
         shown = f"#{argb & 0xFFFFFF:06X} at {round((argb >> 24) / 255 * 100)}% opacity"
         if colour.digits_read < colour.length:
-            self.warn("colour-not-hex", cp,
+            self.warn("colour-not-hex", colour_at,
                       f"{text!r} is not all hex digits: the client reads it as {shown}")
         elif text.strip()[:2] in ("0x", "0X"):
-            self.warn("colour-0x", cp,
+            self.warn("colour-0x", colour_at,
                       f"{text!r} has 8 characters, so it is read as ARGB: {shown}")
         elif colour.clamped:
-            self.warn("colour-argb", cp,
+            self.warn("colour-argb", colour_at,
                       "8 digits are read as AARRGGBB (alpha first), not CSS #RRGGBBAA, and a "
                       f"value above 7FFFFFFF is clamped to it: {shown} (UIColor+Hex.swift:28)")
         else:
-            self.warn("colour-argb", cp,
+            self.warn("colour-argb", colour_at,
                       f"8 digits are read as AARRGGBB (alpha first), not CSS #RRGGBBAA: {shown}")
 
     def _k_os_version(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
@@ -920,6 +921,8 @@ _REQUIRED_ATTRS: dict[Any, frozenset[str]] = {
 def show(argv: list[str] | None = None) -> int:
     """Print the code generated for a profile's models (see `Decoder`)."""
     import argparse  # only for this reading aid
+    import os
+    import sys
 
     from altsim.core.profiles import PROFILES
 
@@ -937,9 +940,13 @@ def show(argv: list[str] | None = None) -> int:
     decoder = Decoder(PROFILES[args.show], parse_os_version(args.ios),
                       warnings=not args.client_only, collect=not args.client_only,
                       fast_paths=not args.no_fast_paths)
-    for model in [args.model] if args.model else MODELS:
-        print(f"# {model}: {args.show}, iOS {os_version_string(decoder.ios)}")
-        print(decoder.generated[model], end="\n\n")
+    try:
+        for model in [args.model] if args.model else MODELS:
+            print(f"# {model}: {args.show}, iOS {os_version_string(decoder.ios)}")
+            print(decoder.generated[model], end="\n\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `| head` stopped reading: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
