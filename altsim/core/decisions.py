@@ -21,7 +21,7 @@ from altsim.core.latest import (
 )
 from altsim.core.model import App, Source, Version
 from altsim.core.profiles import ClientProfile
-from altsim.core.update_rules import update_offered
+from altsim.core.update_rules import UpdateComparison, compare_for_update
 from altsim.core.values import OSVersion
 
 # -- Patreon (§8) and visibility (§10.1) --------------------------------------------------------
@@ -30,18 +30,34 @@ def pledge_required(app: App, profile: ClientProfile) -> bool:
     return profile.patreon_gating == "app" and app.patreon is not None  # §8.1, §11
 
 
-def is_pledged(app: App, source: Source, user: User, profile: ClientProfile) -> bool:
-    """§8.2: matched at fetch only with the source's patreonURL; any condition unlocks."""
+# What `is_pledged` found: not a Patreon app here, no patron, no patreonURL to match with, the
+# condition that unlocked (the amount, a tier, the benefit), or none met
+PledgeState = Literal["not-required", "no-patron", "no-patreon-url", "amount", "tier", "benefit",
+                      "unmet"]
+UNLOCKED: frozenset[PledgeState] = frozenset({"amount", "tier", "benefit"})
+
+
+def pledge_state(app: App, source: Source, user: User, profile: ClientProfile) -> PledgeState:
+    """§8.2 (FetchSourceOperation.swift:249-304): matched at fetch only with the source's
+    patreonURL; any condition unlocks, tried in this order."""
     patreon, patron = app.patreon, user.patron
-    if not pledge_required(app, profile) or patreon is None or patron is None:
-        return False
+    if not pledge_required(app, profile) or patreon is None:
+        return "not-required"
+    if patron is None:
+        return "no-patron"
     if source.patreon_url is None:
-        return False
-    return (
-        (patreon.pledge is not None and patron.amount >= patreon.pledge)
-        or not patron.tier_ids.isdisjoint(patreon.tiers)
-        or (patreon.benefit is not None and patreon.benefit in patron.benefit_ids)
-    )
+        return "no-patreon-url"
+    if patreon.pledge is not None and patron.amount >= patreon.pledge:
+        return "amount"
+    if not patron.tier_ids.isdisjoint(patreon.tiers):
+        return "tier"
+    if patreon.benefit is not None and patreon.benefit in patron.benefit_ids:
+        return "benefit"
+    return "unmet"
+
+
+def is_pledged(app: App, source: Source, user: User, profile: ClientProfile) -> bool:
+    return pledge_state(app, source, user, profile) in UNLOCKED
 
 
 def pledge_label(app: App, source: Source, user: User, profile: ClientProfile) -> str | None:
@@ -53,15 +69,26 @@ def pledge_label(app: App, source: Source, user: User, profile: ClientProfile) -
     return "Pledge Expired" if app.bundle_id in user.installed else "Join Patreon"
 
 
-def is_visible(app: App, source: Source, user: User, profile: ClientProfile) -> bool:
+# Why an app is shown or hidden: the client's own app, 1.x's beta rule, no `hidden` Patreon
+# gating, or the pledge that `hidden` needs
+Visibility = Literal["own-app", "beta-without-patron", "beta-rule-passed", "not-hidden",
+                     "pledged", "hidden-without-pledge"]
+SHOWN: frozenset[Visibility] = frozenset({"beta-rule-passed", "not-hidden", "pledged"})
+
+
+def visibility(app: App, source: Source, user: User, profile: ClientProfile) -> Visibility:
     # §10.1 (StoreApp.swift:15-23,520-527); 1.x hid beta apps from non-patrons (§8.4)
     if app.bundle_id == profile.own_bundle_id:
-        return False
+        return "own-app"
     if profile.patreon_gating == "beta":
-        return not app.beta or user.patron is not None
+        return "beta-without-patron" if app.beta and user.patron is None else "beta-rule-passed"
     if app.patreon is None or not pledge_required(app, profile) or not app.patreon.hidden:
-        return True
-    return is_pledged(app, source, user, profile)
+        return "not-hidden"
+    return "pledged" if is_pledged(app, source, user, profile) else "hidden-without-pledge"
+
+
+def is_visible(app: App, source: Source, user: User, profile: ClientProfile) -> bool:
+    return visibility(app, source, user, profile) in SHOWN
 
 
 def shows_beta_badge(app: App, profile: ClientProfile, ios: OSVersion) -> bool:
@@ -115,7 +142,7 @@ def decide(app: App, source: Source, user: User, device: Device,
     first, supported = latest_available(app), latest_supported(app, device.ios)
     locked = _locked(app, source, user, profile)
     update = _update(installed, supported, locked, profile, user.beta_track is not None)
-    button = _banner(app, source, user, device, profile, installed, supported, update, locked)
+    button, _ = _banner(app, source, user, device, profile, installed, supported, update, locked)
     # §4 (AppViewController.swift:390-394,540-547): 2.0rc's app page says UPDATE whenever the
     # installed app differs from versions[0], supported or not
     page_update = installed is not None and first is not None and not matches(
@@ -136,6 +163,11 @@ def available_update(app: App, source: Source, user: User, device: Device,
                    _locked(app, source, user, profile), profile, user.beta_track is not None)
 
 
+def is_locked(app: App, source: Source, user: User, profile: ClientProfile) -> bool:
+    """A pledge is required and missing: no update, the button asks for the pledge."""
+    return _locked(app, source, user, profile)
+
+
 def _locked(app: App, source: Source, user: User, profile: ClientProfile) -> bool:
     return pledge_required(app, profile) and not is_pledged(app, source, user, profile)
 
@@ -145,28 +177,51 @@ def _update(installed: InstalledApp | None, supported: Version | None, locked: b
     # §5 (InstalledApp.swift:331-337): the latest *supported* version, never without the pledge
     if installed is None or supported is None or locked:
         return None
-    offered = update_offered(profile.update_rule, installed.version, installed.build_version,
-                             supported.version, supported.build_version, beta_updates,
-                             supported.channel)
-    return supported if offered else None
+    return supported if update_comparison(installed, supported, profile, beta_updates).offered \
+        else None
+
+
+def update_comparison(installed: InstalledApp, supported: Version, profile: ClientProfile,
+                      beta_updates: bool) -> UpdateComparison:
+    """The comparison `_update` makes once its preconditions hold, and the rule that decided."""
+    return compare_for_update(profile.update_rule, installed.version, installed.build_version,
+                              supported.version, supported.build_version, beta_updates,
+                              supported.channel)
+
+
+# What decided the button's title: installed (UPDATE or OPEN), free, pledged (INSTALL), the
+# pledge price, PLEDGE, or a countdown to the release
+ButtonBasis = Literal["update", "open", "free", "pledged", "price", "pledge", "countdown"]
+
+
+def banner(app: App, source: Source, user: User, device: Device, profile: ClientProfile
+           ) -> tuple[Button, ButtonBasis]:
+    """The button in Browse and on banners, and what decided its title (as `decide` does)."""
+    installed, supported = user.installed.get(app.bundle_id), latest_supported(app, device.ios)
+    locked = _locked(app, source, user, profile)
+    update = _update(installed, supported, locked, profile, user.beta_track is not None)
+    return _banner(app, source, user, device, profile, installed, supported, update, locked)
 
 
 def _banner(app: App, source: Source, user: User, device: Device, profile: ClientProfile,
             installed: InstalledApp | None, supported: Version | None, update: Version | None,
-            locked: bool) -> Button:
+            locked: bool) -> tuple[Button, ButtonBasis]:
     """AppBannerView.swift:236-329 (§7, §8.3)."""
-    if installed is not None:
-        return Button("UPDATE" if update is not None else "OPEN")  # §7: no date check
+    if installed is not None:  # §7: no date check
+        return (Button("UPDATE"), "update") if update is not None else (Button("OPEN"), "open")
+    basis: ButtonBasis
     if not pledge_required(app, profile):
-        title = "FREE"
+        title, basis = "FREE", "free"
     elif not locked:
-        title = "INSTALL"
+        title, basis = "INSTALL", "pledged"
     else:
-        title = _price(app, device, profile) or "PLEDGE"
+        price = _price(app, device, profile)
+        title, basis = (price, "price") if price else ("PLEDGE", "pledge")
     if supported is not None and supported.date > device.now:  # §7: not yet released
         countdown = countdown_title(device.now, supported.date, device.time_zone)
-        return Button(countdown or title, enabled=False, countdown_to=supported.date)
-    return Button(title)
+        return (Button(countdown or title, enabled=False, countdown_to=supported.date),
+                "countdown")
+    return Button(title), basis
 
 
 def _price(app: App, device: Device, profile: ClientProfile) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from altsim.core.device import InstalledApp
 from altsim.core.model import App, Version
@@ -18,14 +18,23 @@ SIDESTORE_BETA_TRACKS = frozenset({"alpha", "nightly"})
 # The Settings menu's order: nightly, the default (UserDefaults+AltStore.swift:98), then alpha
 BETA_TRACK_CHOICES = ("nightly", "alpha")
 _Track = TypeVar("_Track")
+# The field of a version that excludes a device: its minimum or its maximum iOS version
+SupportLimit = Literal["minOSVersion", "maxOSVersion"]
 
 
-def is_supported(version: Version, ios: OSVersion) -> bool:
+def support_limit(version: Version, ios: OSVersion) -> SupportLimit | None:
+    """The field that makes `version` unsupported on `ios`, None when it is supported."""
     # §3.2 (AppVersion.swift:159-170): min inclusive; max inclusive of its exact version only
     low, high = version.min_os, version.max_os
     if low is not None and ios < low:
-        return False
-    return not (high is not None and ios > high)
+        return "minOSVersion"
+    if high is not None and ios > high:
+        return "maxOSVersion"
+    return None
+
+
+def is_supported(version: Version, ios: OSVersion) -> bool:
+    return support_limit(version, ios) is None
 
 
 def latest_available(app: App) -> Version | None:
