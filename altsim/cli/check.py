@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from altsim.cli import output as cli_output
+from altsim.cli.errors import UsageError
 from altsim.cli.inputs import SOURCE_LIMITS, InputError, read_source
 from altsim.cli.options import (
     HelpWithExamples,
@@ -24,6 +27,7 @@ from altsim.cli.report import render_github, render_json, render_summary, render
 from altsim.core.check import CheckResult, check_source
 from altsim.core.diagnostics import Diagnostic, Severity
 from altsim.core.profiles import ClientProfile
+from altsim.core.safe_text import printable
 from altsim.core.values import OSVersion
 from altsim.net.limits import FetchLimits
 
@@ -47,9 +51,11 @@ def add_parser(commands: Any) -> None:
         "column; with several clients, a summary table follows. An HTTP status other than 2xx is "
         "a warning: the client decodes the body anyway. Exit status: 0 all accepted by every "
         "client, 1 a source is rejected by one (or has warnings with --strict), 2 a source "
-        "cannot be read or the arguments are wrong.",
+        "cannot be read or the arguments are wrong. With --watch, a new report for each file "
+        "saved, until Ctrl-C; the exit status is then the last one's, over every SOURCE.",
         epilog="examples:\n"
         "  altsim check apps.json\n"
+        "  altsim check --watch apps.json   # a new report at each save; Ctrl-C ends it\n"
         "  altsim check --client all --format json https://example.com/apps.json\n"
         "  altsim check --client altstore,sidestore --strict --format github sources/*.json",
         formatter_class=HelpWithExamples,
@@ -62,6 +68,10 @@ def add_parser(commands: Any) -> None:
                         help="text for people, json for tools, github for workflow annotations")
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 on warnings too")
+    parser.add_argument("--watch", action="store_true",
+                        help="after the report, watch each SOURCE (local files only) and print "
+                        "a new report for a file each time it is saved, until Ctrl-C; the exit "
+                        "status is then the one the last reports give, over every SOURCE")
     add_date_prefix_argument(parser)
     add_fetch_limit_arguments(parser, SOURCE_LIMITS, "SOURCE fetch")
     parser.set_defaults(run=run, hard_exit=True)
@@ -70,14 +80,29 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     ios = ios_from(args.ios)
     profiles = profiles_from(args)
+    if args.watch and (url := next((s for s in args.sources
+                                    if s.startswith(("http://", "https://"))), None)):
+        raise UsageError(f"--watch watches local files only, not {printable(url)}")
     # A short-lived process building one large acyclic tree: cyclic GC would only cost time.
     gc.disable()
     limits = fetch_limits_from(args, SOURCE_LIMITS)
-    by_input = [check_input(name, profiles, ios, date_prefix_parse(args), limits)
-                for name in args.sources]
-    # Each client's results together, clients in the order asked, inputs in theirs.
-    outcomes = [row[column] for column in range(len(profiles)) for row in by_input]
 
+    def report(names: list[str]) -> list[Outcome]:
+        by_input = [check_input(name, profiles, ios, date_prefix_parse(args), limits)
+                    for name in names]
+        # Each client's results together, clients in the order asked, inputs in theirs.
+        outcomes = [row[column] for column in range(len(profiles)) for row in by_input]
+        write_report(args, outcomes, profiles, ios)
+        return outcomes
+
+    outcomes = report(args.sources)
+    if args.watch:
+        return watch(args, outcomes, report)
+    return exit_status(outcomes, args.strict)
+
+
+def write_report(args: argparse.Namespace, outcomes: list[Outcome],
+                 profiles: list[ClientProfile], ios: OSVersion) -> None:
     if args.format == "json":
         output = render_json(outcomes, profiles, ios)
     elif args.format == "github":
@@ -88,7 +113,37 @@ def run(args: argparse.Namespace) -> int:
         if len(profiles) > 1:
             output += "\n" + render_summary(outcomes, profiles, ios, colour=colour)
     cli_output.write(output)
-    return exit_status(outcomes, args.strict)
+    cli_output.flush()  # a watching process's reports reach a pipe as they are made
+
+
+def watch(args: argparse.Namespace, outcomes: list[Outcome],
+          report: Callable[[list[str]], list[Outcome]]) -> int:
+    """A new report for each SOURCE saved, until Ctrl-C; then the exit status of the latest
+    outcomes of every SOURCE. Each file's directory is watched: an editor that writes a
+    temporary file and renames it over the source is seen."""
+    from watchfiles import Change
+    from watchfiles import watch as changes_in
+
+    latest = {(o.input, o.profile.name): o for o in outcomes}
+    names = {str(Path(name).resolve()): name for name in args.sources}
+    folders = sorted({str(Path(path).parent) for path in names})
+    try:
+        # debounce: 50 ms of quiet after a change, not watchfiles' 1.6 s
+        for changes in changes_in(*folders, watch_filter=lambda _c, path: path in names,
+                                  debounce=50, step=20, recursive=False,
+                                  raise_interrupt=False):
+            saved = sorted({names[path] for change, path in changes
+                            if change is not Change.deleted})
+            if not saved:
+                continue
+            if args.format == "text":
+                cli_output.write(f"\n-- saved: {', '.join(saved)} --\n")
+            for outcome in report(saved):
+                latest[(outcome.input, outcome.profile.name)] = outcome
+            gc.collect()  # the cycle collector is off: each report's leftovers go now
+    except KeyboardInterrupt:  # during a report
+        pass
+    return exit_status(list(latest.values()), args.strict)
 
 
 def check_input(name: str, profiles: list[ClientProfile], ios: OSVersion,
