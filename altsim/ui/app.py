@@ -1,6 +1,13 @@
-"""The altsim terminal app: the client's tabs over the simulated user's saved state, and a
-Simulator tab that changes the device, client, clock and Patreon state (every screen follows
-at once)."""
+"""The altsim terminal app's shell: the client's tabs over the simulated user's saved state, and
+a Simulator tab that changes the device, client, clock and Patreon state (every screen follows
+at once).
+
+Each tab is its own widget (`browse_tab.py`, `sources_tab.py`, `news_tab.py`, `my_apps_tab.py`,
+`simulator_panel.py`) that draws a `StoreSnapshot` and posts messages for what the user asks;
+the shell owns the simulator, makes the snapshot, runs the flows and opens the pages. Keys:
+1-5 switch tabs and focus the tab's main widget; letters typed in a text field are text, and
+Escape leaves the field.
+"""
 
 from __future__ import annotations
 
@@ -8,46 +15,41 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from importlib.resources import files
-from typing import Any
+from typing import Any, Literal
 
-from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.lazy import Lazy
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import (
-    Button,
-    DataTable,
-    Footer,
-    Header,
-    Input,
-    Label,
-    ProgressBar,
-    TabbedContent,
-    TabPane,
-)
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Input, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
-from altsim.core import store
-from altsim.core.formatting import relative_date
-from altsim.core.latest import unsupported_update
 from altsim.core.safe_text import printable
 from altsim.sim.background import BackgroundLoop
 from altsim.sim.simulator import FlowError, RefreshReport, Simulator
 from altsim.state import NotificationRecord
 from altsim.ui.app_page import AppPage
+from altsim.ui.browse_tab import BrowseTab
+from altsim.ui.my_apps_tab import MyAppsTab
+from altsim.ui.news_tab import NewsTab
 from altsim.ui.pages import ConfirmSource, TextPage, history_page, source_page
-from altsim.ui.row_list import RowList
 from altsim.ui.simulator_panel import SimulatorPanel
 from altsim.ui.snapshot import AppRow, StoreSnapshot, take_snapshot
-from altsim.ui.text import literal, plain
+from altsim.ui.sources_tab import SourcesTab
+from altsim.ui.text import plain
 
 BUNDLED = ("clean.json", "showcase.json")  # the sample sources a first start adds
 # What a failed worker was doing, by worker name, for the message that reports it
 FAILED_WORK = {"action_refresh": "The refresh failed",
                "action_background": "The background refresh failed"}
+
+TabName = Literal["browse", "sources", "news", "my-apps", "simulator"]
+TABS: tuple[tuple[TabName, str], ...] = (
+    ("browse", "Browse"), ("sources", "Sources"), ("news", "News"), ("my-apps", "My Apps"),
+    ("simulator", "Simulator"))
 
 logger = logging.getLogger(__name__)
 
@@ -57,24 +59,23 @@ def bundled_sources() -> list[str]:
     return [str(folder / name) for name in BUNDLED]
 
 
+def tab_label(index: int, title: str) -> str:
+    """A tab's label names its key."""
+    return f"{index} {title}"
+
+
 class AltsimApp(App[None]):
     TITLE = "altsim"
+    CSS_PATH = "app.tcss"
     BINDINGS = [
+        *(Binding(str(i), f"show_tab('{name}')", title, show=False)
+          for i, (name, title) in enumerate(TABS, 1)),
         Binding("r", "refresh", "Refresh"),
         Binding("b", "background", "Background refresh"),
-        Binding("enter", "open", "Open", show=False),
-        Binding("s", "sort", "Sort"),
-        Binding("u", "update", "Update"),
-        Binding("x", "remove", "Remove"),
         Binding("n", "history", "Notifications"),
+        Binding("escape", "leave_input", "Leave the field", show=False),
         Binding("q", "quit", "Quit"),
     ]
-    CSS = """
-    Horizontal.pair, Horizontal.bar { height: auto; }
-    Horizontal.pair Input, Horizontal.bar Input { width: 1fr; }
-    Horizontal.pair Label { padding: 1 1; }
-    #refresh-progress { display: none; }
-    """
 
     def __init__(self, simulator: Simulator, *, background: bool = True,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
@@ -82,8 +83,6 @@ class AltsimApp(App[None]):
         self.simulator = simulator
         self.clock = clock
         self.snapshot: StoreSnapshot | None = None
-        self.sort: store.BrowseSort = "default"
-        self.browse_keys: list[tuple[str, str]] = []
         self.history: list[str] = []  # the notifications toasted here, then failures
         # altsim's own failures (time, title, message), shown in the notification history
         self.failures: list[tuple[datetime, str, str]] = []
@@ -92,10 +91,45 @@ class AltsimApp(App[None]):
         interval = settings.background_interval_minutes * 60
         self.loop = BackgroundLoop(simulator, interval) if background else None
 
+    # -- the widgets, typed --------------------------------------------------------------------
+
     @property
     def base(self) -> Screen[Any]:
         """The screen with the tabs: queries go there even while a page is open on top."""
         return self.screen_stack[0]
+
+    @property
+    def tabs(self) -> TabbedContent:
+        return self.base.query_one(TabbedContent)
+
+    @property
+    def browse_tab(self) -> BrowseTab:
+        return self.base.query_one(BrowseTab)
+
+    @property
+    def sources_tab(self) -> SourcesTab:
+        return self.base.query_one(SourcesTab)
+
+    @property
+    def news_tab(self) -> NewsTab:
+        return self.base.query_one(NewsTab)
+
+    @property
+    def my_apps_tab(self) -> MyAppsTab:
+        return self.base.query_one(MyAppsTab)
+
+    @property
+    def simulator_panel(self) -> SimulatorPanel | None:
+        """The Simulator form, None until it is mounted (lazily, after the first frame)."""
+        found = self.base.query(SimulatorPanel)
+        return found.first() if found else None
+
+    def tab_widget(self, name: str) -> Widget | None:
+        widgets: dict[str, Callable[[], Widget | None]] = {
+            "browse": lambda: self.browse_tab, "sources": lambda: self.sources_tab,
+            "news": lambda: self.news_tab, "my-apps": lambda: self.my_apps_tab,
+            "simulator": lambda: self.simulator_panel}
+        return widgets[name]()
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -107,33 +141,24 @@ class AltsimApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="browse"):
-            with TabPane("Browse", id="browse"):
-                yield RowList([("App", 28), ("Developer", 18), ("Source", 18), ("Version", 16),
-                               ("Button", 12)], id="browse-table")
-            with TabPane("Sources", id="sources"):
-                with Horizontal(classes="bar"):
-                    yield Input(placeholder="URL or path of a source to add", id="add-address")
-                    yield Button("Add", id="add")
-                yield DataTable(id="sources-table", cursor_type="row")
-            with TabPane("News", id="news"):
-                yield DataTable(id="news-table", cursor_type="row")
-            with TabPane("My Apps", id="my-apps"):
-                # hidden until a Refresh All (an idle, total-less bar would animate)
-                yield ProgressBar(id="refresh-progress", show_eta=False, total=1)
-                yield DataTable(id="apps-table", cursor_type="row")
-            yield TabPane("Simulator", id="simulator")  # its form is made when first shown
+            with TabPane(tab_label(1, "Browse"), id="browse"):
+                yield BrowseTab()
+            with TabPane(tab_label(2, "Sources"), id="sources"):
+                yield SourcesTab()
+            with TabPane(tab_label(3, "News"), id="news"):
+                yield NewsTab()
+            with TabPane(tab_label(4, "My Apps"), id="my-apps"):
+                yield MyAppsTab()
+            with TabPane(tab_label(5, "Simulator"), id="simulator"):
+                # made after the first frame: 0.2 s of the start-up
+                yield Lazy(SimulatorPanel(self.simulator.user_state()))
         yield Footer()
 
     async def on_mount(self) -> None:
-        for table_id, columns in (
-            ("#sources-table", ("Source", "Subtitle", "Apps", "Last Updated")),
-            ("#news-table", ("Date", "Title", "Source", "App", "Opens")),
-            ("#apps-table", ("App", "Installed", "Update", "Unsupported update", "Source")),
-        ):
-            self.base.query_one(table_id, DataTable).add_columns(*columns)
         if not self.simulator.user_state().sources:
             await self.add_bundled()
         self.reload()
+        self.browse_tab.main.focus()
         self.simulator.show_pending(self.show_notifications)  # left by an altsim that died
         if self.loop is not None:
             self.loop.show = self.show_refreshed
@@ -142,7 +167,7 @@ class AltsimApp(App[None]):
                 lambda error: self.report_failure(FAILED_WORK["action_background"], error))
             self.loop.start()
         # countdowns tick live; the list owns the timer, so it stops when the list goes
-        self.base.query_one("#browse-table", RowList).set_interval(1, self.tick)
+        self.browse_tab.row_list.set_interval(1, self.tick)
 
     async def on_unmount(self) -> None:
         if self.loop is not None:
@@ -156,173 +181,94 @@ class AltsimApp(App[None]):
             except FlowError as error:
                 self.notify(str(error), severity="error", markup=False)
 
-    # -- snapshot and tables -------------------------------------------------------------------
+    # -- the snapshot every tab draws ----------------------------------------------------------
 
     def reload(self) -> None:
         # A new decode (another client, or iOS across 15 or 17) is built while nothing here
         # holds the old one: one big source in memory at a time, not two.
         self.snapshot = None
-        self.base.query_one("#browse-table", RowList).forget_rows()
+        self.browse_tab.forget()
         self.snapshot = snapshot = take_snapshot(self.simulator)
         if self.theme != _theme(snapshot.dark):
             self.theme = _theme(snapshot.dark)  # restyles every widget: only on a change
         self.sub_title = (f"{snapshot.profile.title} · iOS "
                           f"{'.'.join(map(str, snapshot.device.ios))} · {snapshot.device.family}")
-        self.fill_browse(snapshot)
-        self.fill_sources(snapshot)
-        self.fill_news(snapshot)
-        self.fill_apps(snapshot)
+        self.browse_tab.show(snapshot)
+        self.sources_tab.show(snapshot)
+        self.news_tab.show(snapshot)
+        apps = self.my_apps_tab
+        apps.show(snapshot)
+        label = tab_label(4, "My Apps")
+        self.tabs.get_tab("my-apps").label = (f"{label} ({apps.updates})" if apps.updates
+                                              else label)  # the badge
 
     def tick(self) -> None:
-        """Countdowns tick live (§7): new decisions, and the list redraws the rows on screen."""
+        """Countdowns tick live: new decisions, and the list redraws the rows on screen."""
         snapshot = self.snapshot
         if snapshot is not None and snapshot.counting_down:
             self.snapshot = snapshot = snapshot.at(self.simulator.device(snapshot.user_state).now)
-            self.fill_browse(snapshot)
+            self.browse_tab.show(snapshot)
 
-    @staticmethod
-    def _refill(table: DataTable[Text], rows: list[tuple[str, list[Text]]]) -> None:
-        cursor = table.cursor_row
-        table.clear()
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
-        if rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1))
+    # -- keys ----------------------------------------------------------------------------------
 
-    def fill_browse(self, snapshot: StoreSnapshot) -> None:
-        def cells(key: tuple[str, str]) -> Callable[[], list[Text]]:
-            def draw() -> list[Text]:  # only for the rows on screen
-                row = snapshot.row(key)
-                assert row is not None
-                button = row.decision.button
-                supported = row.decision.latest_supported
-                return [literal(row.app.name, colour=row.app.tint_colour, dark=snapshot.dark,
-                                bold=True),
-                        literal(row.app.developer_name), literal(row.view.source.name, limit=40),
-                        literal(supported.localized_version if supported else "—", limit=30),
-                        Text(button.title + ("" if button.enabled else " ⏳"),
-                             "bold" if button.enabled else "dim")]
-            return draw
+    def action_show_tab(self, name: str) -> None:
+        """Switch to a tab and focus its main widget (the address field on Sources)."""
+        self.tabs.active = name
+        self.focus_tab(name)
 
-        self.browse_keys = snapshot.browse(self.sort)  # row keys are positions in this list
-        rows = [(str(i), cells(key)) for i, key in enumerate(self.browse_keys)]
-        self.base.query_one("#browse-table", RowList).set_rows(rows)
+    def focus_tab(self, name: str) -> None:
+        widget = self.tab_widget(name)
+        main = getattr(widget, "main", None)
+        if isinstance(main, Widget):
+            main.focus()
+        else:  # the Simulator form before it is mounted
+            self.set_focus(None)
 
-    def fill_sources(self, snapshot: StoreSnapshot) -> None:
-        rows = []
-        device = snapshot.device
-        for view in store.sources_order(snapshot.views):
-            record = snapshot.user_state.sources[view.identifier]
-            updated = store.last_updated(view.source)
-            rows.append((view.identifier, [
-                literal(view.source.name, colour=view.source.tint_colour, dark=snapshot.dark,
-                        bold=True),
-                literal(store.source_subtitle(view), limit=60),
-                Text("!" if record.last_error else str(len(view.visible)),
-                     "bold red" if record.last_error else ""),
-                Text(relative_date(updated, device.now, device.time_zone, device.locale)
-                     if updated else "Never")]))
-        self._refill(self.base.query_one("#sources-table", DataTable), rows)
-
-    def fill_news(self, snapshot: StoreSnapshot) -> None:
-        device, rows = snapshot.device, []
-        names = {view.identifier: {a.bundle_id: a.name for a in view.source.apps}
-                 for view in snapshot.views}
-        for index, (view, item) in enumerate(snapshot.news):
-            opens = store.news_opens(item, names[view.identifier])
-            banner = names[view.identifier].get(item.app_id or "")  # the linked app's banner
-            rows.append((str(index), [
-                Text(relative_date(item.date, device.now, device.time_zone, device.locale)),
-                literal(item.title, colour=item.tint_colour, dark=snapshot.dark, bold=True),
-                literal(view.source.name, limit=40), literal(banner or "—", limit=30),
-                Text(plain(opens or "—"))]))
-        self._refill(self.base.query_one("#news-table", DataTable), rows)
-
-    def fill_apps(self, snapshot: StoreSnapshot) -> None:
-        updates = {u.bundle_id: u for u in snapshot.updates}
-        rows = []
-        for bundle_id, record in snapshot.user_state.installed.items():
-            found = snapshot.row_for(bundle_id)
-            update = updates.get(bundle_id)
-            installed = snapshot.user.installed[bundle_id]
-            unsupported = (unsupported_update(found.app, installed, snapshot.device.ios)
-                           if found and update is None and record.source_identifier else None)
-            rows.append((bundle_id, [
-                literal(found.app.name if found else bundle_id, bold=True),
-                literal(record.version + (f" ({record.build_version})"
-                                          if record.build_version else "")),
-                literal(update.version.localized_version if update else "—"),
-                literal(unsupported or "—", limit=60),
-                literal(record.source_identifier or "(no store link)", limit=50)]))
-        self._refill(self.base.query_one("#apps-table", DataTable), rows)
-        pane = self.base.query_one(TabbedContent).get_tab("my-apps")
-        pane.label = f"My Apps ({len(updates)})" if updates else "My Apps"  # the badge
-
-    # -- actions -------------------------------------------------------------------------------
-
-    def _selected(self, table_id: str) -> str | None:
-        if table_id == "#browse-table":
-            return self.base.query_one(table_id, RowList).selected_key()
-        table = self.base.query_one(table_id, DataTable)
-        if table.row_count == 0:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
-    def action_open(self) -> None:
-        active = self.base.query_one(TabbedContent).active
-        key = self._selected({"browse": "#browse-table", "my-apps": "#apps-table"}.get(
-            active, "#browse-table"))
-        if key is None or self.snapshot is None:
+    @on(TabbedContent.TabActivated)
+    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Whatever switched the tab (a key, the mouse), focus follows it and never stays in a
+        hidden tab; on the tab strip it stays, for the arrow keys."""
+        focused = self.focused
+        if isinstance(focused, Tabs) or event.pane.id is None:
             return
-        row = (self.snapshot.row(self.browse_keys[int(key)]) if active != "my-apps"
-               else self.snapshot.row_for(key))
-        if row is not None:
-            self.open_app(row)
+        if focused is None or event.pane not in focused.ancestors_with_self:
+            self.focus_tab(event.pane.id)
 
-    @on(DataTable.RowSelected, "#apps-table")
-    @on(RowList.Selected, "#browse-table")
-    def row_selected(self) -> None:
-        self.action_open()
-
-    @on(DataTable.RowSelected, "#sources-table")
-    def source_selected(self) -> None:
-        key = self._selected("#sources-table")
-        snapshot = self.snapshot
-        if key is None or snapshot is None:
+    def action_leave_input(self) -> None:
+        """Escape in a text field: out of it, so the keys are the app's again."""
+        focused = self.focused
+        if not isinstance(focused, Input):
             return
-        view = next(v for v in snapshot.views if v.identifier == key)
-        self.push_screen(TextPage(source_page(view, snapshot.user_state.sources[key], snapshot)))
-
-    @on(DataTable.RowSelected, "#news-table")
-    def news_selected(self) -> None:
-        """§6.3: a tap opens the URL first, else the linked app's page."""
-        key, snapshot = self._selected("#news-table"), self.snapshot
-        if key is None or snapshot is None:
-            return
-        view, item = snapshot.news[int(key)]
-        identifier = view.identifier
-        if item.url is not None:
-            self.notify(item.url, title="Opens in a Safari view", markup=False)
-        elif item.app_id is not None and (row := snapshot.row((identifier, item.app_id))):
-            self.open_app(row)
+        widget = self.tab_widget(self.tabs.active)
+        rest = getattr(widget, "rest", None)
+        if isinstance(rest, Widget):
+            rest.focus()
         else:
-            self.notify("This news item links to nothing.", markup=False)
-
-    def action_history(self) -> None:
-        posted = [(n.at, n.title, n.body) for n in self.simulator.user_state().notifications]
-        entries = [(f"{at:%Y-%m-%d %H:%M}", title, body)
-                   for at, title, body in sorted(posted + self.failures, key=lambda e: e[0])]
-        self.push_screen(TextPage(history_page(entries)))
+            self.set_focus(None)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        for index, (name, title) in enumerate(TABS, 1):
+            yield SystemCommand(f"Go to {title}", f"Show the {title} tab (key {index})",
+                                lambda name=name: self.action_show_tab(name))
         yield SystemCommand("Refresh", "Refresh every source (foreground)", self.action_refresh)
         yield SystemCommand("Background refresh", "Refresh as iOS would in the background, "
                             "posting the client's notifications", self.action_background)
         yield SystemCommand("Notifications", "The notifications posted so far",
                             self.action_history)
         yield SystemCommand("Sort Browse", "Default, name, developer, last updated",
-                            self.action_sort)
+                            self.browse_tab.action_sort)
+        yield SystemCommand("Apply the Simulator settings",
+                            "Save the Simulator tab's changes (ctrl+s there)", self.action_apply)
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    @on(BrowseTab.OpenApp)
+    @on(NewsTab.OpenApp)
+    @on(MyAppsTab.OpenApp)
+    def open_app_chosen(self, event: BrowseTab.OpenApp | NewsTab.OpenApp | MyAppsTab.OpenApp
+                        ) -> None:
+        self.open_app(event.row)
 
     def open_app(self, row: AppRow) -> None:
         assert self.snapshot is not None
@@ -332,6 +278,23 @@ class AltsimApp(App[None]):
                 self.tap(row)
 
         self.push_screen(AppPage(row, self.snapshot), tapped)
+
+    @on(SourcesTab.OpenSource)
+    def open_source(self, event: SourcesTab.OpenSource) -> None:
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        key = event.identifier
+        view = next(v for v in snapshot.views if v.identifier == key)
+        self.push_screen(TextPage(source_page(view, snapshot.user_state.sources[key], snapshot)))
+
+    def action_history(self) -> None:
+        posted = [(n.at, n.title, n.body) for n in self.simulator.user_state().notifications]
+        entries = [(f"{at:%Y-%m-%d %H:%M}", title, body)
+                   for at, title, body in sorted(posted + self.failures, key=lambda e: e[0])]
+        self.push_screen(TextPage(history_page(entries)))
+
+    # -- flows ---------------------------------------------------------------------------------
 
     def tap(self, row: AppRow) -> None:
         bundle_id = row.app.bundle_id
@@ -355,30 +318,22 @@ class AltsimApp(App[None]):
             self.notify(attempt.message or "Not installed", severity="warning", markup=False)
         self.reload()
 
-    def action_sort(self) -> None:
-        sorts = store.BROWSE_SORTS
-        self.sort = sorts[(sorts.index(self.sort) + 1) % len(sorts)]
-        self.notify(f"Browse sorted by {self.sort}", markup=False)
-        if self.snapshot is not None:
-            self.fill_browse(self.snapshot)
-
-    def action_update(self) -> None:
-        key = self._selected("#apps-table")
-        if key is None:
-            return
+    @on(MyAppsTab.UpdateApp)
+    def update_app(self, event: MyAppsTab.UpdateApp) -> None:
         try:
-            self.simulator.update(key)
+            self.simulator.update(event.bundle_id)
         except FlowError as error:
             self.notify(str(error), severity="warning", markup=False)
         self.reload()
 
-    def action_remove(self) -> None:
-        active = self.base.query_one(TabbedContent).active
+    @on(MyAppsTab.RemoveApp)
+    @on(SourcesTab.RemoveSource)
+    def remove(self, event: MyAppsTab.RemoveApp | SourcesTab.RemoveSource) -> None:
         try:
-            if active == "sources" and (key := self._selected("#sources-table")):
-                self.simulator.remove_source(key)
-            elif active == "my-apps" and (key := self._selected("#apps-table")):
-                self.simulator.uninstall(key)
+            if isinstance(event, SourcesTab.RemoveSource):
+                self.simulator.remove_source(event.identifier)
+            else:
+                self.simulator.uninstall(event.bundle_id)
         except FlowError as error:
             self.notify(str(error), severity="warning", markup=False)
         self.reload()
@@ -386,12 +341,11 @@ class AltsimApp(App[None]):
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def action_refresh(self) -> None:
         """Refresh All (foreground), with a progress bar on My Apps."""
-        bar = self.base.query_one("#refresh-progress", ProgressBar)
-        bar.update(total=max(len(self.simulator.user_state().sources), 1), progress=0)
-        bar.display = True
+        tab = self.my_apps_tab
+        tab.start_progress(len(self.simulator.user_state().sources))
 
         def progress(done: int, total: int) -> None:
-            bar.update(total=total, progress=done)
+            tab.progress.update(total=total, progress=done)
 
         refreshed = await (self.loop.refresh_now(background=False, progress=progress)
                            if self.loop is not None
@@ -444,15 +398,10 @@ class AltsimApp(App[None]):
                         markup=False)
         self.reload()
 
-    @on(Button.Pressed, "#add")
-    @on(Input.Submitted, "#add-address")
-    async def add_source(self) -> None:
-        field = self.base.query_one("#add-address", Input)
-        address = field.value.strip()
-        if not address:
-            return
+    @on(SourcesTab.AddSource)
+    async def add_source(self, event: SourcesTab.AddSource) -> None:
         try:
-            preview = await self.simulator.preview_source(address)
+            preview = await self.simulator.preview_source(event.address)
             if preview.source is None:
                 rejection = preview.result.rejection
                 message = rejection.message if rejection else "rejected"
@@ -472,29 +421,29 @@ class AltsimApp(App[None]):
             except FlowError as error:
                 self.notify(str(error), severity="error", markup=False)
                 return
-            field.value = ""
+            self.sources_tab.address.value = ""
             self.notify(f"Added “{source.name}”", markup=False)
             self.reload()
 
         dark = self.snapshot is not None and self.snapshot.dark
         self.push_screen(ConfirmSource(source, preview.identifier, dark), confirmed)
 
-    @on(TabbedContent.TabActivated, pane="#simulator")
-    async def show_simulator(self, event: TabbedContent.TabActivated) -> None:
-        """The form is made on first sight, not at start (0.2 s of the start-up)."""
-        if not event.pane.children:
-            await event.pane.mount(SimulatorPanel(self.simulator.user_state()))
+    def action_apply(self) -> None:
+        """Apply the Simulator form (ctrl+s, Enter in a field, or the palette)."""
+        panel = self.simulator_panel
+        if panel is not None:
+            panel.action_apply()
 
-    @on(Button.Pressed, "#apply")
-    def apply_simulator(self) -> None:
-        status = self.base.query_one("#sim-status", Label)
+    @on(SimulatorPanel.Apply)
+    def apply_simulator(self, event: SimulatorPanel.Apply) -> None:
+        panel = event.panel
         try:
             with self.simulator.store.transaction() as loaded:
-                self.base.query_one(SimulatorPanel).apply_to(loaded.value)
+                panel.apply_to(loaded.value)
         except ValueError as error:  # nothing is saved
-            status.update(str(error))
+            panel.status.update(str(error))
             return
-        status.update("Applied.")
+        panel.status.update("Applied.")
         if self.loop is not None:
             settings = self.simulator.user_state().settings
             self.loop.interval = settings.background_interval_minutes * 60
@@ -502,5 +451,5 @@ class AltsimApp(App[None]):
 
 
 def _theme(dark: bool) -> str:
-    """The device's appearance, which the tints are adjusted for (§2.5)."""
+    """The device's appearance, which the tints are adjusted for."""
     return "textual-dark" if dark else "textual-light"

@@ -1,12 +1,15 @@
 """The Simulator tab's form: the device, client, clock, Patreon account and switches, read
-into the user state when Apply is pressed."""
+into the user state when the user applies it (ctrl+s, or Enter in a field)."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Switch
 
 from altsim.core.formatting import parse_locale, zone
@@ -17,9 +20,36 @@ from altsim.state import PatreonAccount, UserState, background_interval, clock_o
 
 
 class SimulatorPanel(VerticalScroll):
+    BINDINGS = [Binding("ctrl+s", "apply", "Apply")]
+
+    class Apply(Message):
+        """The user applies the form: the shell saves it in one transaction."""
+
+        def __init__(self, panel: SimulatorPanel) -> None:
+            super().__init__()
+            self.panel = panel
+
+        @property
+        def control(self) -> SimulatorPanel:
+            return self.panel
+
     def __init__(self, user_state: UserState) -> None:
         super().__init__(id="controls")
         self.user_state = user_state  # the values the form starts from
+
+    @property
+    def main(self) -> Input:
+        """What the tab's key (5) focuses: the first field."""
+        return self.query_one("#ios", Input)
+
+    @property
+    def rest(self) -> SimulatorPanel:
+        """Where Escape leaves a field for: the form, where ctrl+s and the tab keys work."""
+        return self
+
+    @property
+    def status(self) -> Label:
+        return self.query_one("#sim-status", Label)
 
     def compose(self) -> ComposeResult:
         user_state = self.user_state
@@ -58,8 +88,18 @@ class SimulatorPanel(VerticalScroll):
             yield Switch(user_state.settings.renotify_build_bug, id="build-bug")
             yield Label("Re-notify pending updates that have a build (the shipped bug, "
                         "§9.3)")
-        yield Button("Apply", id="apply", variant="primary")
+        yield Button("Apply (ctrl+s)", id="apply", variant="primary")
         yield Label("", id="sim-status", markup=False)  # echoes what was typed
+
+    def action_apply(self) -> None:
+        self.post_message(self.Apply(self))
+
+    @on(Button.Pressed, "#apply")
+    @on(Input.Submitted)
+    def submitted(self, event: Message) -> None:
+        """Apply, or Enter in any field."""
+        event.stop()
+        self.action_apply()
 
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value.strip()
