@@ -17,12 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from altsim.core import decisions
-from altsim.core.check import CheckResult, decoding_ios
+from altsim.core.check import CheckResult, check_source, decoding_ios
 from altsim.core.device import Device
+from altsim.core.diagnostics import Diagnostic, Rejection, Severity, coding_path
 from altsim.core.identity import normalize_source_url
 from altsim.core.model import App, Source
 from altsim.core.profiles import PROFILES, ClientProfile
-from altsim.core.refresh import RefreshOutcome, news_identifiers, refresh
+from altsim.core.refresh import Notification, RefreshOutcome, news_identifiers, refresh
 from altsim.core.values import OSVersion
 from altsim.net.fetch import Fetched, FetchError, FetchLimits, SourceFetcher
 from altsim.state import (
@@ -34,7 +35,7 @@ from altsim.state import (
     StateShapeError,
     UserState,
 )
-from altsim.state.decode_cache import DecodeCache
+from altsim.state.decode_cache import DecodeCache, gc_paused
 from altsim.state.decoded import cache_directory
 
 
@@ -70,6 +71,22 @@ class RefreshReport:
 # Hands a refresh's notifications to the user. Called under the state lock, just before the
 # commit that marks them shown: it must not wait on anything that needs the lock.
 Show = Callable[[RefreshReport], None]
+
+
+@dataclass(slots=True)
+class FileReload:
+    """A local source's file read again after a save (`Simulator.reload_file`)."""
+
+    identifier: str
+    name: str  # the source's name as saved before this reload
+    changed: bool  # False: the file holds the saved copy already, nothing was done
+    # What a background refresh fetching the new file would post to this user: the
+    # notifications `altsim diff` computes, by the same code (core.refresh.refresh)
+    notifications: list[Notification] = field(default_factory=list)
+    removed_apps: list[str] = field(default_factory=list)  # names of the apps no longer listed
+    rejection: Rejection | None = None  # the client rejects the file: the old copy stays
+    located: Diagnostic | None = None  # the rejection with its line and column, when found
+    report: RefreshReport | None = None  # the foreground refresh committed
 
 
 @dataclass(slots=True)
@@ -281,6 +298,65 @@ class Simulator:
         self._commit_refresh(records, fetched, decoded_for, background, None)
         raise failed[0]
 
+    async def reload_file(self, identifier: str) -> FileReload:
+        """Read a local source's file again after a save, and commit it as a foreground refresh
+        of that one source would (§9.2): the new bytes become the saved copy, or the client's
+        error is recorded and the last good copy stays. Beside it, what a background refresh
+        of the new file would post to this user (`FileReload.notifications`), and where the
+        client's error is in the file (`FileReload.located`)."""
+        snapshot = self.user_state()
+        record = snapshot.sources.get(identifier)
+        if record is None:
+            raise FlowError(f"no source with the identifier {identifier!r}")
+        if not record.url.startswith("file:"):
+            raise FlowError(f"{record.url} is not a local file")
+        profile, device = self.profile(snapshot), self.device(snapshot)
+        beta = snapshot.settings.beta_track
+        before = self.sources(snapshot)  # decoded outside the lock
+        try:
+            fetched = await (await self.fetcher()).fetch(record.url)
+        except FetchError as error:
+            raise FlowError(str(error)) from None
+        reloaded = FileReload(identifier, record.name or identifier, True)
+        copy = self.copy_path(snapshot, identifier)
+        if copy is not None and record.last_error is None and _same_bytes(copy, fetched.body):
+            reloaded.changed = False  # an editor saving the same text, or a touch
+            return reloaded
+        decoded = self._decode_fetched(fetched, profile, device.ios, beta)
+        if isinstance(decoded, str):
+            verdict = self.decode_cache.verdict(fetched.body, profile, device.ios, beta)
+            reloaded.rejection = verdict.rejection
+            reloaded.located = self._locate_rejection(fetched.body, profile, device.ios,
+                                                      verdict.rejection)
+        else:
+            new = decoded[1]
+            links = {bundle: app.source_identifier for bundle, app in snapshot.installed.items()
+                     if app.source_identifier is not None}
+            would_post = refresh(before, {identifier: new}, links, snapshot.user(), device,
+                                 profile, background=True, known_news=snapshot.known_news,
+                                 renotify_build_bug=snapshot.settings.renotify_build_bug)
+            reloaded.notifications = would_post.notifications
+            kept = {app.bundle_id for app in new.apps}
+            old = before.get(identifier)
+            reloaded.removed_apps = [app.name for app in (old.apps if old else [])
+                                     if app.bundle_id not in kept]
+        decoded_for = (profile.name, decoding_ios(profile, device.ios, beta), beta)
+        reloaded.report = self._commit_refresh([record], {identifier: decoded}, decoded_for,
+                                               False, None)
+        return reloaded
+
+    def _locate_rejection(self, body: bytes, profile: ClientProfile, ios: OSVersion,
+                          rejection: Rejection | None) -> Diagnostic | None:
+        """The client's error as `altsim check` reports it, with its line and column."""
+        if rejection is None:
+            return None
+        with gc_paused():
+            errors = [d for d in check_source(body, profile, ios, now=self.clock()).diagnostics
+                      if d.severity is Severity.ERROR]
+        same_code = [d for d in errors if d.code == rejection.code]
+        exact = [d for d in same_code if coding_path(d.pointer) == rejection.path]
+        return next(iter(exact + same_code + errors), None)
+
     def _decode_fetched(self, result: Fetched, profile: ClientProfile, ios: OSVersion,
                         beta: str | None) -> tuple[Fetched, Source] | str:
         verdict = self.decode_cache.verdict(result.body, profile, ios, beta)
@@ -419,3 +495,10 @@ class Simulator:
             if record is None:
                 raise FlowError(f"{bundle_id} is not installed")
         return record
+
+
+def _same_bytes(path: Path, body: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(body) and path.read_bytes() == body
+    except OSError:
+        return False
