@@ -24,8 +24,9 @@ def add_parser(commands: Any) -> None:
         "updates it offers, the apps that disappear, the badge. Exit status: 0 the client "
         "accepts NEW, 1 it rejects NEW (nothing is saved or posted), 2 unreadable input, OLD "
         "rejected, or wrong arguments.",
-        epilog="example:\n"
-        "  altsim diff https://example.com/apps.json apps.json --installed com.example.app=1.0",
+        epilog="examples:\n"
+        "  altsim diff https://example.com/apps.json apps.json --installed com.example.app=1.0\n"
+        "  altsim diff old.json new.json --installed com.example.app=1.0 --app com.example.app",
         formatter_class=options.HelpWithExamples,
     )
     parser.add_argument("old", metavar="OLD", help="the source as published today (file or URL)")
@@ -34,6 +35,7 @@ def add_parser(commands: Any) -> None:
     options.add_device_arguments(parser)
     options.add_user_arguments(parser)
     options.add_date_prefix_argument(parser)
+    options.add_app_arguments(parser, explain=False)
     parser.add_argument("--no-build-bug", action="store_true",
                         help="compare builds correctly; by default the shipped client's bug is "
                         "reproduced: a pending update with a build is posted again at every "
@@ -65,12 +67,15 @@ def run(args: argparse.Namespace) -> int:
         assert old.rejection is not None
         raise UsageError(f"OLD is rejected by {profile.title} ({old.rejection.code}): no user "
                          "can have it; fix it first (altsim check)")
+    known = {app.bundle_id for decoded_source in (old.source, new.source)
+             if decoded_source is not None for app in decoded_source.apps}
+    only = options.check_apps(args.apps, known, "OLD or NEW")
     links = {bundle: SOURCE for bundle in user.installed}
     fetched = {SOURCE: new.source if new.source is not None else "rejected"}
     outcome = refresh({SOURCE: old.source}, fetched, links, user, device, profile,
                       background=True, renotify_build_bug=not args.no_build_bug)
     kept = {app.bundle_id for app in outcome.sources[SOURCE].apps}
-    document = {
+    document: dict[str, Any] = {
         "accepted": new.rejection is None,
         "rejection": new.rejection and {"code": new.rejection.code,
                                         "message": new.rejection.message,
@@ -90,6 +95,16 @@ def run(args: argparse.Namespace) -> int:
         "removedApps": [app.bundle_id for app in old.source.apps if app.bundle_id not in kept],
         "badge": outcome.badge,
     }
+    if only is not None:  # --app: what concerns those apps (the badge stays the user's)
+        news_apps = {item.identifier: item.app_id
+                     for item in (new.source.news if new.source is not None else [])}
+        document["notifications"] = [
+            n for n in document["notifications"]
+            if (n.get("bundleIdentifier") if n["kind"] == "update"
+                else news_apps.get(n["newsIdentifier"])) in only]
+        document["updates"] = [u for u in document["updates"] if u["bundleIdentifier"] in only]
+        document["removedApps"] = [b for b in document["removedApps"] if b in only]
+        document["only"] = sorted(only)
     if args.format == "json":
         output.write_json(document, indent=1)
     else:

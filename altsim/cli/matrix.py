@@ -26,7 +26,8 @@ def add_parser(commands: Any) -> None:
         "unreadable input or wrong arguments.",
         epilog="examples:\n"
         "  altsim matrix apps.json --installed com.example.app=1.0\n"
-        "  altsim matrix apps.json --ios 14.8,15.8,17.7 --client altstore,sidestore",
+        "  altsim matrix apps.json --ios 14.8,15.8,17.7 --client altstore,sidestore\n"
+        "  altsim matrix apps.json --app com.example.app --ios 14.8,17.7 --explain",
         formatter_class=options.HelpWithExamples,
     )
     parser.add_argument("source", metavar="SOURCE", help="a source file, or an http(s) URL")
@@ -38,6 +39,7 @@ def add_parser(commands: Any) -> None:
     options.add_device_arguments(parser, ios=False)
     options.add_user_arguments(parser)
     options.add_date_prefix_argument(parser)
+    options.add_app_arguments(parser)
     parser.add_argument("--format", default="text", choices=("text", "json"),
                         help="text for people, json for tools")
     options.add_fetch_limit_arguments(parser, SOURCE_LIMITS, "SOURCE fetch")
@@ -63,9 +65,16 @@ def run(args: argparse.Namespace) -> int:
     output = None if len(profiles) == 1 else EachClientOutput(
         lambda document: render_text(document, colour=colour), as_json=as_json)
     accepted = True
+    only: frozenset[str] | None = None
     for profile in profiles:
+        if args.apps and only is None:  # checked against the first client's decoding
+            every = matrix_document(read.body, args.source, profile, devices, user,
+                                    options.date_prefix_parse(args))
+            only = options.check_apps(args.apps, {app["bundleIdentifier"]
+                                                  for app in every["apps"]}, "SOURCE")
         document = matrix_document(read.body, args.source, profile, devices, user,
-                                   options.date_prefix_parse(args))
+                                   options.date_prefix_parse(args), only=only,
+                                   explain=args.explain)
         accepted = accepted and all(column["accepted"] for column in document["ios"])
         if output is not None:
             output.write(profile, document)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from altsim.cli.options import describe_device
+from altsim.cli.preview_text import reason_text
 from altsim.cli.shapes import button_json, version_json
 from altsim.core import decisions as d
 from altsim.core.check import CheckResult, client_verdict, decoding_ios
@@ -18,9 +19,13 @@ _NONE = "—"
 
 
 def matrix_document(raw: bytes, input_name: str, profile: ClientProfile, devices: list[Device],
-                    user: User, date_prefix_parse: bool) -> dict[str, Any]:
+                    user: User, date_prefix_parse: bool, *, only: frozenset[str] | None = None,
+                    explain: bool = False) -> dict[str, Any]:
     """Decode once per way of decoding (JSON5 and URL rules depend on iOS) and decide per
-    app and device."""
+    app and device; `only` keeps those bundle IDs (--app), `explain` adds each cell's
+    `reasons` (--explain)."""
+    if explain:
+        from altsim.core.explain import explain_app, explanation_json, located
     apps: dict[str, dict[str, Any]] = {}
     columns = []
     name = None
@@ -43,7 +48,11 @@ def matrix_document(raw: bytes, input_name: str, profile: ClientProfile, devices
         if source is None:
             continue
         name = source.name
-        for app in source.apps:
+        chosen = [app for app in source.apps if only is None or app.bundle_id in only]
+        if explain:
+            explanations = iter(located(
+                [explain_app(app, source, user, device, profile) for app in chosen], raw))
+        for app in chosen:
             row = apps.setdefault(app.bundle_id, {"bundleIdentifier": app.bundle_id,
                                                   "name": app.name, "cells": {}})
             decision = d.decide(app, source, user, device, profile)
@@ -54,10 +63,13 @@ def matrix_document(raw: bytes, input_name: str, profile: ClientProfile, devices
                 "button": button_json(decision.button),
                 "track": app.track,  # SideStore: the release channel used, if any
             }
+            if explain:
+                row["cells"][column["ios"]]["reasons"] = explanation_json(next(explanations))
     described = describe_device(devices[-1])
     del described["ios"]  # one column per iOS version instead
     document = {
         "client": profile.name, "device": described,
+        "only": None if only is None else sorted(only),
         "source": {"input": input_name, "name": name}, "ios": columns,
         "apps": [{**row, "cells": [row["cells"].get(c["ios"]) for c in columns]}
                  for row in apps.values()],
@@ -101,4 +113,10 @@ def render_text(document: dict[str, Any], *, colour: bool = False) -> str:
                          f"{printable(r['message'])} at {r['path'] or '-'})")
     lines.append(f"cell: the latest version supported on that iOS ({_NONE}: none; installs "
                  "offer the alert or fail); ↑ an update is offered; (…) hidden from this user")
+    for app in document["apps"]:  # --explain
+        for column, cell in zip(document["ios"], app["cells"], strict=True):
+            if cell is not None and "reasons" in cell:
+                lines += ["", f"why: {printable(app['name'], keep_newlines=False)} on iOS "
+                          f"{column['ios']}"]
+                lines += ["  " + line for line in reason_text(cell["reasons"])]
     return "\n".join(lines) + "\n"

@@ -275,3 +275,30 @@ def describe_device(device: Device) -> dict[str, Any]:
     return {"ios": ".".join(map(str, device.ios)), "family": device.family,
             "locale": device.locale, "timeZone": device.time_zone,
             "now": device.now.isoformat().replace("+00:00", "Z")}
+
+
+def add_app_arguments(parser: argparse.ArgumentParser, *, explain: bool = True) -> None:
+    """``--app BUNDLE_ID`` (repeatable; ``args.apps``, checked by ``check_apps``) and, with
+    ``explain``, ``--explain`` (``args.explain``): why each decision, rule and field."""
+    parser.add_argument("--app", dest="apps", action="append", default=[], metavar="BUNDLE_ID",
+                        help="only this app (repeatable); a bundle ID no SOURCE has is a usage "
+                        "error")
+    if explain:
+        parser.add_argument("--explain", action="store_true",
+                            help="say why: the field that decided the latest supported version "
+                            "(with its JSON pointer and line:column), the versions skipped, the "
+                            "update comparison, visibility, the button; each naming the "
+                            "client's rule by file and line")
+
+
+def check_apps(requested: list[str], known: set[str], where: str) -> frozenset[str] | None:
+    """The bundle IDs ``--app`` asks for, None without it; a usage error for one that no
+    decoded source has (``known``; not checked when nothing could be decoded)."""
+    if not requested:
+        return None
+    if known:
+        for bundle_id in requested:
+            if bundle_id not in known:
+                shown = printable(repr(bundle_id), keep_newlines=False)
+                raise UsageError(f"--app {shown}: no app with this bundle ID in {where}")
+    return frozenset(requested)

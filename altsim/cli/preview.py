@@ -29,7 +29,9 @@ def add_parser(commands: Any) -> None:
         "cannot be read or the arguments are wrong.",
         epilog="examples:\n"
         "  altsim preview apps.json --ios 15.0 --installed com.example.app=2.0\n"
-        "  altsim preview apps.json --as https://example.com/apps.json --client all --format json",
+        "  altsim preview apps.json --as https://example.com/apps.json --client all --format json\n"
+        "  altsim preview apps.json --app com.example.app --installed com.example.app=1.10 "
+        "--explain",
         formatter_class=options.HelpWithExamples,
     )
     parser.add_argument("sources", nargs="+", metavar="SOURCE",
@@ -42,6 +44,7 @@ def add_parser(commands: Any) -> None:
                         "identity); repeat to pair with each SOURCE in order")
     parser.add_argument("--format", default="text", choices=("text", "json"),
                         help="text for people, json for tools")
+    options.add_app_arguments(parser)
     options.add_date_prefix_argument(parser)
     options.add_fetch_limit_arguments(parser, SOURCE_LIMITS, "SOURCE fetch")
     parser.set_defaults(run=run, hard_exit=True)
@@ -80,12 +83,19 @@ def run(args: argparse.Namespace) -> int:
             return 2
         inputs.append(_Input(name, identifier, url, read.body))
 
+    only: frozenset[str] | None = None
+
     def document_for(profile: ClientProfile) -> dict[str, Any]:
+        nonlocal only
         loaded = [Loaded(i.name, i.identifier, i.url, client_verdict(
             i.body, profile, device.ios, date_prefix_parse=options.date_prefix_parse(args),
-            beta_track=user.beta_track))
+            beta_track=user.beta_track), i.body)
             for i in inputs]
-        return preview_document(loaded, profile, device, user)
+        if args.apps and only is None:  # checked against the first client's decoding
+            known = {app.bundle_id for item in loaded if item.result.source is not None
+                     for app in item.result.source.apps}
+            only = options.check_apps(args.apps, known, "the SOURCEs")
+        return preview_document(loaded, profile, device, user, only=only, explain=args.explain)
 
     if len(profiles) == 1:
         document = document_for(profiles[0])

@@ -22,10 +22,14 @@ class Loaded:
     identifier: str | None  # normalized URL, None for a file previewed without --as
     url: str | None
     result: CheckResult
+    raw: bytes | None = None  # the source's bytes: line:column of the reasons' fields
 
 
 def preview_document(loaded: list[Loaded], profile: ClientProfile, device: Device,
-                     user: User) -> dict[str, Any]:
+                     user: User, *, only: frozenset[str] | None = None,
+                     explain: bool = False) -> dict[str, Any]:
+    """The preview of every source; `only` narrows each source's `apps` to those bundle IDs
+    (--app), `explain` adds each app's `reasons` (--explain)."""
     views = []
     sources = []
     for item in loaded:
@@ -41,7 +45,9 @@ def preview_document(loaded: list[Loaded], profile: ClientProfile, device: Devic
         view = store.source_for_user(source, item.identifier or item.input, user, profile,
                                    item.url)
         views.append(view)
-        entry.update(_source_entry(view, profile, device, user))
+        entry.update(_source_entry(view, profile, device, user, only))
+        if explain:
+            _add_reasons(entry["apps"], view, profile, device, user, item.raw)
         sources.append(entry)
     bundle_ids = {id(view): {app.bundle_id for app in view.source.apps} for view in views}
     news = [_news_entry(view, item, bundle_ids[id(view)])
@@ -49,6 +55,7 @@ def preview_document(loaded: list[Loaded], profile: ClientProfile, device: Devic
     every = [app for view in views for app in view.visible_apps()]
     return {
         "client": profile.name, "device": describe_device(device), "sources": sources,
+        "only": None if only is None else sorted(only),
         "news": news,
         # the screens that merge every source (§10.3-10.5)
         "sourcesList": [view.identifier for view in store.sources_order(views)],
@@ -65,10 +72,22 @@ def _ref(view: store.SourceForUser, app: App) -> dict[str, str]:
     return {"source": view.identifier, "bundleIdentifier": app.bundle_id}
 
 
+def _add_reasons(entries: list[dict[str, Any]], view: store.SourceForUser,
+                 profile: ClientProfile, device: Device, user: User, raw: bytes | None) -> None:
+    from altsim.core.explain import explain_app, explanation_json, located
+
+    by_id = {app.bundle_id: app for app in view.source.apps}
+    explanations = located([explain_app(by_id[entry["bundleIdentifier"]], view.source, user,
+                                        device, profile) for entry in entries], raw)
+    for entry, explanation in zip(entries, explanations, strict=True):
+        entry["reasons"] = explanation_json(explanation)
+
+
 def _source_entry(view: store.SourceForUser, profile: ClientProfile, device: Device,
-                  user: User) -> dict[str, Any]:
+                  user: User, only: frozenset[str] | None = None) -> dict[str, Any]:
     source = view.source
-    apps = [_app_entry(app, view, profile, device, user) for app in source.apps]
+    apps = [_app_entry(app, view, profile, device, user) for app in source.apps
+            if only is None or app.bundle_id in only]
     visible = view.visible_apps()
     return {
         "name": source.name, "accepted": True, "rejection": None,

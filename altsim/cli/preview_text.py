@@ -15,8 +15,11 @@ def render_text(document: dict[str, Any]) -> str:
     device = document["device"]
     out = [f"{document['client']} on iOS {device['ios']} ({device['family']}, {device['locale']}, "
            f"{device['timeZone']}), now {device['now']}", ""]
+    narrowed = document.get("only") is not None  # --app: only those apps' pages
     for source in document["sources"]:
-        out += _source(source, device)
+        out += _source(source, device, narrowed)
+    if narrowed:
+        return "\n".join(out) + "\n"
     out += _merged(document)
     if document["news"]:
         out += ["News (all sources, newest first)", ""]
@@ -53,7 +56,8 @@ def _when(iso: str | None, device: dict[str, Any]) -> str:
     return relative_date(datetime.fromisoformat(iso), now, device["timeZone"], device["locale"])
 
 
-def _source(source: dict[str, Any], device: dict[str, Any]) -> list[str]:
+def _source(source: dict[str, Any], device: dict[str, Any], narrowed: bool = False
+            ) -> list[str]:
     title = _clean(source["name"] or source["input"])
     out = ["=" * 78, f"{title}  [{_clean(source['input'])}]", "=" * 78]
     if not source["accepted"]:
@@ -61,6 +65,10 @@ def _source(source: dict[str, Any], device: dict[str, Any]) -> list[str]:
         out += [f"REJECTED: the client shows nothing of this source ({rejection.get('code')}: "
                 f"{_clean(rejection.get('message'))} at {_clean(rejection.get('path') or '-')})",
                 ""]
+        return out
+    if narrowed:
+        for app in source["apps"]:
+            out += _app(app, device)
         return out
     apps = {app["bundleIdentifier"]: _name(app) for app in source["apps"]}
     out += [f"Sources row: {_clean(source['subtitle'])} · {source['visibleAppCount']} apps · "
@@ -127,8 +135,27 @@ def _app(app: dict[str, Any], device: dict[str, Any]) -> list[str]:
         rounded = sum(s["rounded"] for s in shots)
         out.append(f"    screenshots: {len(shots)} for this device ({rounded} with rounded "
                    "corners)")
+    if "reasons" in app:
+        out.append("    why:")
+        out += ["      " + line for line in reason_text(app["reasons"])]
     out.append("")
     return out
+
+
+def reason_text(reasons: list[dict[str, Any]]) -> list[str]:
+    """`--explain`'s reasons (their JSON form) as lines, source text made printable."""
+    lines = []
+    for reason in reasons:
+        lines.append(f"{reason['topic']}: {_clean(reason['text'])} [{reason['rule']}]")
+        for evidence in reason["evidence"]:
+            where = ""
+            if evidence["pointer"] is not None:
+                place = (f" line {evidence['line']}:{evidence['column']}"
+                         if evidence["line"] is not None else "")
+                where = f" at {_clean(evidence['pointer'])}{place}"
+            value = "(none)" if evidence["value"] is None else _clean(evidence["value"])
+            lines.append(f"  {_clean(evidence['name'])} {value}{where}")
+    return lines
 
 
 def _attempt(attempt: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from altsim.core import decisions as d
 from altsim.core.device import Device, User
 from altsim.core.diagnostics import pointer_join
+from altsim.core.jsontext import decode_text
 from altsim.core.latest import latest_supported, support_limit
 from altsim.core.locate import line_columns, locate
 from altsim.core.model import App, Source, Version
@@ -45,6 +46,7 @@ BANNER_RULE = "A:AltStore/Components/AppBannerView.swift:236-238,268-274"
 PRICE_RULE = "A:AltStore/Components/AppBannerView.swift:170-191,283-310"
 COUNTDOWN_RULE = "A:AltStore/Components/AppBannerView.swift:322-329"
 DOWNLOAD_RULE = "A:AltStore/Operations/DownloadAppOperation.swift:64-121"
+PAGE_UPDATE_RULE = "A:AltStore/App Detail/AppViewController.swift:390-394,540-547"
 PLEDGE_TAP_RULE = "A:AltStore/Operations/VerifyAppPledgeOperation.swift:43-146"
 
 
@@ -84,6 +86,8 @@ def explain_app(app: App, source: Source, user: User, device: Device,
     reasons += _latest(app, device, profile)
     reasons.append(_update(app, source, user, device, profile, decision))
     reasons.append(_button(app, source, user, device, profile))
+    if decision.app_page_button != decision.button:
+        reasons.append(_page_button(app, user, decision))
     reasons.append(_install(app, source, user, device, profile, decision))
     return Explanation(app.bundle_id, app.name, tuple(reasons))
 
@@ -278,6 +282,16 @@ def _button(app: App, source: Source, user: User, device: Device,
     return Reason("button", title, rule, text, evidence)
 
 
+def _page_button(app: App, user: User, decision: d.AppDecision) -> Reason:
+    installed, first = user.installed[app.bundle_id], decision.latest
+    assert first is not None
+    return Reason("button", "UPDATE (app page)", PAGE_UPDATE_RULE,
+                  "The app page says UPDATE whenever the installed "
+                  f"{_version_words(installed.version, installed.build_version)} is not "
+                  f"versions[0] {_version_words(first.version, first.build_version)}, "
+                  "supported or not.", (_field(first, "version", first.version),))
+
+
 def _no_price(app: App, device: Device, profile: ClientProfile) -> str:
     patreon = app.patreon
     if patreon is None or patreon.pledge is None:
@@ -337,6 +351,15 @@ def locate_reasons(explanations: Iterable[Explanation], text: str
 
     return [replace(x, reasons=tuple(replace(r, evidence=tuple(placed(e) for e in r.evidence))
                                      for r in x.reasons)) for x in explanations]
+
+
+def located(explanations: Iterable[Explanation], raw: bytes | None) -> list[Explanation]:
+    """`locate_reasons` in the source's bytes, decoded as the client decodes them; without
+    them (or undecodable), the explanations as they are."""
+    text = decode_text(raw) if raw is not None else None
+    if not isinstance(text, str):
+        return list(explanations)
+    return locate_reasons(explanations, text)
 
 
 def explanation_json(explanation: Explanation) -> list[dict[str, Any]]:
