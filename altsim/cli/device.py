@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from altsim.cli import options, output
+from altsim.cli import output
 from altsim.cli.errors import UsageError
 from altsim.cli.options import HelpWithExamples
 from altsim.cli.simulated import changing, open_simulator
+
+if TYPE_CHECKING:
+    from altsim.sim.simulator import Simulator
+    from altsim.state.changes import UserStateChange
 
 
 def add_parsers(commands: Any) -> None:
@@ -28,7 +32,7 @@ def add_parsers(commands: Any) -> None:
     device.add_argument("--tz", metavar="ZONE")
     clock = device.add_mutually_exclusive_group()
     clock.add_argument("--now", metavar="ISO8601|real", help="fix the clock, or 'real'")
-    clock.add_argument("--clock-offset", type=float, metavar="HOURS",
+    clock.add_argument("--clock-offset", metavar="HOURS",
                        help="run the clock HOURS ahead of real time (negative: behind)")
     device.set_defaults(run=run_device)
 
@@ -48,36 +52,16 @@ def add_parsers(commands: Any) -> None:
 
 
 def run_device(args: argparse.Namespace) -> int:
-    from datetime import datetime
+    from altsim.state.changes import ClockMode, UserStateChange
 
-    from altsim.core.formatting import parse_locale, zone
-    from altsim.state import clock_offset, fixed_clock
-
+    clock: tuple[ClockMode, str] | None = None
+    if args.now is not None:
+        clock = ("live", "") if args.now == "real" else ("fixed", args.now)
+    elif args.clock_offset is not None:
+        clock = ("offset", args.clock_offset)
     sim = open_simulator()
-    with changing(sim) as user_state:
-        device = user_state.device_settings
-        if args.ios is not None:
-            device.ios = ".".join(map(str, options.ios_from(args.ios)))
-        if args.device is not None:
-            device.family = args.device
-        try:
-            if args.locale is not None:
-                parse_locale(args.locale)
-                device.locale = args.locale
-            if args.tz is not None:
-                zone(args.tz)
-                device.time_zone = args.tz
-            if args.now == "real":
-                device.clock = None
-            elif args.now is not None:
-                moment = datetime.fromisoformat(args.now)
-                if moment.tzinfo is None:
-                    moment = moment.replace(tzinfo=zone(device.time_zone))
-                device.clock = fixed_clock(moment)
-            if args.clock_offset is not None:
-                device.clock = clock_offset(args.clock_offset * 3600)
-        except ValueError as error:
-            raise UsageError(str(error)) from None
+    apply_or_refuse(sim, UserStateChange(ios=args.ios, family=args.device, locale=args.locale,
+                                time_zone=args.tz, clock=clock))
     user_state = sim.user_state()
     now = sim.device(user_state).now
     output.line(f"iOS {user_state.device_settings.ios} ({user_state.device_settings.family}), "
@@ -87,18 +71,31 @@ def run_device(args: argparse.Namespace) -> int:
 
 
 def run_patron(args: argparse.Namespace) -> int:
-    from altsim.state import PatreonAccount
+    from altsim.state.changes import NO_ACCOUNT, PatreonChange, UserStateChange
 
+    change = None
+    if args.none:
+        change = NO_ACCOUNT
+    elif args.pledge is not None or args.tier or args.benefit:
+        change = PatreonChange(args.pledge or "0", frozenset(args.tier), frozenset(args.benefit))
     sim = open_simulator()
-    with changing(sim) as user_state:
-        if args.none:
-            user_state.patreon = None
-        elif args.pledge is not None or args.tier or args.benefit:
-            patron = options.patron_from(args)
-            assert patron is not None
-            user_state.patreon = PatreonAccount(patron.amount, patron.tier_ids, patron.benefit_ids)
-        account = user_state.patreon
+    apply_or_refuse(sim, UserStateChange(patreon=change))
+    account = sim.user_state().patreon
     output.line("No Patreon account." if account is None else
                 f"Active patron: {account.amount} a month, tiers {sorted(account.tiers) or '-'}, "
                 f"benefits {sorted(account.benefits) or '-'}")
     return 0
+
+
+def apply_or_refuse(sim: Simulator, change: UserStateChange) -> None:
+    """The change through the check the Simulator tab's form uses too; nothing is written when
+    it has nothing to change or a value is refused."""
+    from altsim.state.changes import InvalidChange, apply_change
+
+    if change.empty:
+        return
+    with changing(sim) as user_state:
+        try:
+            apply_change(user_state, change)
+        except InvalidChange as error:
+            raise UsageError(error.for_option()) from None

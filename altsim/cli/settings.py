@@ -7,9 +7,8 @@ import argparse
 from typing import Any
 
 from altsim.cli import output
-from altsim.cli.errors import UsageError
 from altsim.cli.options import HelpWithExamples
-from altsim.cli.simulated import changing, open_simulator
+from altsim.cli.simulated import open_simulator
 from altsim.core.profiles import PROFILES
 
 
@@ -26,7 +25,7 @@ def add_parsers(commands: Any) -> None:
                           "updates that have a build (§9.3; on by default)")
     settings.add_argument("--dark-mode", choices=("on", "off"),
                           help="the device's appearance: tints are adjusted for it (§2.5)")
-    settings.add_argument("--interval", type=int, metavar="MINUTES",
+    settings.add_argument("--interval", metavar="MINUTES",
                           help="the background refresh interval (default 60)")
     settings.set_defaults(run=run_settings)
 
@@ -42,30 +41,27 @@ def add_parsers(commands: Any) -> None:
 
 
 def run_client(args: argparse.Namespace) -> int:
+    from altsim.cli.device import apply_or_refuse
+    from altsim.state.changes import UserStateChange
+
     sim = open_simulator()
-    with changing(sim) as user_state:
-        if args.name is not None:
-            user_state.settings.client = args.name
-        name = user_state.settings.client
+    apply_or_refuse(sim, UserStateChange(client=args.name))
+    name = sim.user_state().settings.client
     output.line(f"{name}: {PROFILES[name].title if name in PROFILES else 'unknown'}")
     return 0
 
 
 def run_settings(args: argparse.Namespace) -> int:
-    from altsim.state import background_interval
+    from altsim.cli.device import apply_or_refuse
+    from altsim.state.changes import UserStateChange
+
+    def switch(value: str | None) -> bool | None:
+        return None if value is None else value == "on"
 
     sim = open_simulator()
-    with changing(sim) as user_state:
-        settings = user_state.settings
-        if args.build_bug is not None:
-            settings.renotify_build_bug = args.build_bug == "on"
-        if args.dark_mode is not None:
-            settings.dark_mode = args.dark_mode == "on"
-        if args.interval is not None:
-            try:
-                settings.background_interval_minutes = background_interval(args.interval)
-            except ValueError as error:
-                raise UsageError(f"--{error}") from None
+    apply_or_refuse(sim, UserStateChange(build_bug=switch(args.build_bug),
+                                dark_mode=switch(args.dark_mode), interval=args.interval))
+    settings = sim.user_state().settings
     output.line(f"build bug: {'on' if settings.renotify_build_bug else 'off'}; dark mode: "
                 f"{'on' if settings.dark_mode else 'off'}; background interval: "
                 f"{settings.background_interval_minutes} min")
