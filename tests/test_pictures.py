@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import socket
 import struct
 import zlib
@@ -19,7 +20,13 @@ from PIL import Image
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from altsim.net.images import Picture, PictureFailure, decode_picture, image_cache_directory
+from altsim.net.images import (
+    ImageCache,
+    Picture,
+    PictureFailure,
+    decode_picture,
+    image_cache_directory,
+)
 from altsim.sim.simulator import Simulator
 from altsim.state import open_user_state
 from altsim.ui.app import AltsimApp
@@ -135,6 +142,8 @@ async def test_pictures_and_what_went_wrong_with_them(tmp_path, server):
     async with make(tmp_path, pictures_source(server)).run_test(size=SIZE) as pilot:
         page = await open_page(pilot, "AAA Pictures")
         results = await loaded(pilot, page)
+        title = page.render_title()  # the button in the app's tint, white on it
+        assert any(str(span.style).endswith("on #C82828") for span in title.spans), title.spans
         icon = results["icon"]
         assert isinstance(icon, Picture)
         assert (icon.width, icon.height, icon.format) == (64, 64, "PNG")
@@ -209,6 +218,19 @@ def test_decoding_refuses_a_bomb_before_decoding_it():
     assert isinstance(picture, Picture)
     assert (picture.width, picture.height) == (3000, 200)
     assert picture.image.size[0] <= 1024  # reduced for the terminal
+
+
+def test_the_cache_keeps_the_newest_under_its_limit(tmp_path):
+    cache = ImageCache(tmp_path / "images", limit=2500)
+    for number in range(4):
+        cache.put(f"https://x.test/{number}.png", bytes(1000))
+        os.utime(cache.path(f"https://x.test/{number}.png"), (1000 + number, 1000 + number))
+    cache.evict()
+    assert [cache.path(f"https://x.test/{n}.png").exists() for n in range(4)] == [
+        False, False, True, True]
+    assert cache.get("https://x.test/3.png") is None  # written long ago: stale
+    cache.put("https://x.test/3.png", b"new")
+    assert cache.get("https://x.test/3.png") == b"new"
 
 
 def test_app_page_with_pictures_snapshot(tmp_path, server, snap_compare):

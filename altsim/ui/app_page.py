@@ -99,24 +99,26 @@ class AppPage(ModalScreen[str | None]):
         if not isinstance(simulator, Simulator):
             return
         self.loader = PictureLoader(ImageCache(image_cache_directory(simulator.store.directory)))
-        self.load_pictures(self.loader)
+        self.load_pictures(self.loader, [(slot.id or "", slot.url)
+                                         for slot in self.query(PictureSlot)])
 
     async def on_unmount(self) -> None:
         if self.loader is not None:
             await self.loader.aclose()
 
     @work(exit_on_error=False, group="pictures")
-    async def load_pictures(self, loader: PictureLoader) -> None:
-        """Every picture at once, off the UI: each result is posted as it comes."""
+    async def load_pictures(self, loader: PictureLoader, slots: list[tuple[str, str]]) -> None:
+        """Every picture at once, off the UI (network and decoding): each result is posted as
+        it comes, for the slot (id, URL) that waits for it."""
 
-        async def one(slot: PictureSlot) -> None:
+        async def one(slot: str, url: str) -> None:
             try:
-                result = await loader.load(slot.url)
+                result = await loader.load(url)
             except Exception as error:  # a bug here is shown in the slot, never silent
                 result = PictureFailure(f"failed: {type(error).__name__}: {error}")
-            self.post_message(PictureLoaded(slot.id or "", result))
+            self.post_message(PictureLoaded(slot, result))
 
-        await asyncio.gather(*(one(slot) for slot in self.query(PictureSlot)))
+        await asyncio.gather(*(one(slot, url) for slot, url in slots))
 
     @on(PictureLoaded)
     def picture_loaded(self, message: PictureLoaded) -> None:
