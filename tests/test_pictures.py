@@ -220,6 +220,23 @@ def test_decoding_refuses_a_bomb_before_decoding_it():
     assert picture.image.size[0] <= 1024  # reduced for the terminal
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a pseudo-terminal")
+def test_a_terminal_of_no_size_still_starts():
+    """textual-image measures cells at import by dividing by the pty's columns: a pty that
+    reports 0 x 0 (a bare `docker exec -t`) crashed altsim at start."""
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()  # a new pty reports 0 rows and 0 columns
+    with os.fdopen(leader, "rb", buffering=0):
+        done = subprocess.run([sys.executable, "-c", "import altsim.ui.pictures"],
+                              stdin=follower, stdout=follower, stderr=subprocess.PIPE,
+                              timeout=60, check=False)
+        os.close(follower)
+    assert done.returncode == 0, done.stderr.decode()
+
+
 def test_the_cache_keeps_the_newest_under_its_limit(tmp_path):
     cache = ImageCache(tmp_path / "images", limit=2500)
     for number in range(4):

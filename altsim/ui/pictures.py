@@ -23,15 +23,23 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
-from textual_image._terminal import get_cell_size  # the size textual-image measured
-from textual_image.renderable import Image as AutoRenderable
-from textual_image.renderable.sixel import Image as SixelRenderable
-from textual_image.renderable.tgp import Image as TGPRenderable
-from textual_image.widget import HalfcellImage, SixelImage, TGPImage
+from textual_image._terminal import CellSize, get_cell_size
 
-from altsim.core.store import ShownScreenshot
-from altsim.net.images import Picture, PictureFailure
-from altsim.ui.text import literal
+try:  # measured once, here: textual-image 0.12 divides by the columns a pty reports (0)
+    get_cell_size()
+except Exception:
+    get_cell_size._result = CellSize(10, 20)  # type: ignore[attr-defined]  # its VT340 default
+
+# textual-image asks the terminal for Sixel and Kitty graphics when these are imported, before
+# Textual owns the terminal (altsim.ui.app imports this module before the app runs)
+from textual_image.renderable import Image as AutoRenderable  # noqa: E402
+from textual_image.renderable.sixel import Image as SixelRenderable  # noqa: E402
+from textual_image.renderable.tgp import Image as TGPRenderable  # noqa: E402
+from textual_image.widget import HalfcellImage, SixelImage, TGPImage  # noqa: E402
+
+from altsim.core.store import ShownScreenshot  # noqa: E402
+from altsim.net.images import Picture, PictureFailure  # noqa: E402
+from altsim.ui.text import literal  # noqa: E402
 
 PICTURES_ENV = "ALTSIM_PICTURES"
 PictureKind = Literal["kitty", "sixel", "halfcell"]
