@@ -187,3 +187,11 @@ def test_json_shape():
     (first, *_) = explanation_json(explain(one(versions=[version(minOSVersion="15.0")])))
     assert set(first) == {"topic", "outcome", "rule", "text", "evidence"}
     assert first["topic"] == "visibility"
+
+
+def test_the_app_page_says_update_for_an_unsupported_versions_0():
+    doc = one(versions=[version(version="2.0", minOSVersion="16.0"), version(version="1.0")])
+    user = User({"com.a": InstalledApp("com.a", "1.0")})
+    buttons = reasons(explain(doc, user=user), "button")
+    assert [b.outcome for b in buttons] == ["OPEN", "UPDATE (app page)"]
+    assert buttons[1].rule == "A:AltStore/App Detail/AppViewController.swift:390-394,540-547"
