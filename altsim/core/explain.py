@@ -79,8 +79,9 @@ class Explanation:
 
 
 def explain_app(app: App, source: Source, user: User, device: Device,
-                profile: ClientProfile) -> Explanation:
-    """Every reason for one app, user, device and client, in the order the client decides."""
+                profile: ClientProfile, *, page: bool = False) -> Explanation:
+    """Every reason for one app, user, device and client, in the order the client decides;
+    the tap is the banner button's, or with `page` the app page button's."""
     decision = d.decide(app, source, user, device, profile)
     reasons = [_visibility(app, source, user, profile)]
     reasons += _latest(app, device, profile)
@@ -88,7 +89,7 @@ def explain_app(app: App, source: Source, user: User, device: Device,
     reasons.append(_button(app, source, user, device, profile))
     if decision.app_page_button != decision.button:
         reasons.append(_page_button(app, user, decision))
-    reasons.append(_install(app, source, user, device, profile, decision))
+    reasons.append(_install(app, source, user, device, profile, decision, page))
     return Explanation(app.bundle_id, app.name, tuple(reasons))
 
 
@@ -305,8 +306,8 @@ def _no_price(app: App, device: Device, profile: ClientProfile) -> str:
 
 
 def _install(app: App, source: Source, user: User, device: Device, profile: ClientProfile,
-             decision: d.AppDecision) -> Reason:
-    attempt = decision.install
+             decision: d.AppDecision, page: bool) -> Reason:
+    attempt = decision.app_page_install if page else decision.install
     version = attempt.version
     evidence = ((_field(version, "version", version.version),) if version is not None else ())
     if attempt.outcome == "install":
@@ -322,7 +323,7 @@ def _install(app: App, source: Source, user: User, device: Device, profile: Clie
                       f"{first.localized_version} has {limit} {written}; the alert offers "
                       f"{version.localized_version if version else '?'} instead.",
                       (_field(first, str(limit), written), *evidence))
-    if not decision.button.enabled:
+    if not (decision.app_page_button if page else decision.button).enabled:
         rule = COUNTDOWN_RULE
     elif d.is_locked(app, source, user, profile):
         rule = PLEDGE_TAP_RULE

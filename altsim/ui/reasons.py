@@ -33,7 +33,9 @@ def render_reasons(explanation: Explanation, located_in: str | None) -> Text:
                   "JSON pointers into the source (line:column once its copy is read)", "dim")]
     for reason in explanation.reasons:
         sentence, *fields = reason_lines(reason)
-        lines += [Text(""), Text(TOPICS[reason.topic], "bold"),
+        heading = ("App page button" if reason.outcome == "UPDATE (app page)"
+                   else TOPICS[reason.topic])
+        lines += [Text(""), Text(heading, "bold"),
                   Text(plain(sentence.split(": ", 1)[1]))]
         lines += [Text(plain(field), "italic") for field in fields]
     return Text("\n").join(lines)
@@ -54,7 +56,7 @@ class ReasonsScreen(ModalScreen[None]):
         view, device = row.view, snapshot.device
         self.row, self.snapshot = row, snapshot
         self.explanation = explain_app(row.app, view.source, snapshot.user, device,
-                                       snapshot.profile)
+                                       snapshot.profile, page=True)
         self.shown = render_reasons(self.explanation, None)  # what the screen shows
 
     def compose(self) -> ComposeResult:
