@@ -31,6 +31,7 @@ from altsim.core.safe_text import printable
 from altsim.sim.background import BackgroundLoop
 from altsim.sim.simulator import FlowError, RefreshReport, Simulator
 from altsim.state import NotificationRecord
+from altsim.state.changes import InvalidChange, apply_change
 from altsim.ui.app_page import AppPage
 from altsim.ui.browse_tab import BrowseTab
 from altsim.ui.my_apps_tab import MyAppsTab
@@ -436,13 +437,19 @@ class AltsimApp(App[None]):
 
     @on(SimulatorPanel.Apply)
     def apply_simulator(self, event: SimulatorPanel.Apply) -> None:
-        panel = event.panel
+        """The form's change, checked and saved in one transaction; nothing changed, nothing
+        written."""
+        panel, change = event.panel, event.change
+        if change.empty:
+            panel.status.update("Nothing to apply: no field was changed.")
+            return
         try:
-            with self.simulator.store.transaction() as loaded:
-                panel.apply_to(loaded.value)
-        except ValueError as error:  # nothing is saved
+            with self.simulator.changing() as user_state:
+                apply_change(user_state, change)
+        except (InvalidChange, FlowError) as error:  # nothing is saved
             panel.status.update(str(error))
             return
+        panel.applied()
         panel.status.update("Applied.")
         if self.loop is not None:
             settings = self.simulator.user_state().settings

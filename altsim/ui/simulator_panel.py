@@ -1,33 +1,56 @@
-"""The Simulator tab's form: the device, client, clock, Patreon account and switches, read
-into the user state when the user applies it (ctrl+s, or Enter in a field)."""
+"""The Simulator tab's form: the device, client, clock, Patreon account and switches.
+
+The form starts from the saved values and applies only what the user changed (ctrl+s, Enter in
+a field, or the Apply button): it describes the change as a `UserStateChange`, which the shell
+checks and writes through `altsim.state.changes.apply_change`, the check the CLI uses too. A
+field left alone is not written, so Apply with nothing changed writes nothing and a fixed clock
+set with `altsim device --now` survives. The clock's mode (live, offset, fixed) is a choice of
+its own; typing an offset or a fixed time chooses its mode.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from datetime import datetime, timedelta
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Switch
 
-from altsim.core.formatting import parse_locale, zone
 from altsim.core.latest import BETA_TRACK_CHOICES
 from altsim.core.profiles import PROFILES
-from altsim.core.values import parse_device_version
-from altsim.state import PatreonAccount, UserState, background_interval, clock_offset
+from altsim.state import UserState
+from altsim.state.changes import (
+    CLOCK_MODES,
+    ClockMode,
+    PatreonChange,
+    UserStateChange,
+    clock_mode,
+)
+
+FormValue = str | bool  # an Input's or Select's value, or a Switch's
+
+
+def _ids(text: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in text.split(",") if part.strip())
+
+
+def _hours(offset: timedelta) -> str:
+    hours = offset.total_seconds() / 3600
+    return str(int(hours)) if hours == int(hours) else str(hours)
 
 
 class SimulatorPanel(VerticalScroll):
     BINDINGS = [Binding("ctrl+s", "apply", "Apply")]
 
     class Apply(Message):
-        """The user applies the form: the shell saves it in one transaction."""
+        """The user applies the form: the shell checks and saves the change."""
 
-        def __init__(self, panel: SimulatorPanel) -> None:
+        def __init__(self, panel: SimulatorPanel, change: UserStateChange) -> None:
             super().__init__()
-            self.panel = panel
+            self.panel, self.change = panel, change
 
         @property
         def control(self) -> SimulatorPanel:
@@ -36,11 +59,14 @@ class SimulatorPanel(VerticalScroll):
     def __init__(self, user_state: UserState) -> None:
         super().__init__(id="controls")
         self.user_state = user_state  # the values the form starts from
+        self.baseline: dict[str, FormValue] = {}  # each field's value when last applied
+
+    # -- the widgets, typed --------------------------------------------------------------------
 
     @property
     def main(self) -> Input:
         """What the tab's key (5) focuses: the first field."""
-        return self.query_one("#ios", Input)
+        return self.field("ios")
 
     @property
     def rest(self) -> SimulatorPanel:
@@ -51,88 +77,131 @@ class SimulatorPanel(VerticalScroll):
     def status(self) -> Label:
         return self.query_one("#sim-status", Label)
 
+    def field(self, widget_id: str) -> Input:
+        return self.query_one(f"#{widget_id}", Input)
+
+    def choice(self, widget_id: str) -> str:
+        return str(self.query_one(f"#{widget_id}", Select).value)
+
+    def switch(self, widget_id: str) -> bool:
+        return self.query_one(f"#{widget_id}", Switch).value
+
     def compose(self) -> ComposeResult:
         user_state = self.user_state
-        device = user_state.device_settings
-        yield Label("iOS version")
-        yield Input(device.ios, id="ios")
-        yield Label("Device")
-        yield Select([("iPhone", "iphone"), ("iPad", "ipad")], value=device.family,
-                     allow_blank=False, id="family")
-        yield Label("Client")
-        yield Select([(p.title, name) for name, p in PROFILES.items()],
-                     value=user_state.settings.client, allow_blank=False, id="client")
-        yield Label("Locale")
-        yield Input(device.locale, id="locale")
-        yield Label("Time zone")
-        yield Input(device.time_zone, id="tz")
-        yield Label("Clock offset (hours, time travel)")
-        yield Input("0", id="offset")
-        patreon = user_state.patreon
-        yield Label("Patreon pledge (empty and no tiers/benefits: no account)")
-        yield Input("" if patreon is None else str(patreon.amount), id="pledge")
-        yield Label("Patreon tier IDs and benefit IDs (comma-separated)")
-        with Horizontal(classes="pair"):
-            yield Input(",".join(sorted(patreon.tiers)) if patreon else "", id="tiers")
-            yield Input(",".join(sorted(patreon.benefits)) if patreon else "",
-                        id="benefits")
-        yield Label("Background refresh interval (minutes)")
-        yield Input(str(user_state.settings.background_interval_minutes), id="interval")
-        yield Label("SideStore beta updates (Settings: the track whose newer releases it takes)")
-        yield Select([("Off", ""), *((track, track) for track in BETA_TRACK_CHOICES)],
-                     value=user_state.settings.beta_track or "", allow_blank=False, id="beta-track")
-        with Horizontal(classes="pair"):
-            yield Switch(user_state.settings.dark_mode, id="dark-mode")
-            yield Label("Dark mode (the theme, and the client's tint adjustment, §2.5)")
-        with Horizontal(classes="pair"):
-            yield Switch(user_state.settings.renotify_build_bug, id="build-bug")
-            yield Label("Re-notify pending updates that have a build (the shipped bug, "
-                        "§9.3)")
-        yield Button("Apply (ctrl+s)", id="apply", variant="primary")
+        device, settings, patreon = user_state.device_settings, user_state.settings, \
+            user_state.patreon
+        clock = device.clock
+        with Grid(id="form"):
+            yield Label("iOS version")
+            yield Input(device.ios, id="ios", compact=True)
+            yield Label("Device")
+            yield Select([("iPhone", "iphone"), ("iPad", "ipad")], value=device.family,
+                         allow_blank=False, id="family", compact=True)
+            yield Label("Client")
+            yield Select([(p.title, name) for name, p in PROFILES.items()],
+                         value=settings.client, allow_blank=False, id="client", compact=True)
+            yield Label("Locale")
+            yield Input(device.locale, id="locale", compact=True)
+            yield Label("Time zone")
+            yield Input(device.time_zone, id="tz", compact=True)
+            yield Label("Clock")
+            yield Select([("live (real time)", "live"), ("offset (time travel)", "offset"),
+                          ("fixed", "fixed")], value=clock_mode(clock), allow_blank=False,
+                         id="clock-mode", compact=True)
+            yield Label("  offset, hours (- behind)")
+            yield Input(_hours(clock) if isinstance(clock, timedelta) else "0", id="offset",
+                        compact=True)
+            yield Label("  fixed time, ISO 8601")
+            yield Input(clock.isoformat() if isinstance(clock, datetime) else "", id="fixed",
+                        placeholder="2030-01-01T12:00:00Z", compact=True)
+            yield Label("Patreon pledge (empty: none)")
+            yield Input("" if patreon is None else str(patreon.amount), id="pledge",
+                        compact=True)
+            yield Label("Patreon tier IDs (a,b)")
+            yield Input(",".join(sorted(patreon.tiers)) if patreon else "", id="tiers",
+                        compact=True)
+            yield Label("Patreon benefit IDs (a,b)")
+            yield Input(",".join(sorted(patreon.benefits)) if patreon else "", id="benefits",
+                        compact=True)
+            yield Label("Background refresh, minutes")
+            yield Input(str(settings.background_interval_minutes), id="interval", compact=True)
+            yield Label("SideStore beta updates")
+            yield Select([("off", ""), *((track, track) for track in BETA_TRACK_CHOICES)],
+                         value=settings.beta_track or "", allow_blank=False, id="beta-track",
+                         compact=True)
+            yield Label("Dark mode")
+            yield Switch(settings.dark_mode, id="dark-mode")
+            yield Label("Re-notify updates with a build")
+            yield Switch(settings.renotify_build_bug, id="build-bug")
+        yield Button("Apply (ctrl+s)", id="apply", variant="primary", compact=True)
         yield Label("", id="sim-status", markup=False)  # echoes what was typed
 
+    def on_mount(self) -> None:
+        self.baseline = self.values()
+
+    # -- the change ----------------------------------------------------------------------------
+
+    def values(self) -> dict[str, FormValue]:
+        values: dict[str, FormValue] = {i.id: i.value for i in self.query(Input) if i.id}
+        values.update({s.id: str(s.value) for s in self.query(Select) if s.id})
+        values.update({s.id: s.value for s in self.query(Switch) if s.id})
+        return values
+
+    def change(self) -> UserStateChange:
+        """What differs from the values last applied, as typed."""
+        now, was = self.values(), self.baseline
+
+        def text(widget_id: str) -> str | None:
+            value = now[widget_id]
+            return value if isinstance(value, str) and value != was[widget_id] else None
+
+        def flag(widget_id: str) -> bool | None:
+            value = now[widget_id]
+            return value if isinstance(value, bool) and value != was[widget_id] else None
+
+        mode = self.clock_mode
+        if text("clock-mode") is None:  # typing an offset or a time chooses its mode
+            mode = "fixed" if text("fixed") is not None else \
+                "offset" if text("offset") is not None else mode
+        clock: tuple[ClockMode, str] | None = None
+        if text("clock-mode") is not None or (mode != "live" and text(mode) is not None):
+            clock = (mode, "" if mode == "live" else str(now[mode]))
+        patreon = None
+        if any(text(i) is not None for i in ("pledge", "tiers", "benefits")):
+            patreon = PatreonChange(self.field("pledge").value, _ids(self.field("tiers").value),
+                                    _ids(self.field("benefits").value))
+        return UserStateChange(
+            ios=text("ios"), family=text("family"), locale=text("locale"), time_zone=text("tz"),
+            clock=clock, client=text("client"), interval=text("interval"),
+            build_bug=flag("build-bug"), dark_mode=flag("dark-mode"),
+            beta_track=text("beta-track"), patreon=patreon)
+
+    @property
+    def clock_mode(self) -> ClockMode:
+        mode = self.choice("clock-mode")
+        return next(m for m in CLOCK_MODES if m == mode)
+
+    def applied(self) -> None:
+        """The change was saved: the form's values are the new starting point."""
+        self.baseline = self.values()
+
+    # -- keys ----------------------------------------------------------------------------------
+
     def action_apply(self) -> None:
-        self.post_message(self.Apply(self))
+        self.post_message(self.Apply(self, self.change()))
 
     @on(Button.Pressed, "#apply")
     @on(Input.Submitted)
     def submitted(self, event: Message) -> None:
-        """Apply, or Enter in any field."""
+        """The Apply button, or Enter in any field."""
         event.stop()
         self.action_apply()
 
-    def _value(self, widget_id: str) -> str:
-        return self.query_one(f"#{widget_id}", Input).value.strip()
-
-    def apply_to(self, user_state: UserState) -> None:
-        """The Simulator tab's fields into the user state; ValueError names a bad field."""
-        ios = parse_device_version(self._value("ios"))
-        if ios is None:
-            raise ValueError("iOS version: like 17.0 or 16.4.1")
-        parse_locale(self._value("locale"))
-        zone(self._value("tz"))
-        try:
-            hours = float(self._value("offset") or 0)
-            pledge = Decimal(self._value("pledge")) if self._value("pledge") else None
-            interval = int(self._value("interval"))
-        except (ValueError, InvalidOperation):
-            raise ValueError("clock offset, pledge and interval must be numbers") from None
-        offset = clock_offset(hours * 3600) if hours else None
-        background_interval(interval)
-        if pledge is not None and (not pledge.is_finite() or pledge < 0):
-            raise ValueError("a pledge is 0 or more")
-        tiers = frozenset(t.strip() for t in self._value("tiers").split(",") if t.strip())
-        benefits = frozenset(b.strip() for b in self._value("benefits").split(",") if b.strip())
-        device = user_state.device_settings
-        device.ios, device.locale = ".".join(map(str, ios)), self._value("locale")
-        device.time_zone = self._value("tz")
-        device.family = str(self.query_one("#family", Select).value)
-        device.clock = offset
-        user_state.settings.client = str(self.query_one("#client", Select).value)
-        user_state.settings.background_interval_minutes = interval
-        user_state.settings.renotify_build_bug = self.query_one("#build-bug", Switch).value
-        user_state.settings.dark_mode = self.query_one("#dark-mode", Switch).value
-        user_state.settings.beta_track = str(self.query_one("#beta-track", Select).value) or None
-        account = pledge is not None or tiers or benefits
-        user_state.patreon = PatreonAccount(pledge or Decimal(0), tiers, benefits) if account \
-            else None
+    @on(Input.Changed, "#offset")
+    @on(Input.Changed, "#fixed")
+    def clock_typed(self, event: Input.Changed) -> None:
+        """Typing an offset or a fixed time chooses that clock mode."""
+        widget_id = event.input.id
+        if widget_id in ("offset", "fixed") and self.baseline and \
+                event.value != self.baseline[widget_id]:
+            self.query_one("#clock-mode", Select).value = widget_id
