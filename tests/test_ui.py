@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Button, DataTable, Input, Label, Switch, TabbedContent
+from textual.widgets import Button, DataTable, Input, Label, Switch, TabbedContent, Tabs
 
 from altsim.sim.simulator import Simulator
 from altsim.state import open_user_state
@@ -381,3 +381,166 @@ async def test_a_failed_background_tick_is_reported_and_the_loop_goes_on(tmp_pat
             assert [f[1] for f in pilot.app.failures] == ["The background refresh failed"] * count
         assert len(toasts(pilot.app)) == 2
         assert sum(bool(r.exc_info) for r in caplog.records) == 2
+
+
+# -- keys only: the README's tour, as a keyboard user in tmux takes it --------------------------
+
+
+def focused_id(app_: AltsimApp) -> str | None:
+    return app_.focused.id if app_.focused is not None else None
+
+
+async def to_row(pilot: Any, bundle_id: str) -> None:
+    """Down the Browse list until the cursor is on the app (the keys a user presses)."""
+    browse = pilot.app.browse_tab
+    for _ in range(browse.row_list.row_count):
+        if browse.keys[browse.row_list.cursor][1] == bundle_id:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"{bundle_id} is not listed")
+
+
+async def test_the_readme_tour_by_keys_only(tmp_path):
+    doc = source(name="Mine", apps=[app(versions=[version(version="2.0", minOSVersion="17.0"),
+                                                  version(version="1.0")])])
+    path = write(tmp_path, doc)
+    async with make(tmp_path).run_test(size=SIZE, notifications=True) as pilot:
+        app_, sim = pilot.app, pilot.app.simulator
+        assert focused_id(app_) == "browse-table"
+        # Sources: 2 puts the cursor in the address field; a path's s, n and r are text
+        await pilot.press("2")
+        assert focused_id(app_) == "add-address"
+        await pilot.press(*path)
+        assert app_.sources_tab.address.value == path
+        assert (len(app_.screen_stack), app_.browse_tab.sort) == (1, "default")
+        assert not app_.workers._workers
+        await pilot.press("enter")
+        assert type(app_.screen).__name__ == "ConfirmSource"
+        await pilot.press("y")
+        assert "Mine" in cells(app_.sources_tab.table, 0)
+        # Simulator: Escape leaves the address field, 5 puts the cursor in the iOS field;
+        # digits there are text; Tab to the device
+        await pilot.press("escape", "5")
+        assert focused_id(app_) == "ios"
+        await pilot.press(*"16.4", "tab")
+        assert focused_id(app_) == "family"
+        await pilot.press("enter", "down", "enter", "ctrl+s")  # the iPad, then Apply
+        device = sim.user_state().device_settings
+        assert (device.ios, device.family) == ("16.4.0", "ipad")
+        assert str(app_.simulator_panel.status.render()) == "Applied."
+        # Browse: an app page, i taps its button (on iOS 16.4, version 1.0)
+        await pilot.press("1")
+        assert focused_id(app_) == "browse-table"
+        await to_row(pilot, "com.a")
+        await pilot.press("enter")
+        assert isinstance(app_.screen, AppPage)
+        await pilot.press("i")
+        assert sim.user_state().installed["com.a"].version == "1.0"
+        # My Apps: no update on 16.4; iOS 17 (Enter in the field applies) offers 2.0; u takes it
+        await pilot.press("4")
+        assert focused_id(app_) == "apps-table"
+        assert cells(app_.my_apps_tab.table, 2) == ["—"]
+        await pilot.press("5", *"17.0", "enter", "escape", "4")
+        assert cells(app_.my_apps_tab.table, 2) == ["2.0"]
+        assert "My Apps (1)" in str(app_.tabs.get_tab("my-apps").label)
+        await pilot.press("u")
+        assert sim.user_state().installed["com.a"].version == "2.0"
+        # Browse's order, a background and a foreground refresh, the notification history
+        await pilot.press("1", "s")
+        assert app_.browse_tab.sort == "name"
+        await pilot.press("b")
+        await app_.workers.wait_for_complete()
+        await pilot.press("r")
+        await app_.workers.wait_for_complete()
+        await pilot.pause()
+        assert (app_.my_apps_tab.progress.progress, app_.my_apps_tab.progress.total) == (3, 3)
+        await pilot.press("n")
+        assert type(app_.screen).__name__ == "TextPage"
+        await pilot.press("escape")
+        # News: 3, Enter opens the newest item's link or app
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        assert isinstance(app_.screen, AppPage)
+        await pilot.press("escape")
+        # Sources: Escape leaves the address field for the list, x removes the source there
+        await pilot.press("2", "escape")
+        assert focused_id(app_) == "sources-table"
+        before = len(sim.user_state().sources)
+        await pilot.press("x")
+        assert len(sim.user_state().sources) == before - 1
+        await pilot.press("q")
+        assert not app_.is_running
+
+
+async def test_escape_leaves_a_field_and_the_tab_keys_work_again(tmp_path):
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        app_ = pilot.app
+        await pilot.press("2", "3")
+        assert (app_.tabs.active, app_.sources_tab.address.value) == ("sources", "3")
+        await pilot.press("escape", "3")
+        assert (app_.tabs.active, focused_id(app_)) == ("news", "news-table")
+        await pilot.press("5", "escape")
+        assert app_.focused is app_.simulator_panel
+        await pilot.press("4")
+        assert (app_.tabs.active, focused_id(app_)) == ("my-apps", "apps-table")
+
+
+@pytest.mark.parametrize("key", ["1", "2", "3", "4", "5"])
+async def test_widgets_of_hidden_tabs_never_take_focus(tmp_path, key):
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        app_ = pilot.app
+        await pilot.press(key)
+        pane = app_.tabs.get_pane(app_.tabs.active)
+        for _ in range(25):  # round the Simulator form, the longest tab
+            await pilot.press("tab")
+            focused = app_.focused
+            assert focused is not None
+            assert pane in focused.ancestors_with_self or isinstance(focused, Tabs), focused
+
+
+async def test_apply_with_nothing_changed_keeps_a_fixed_clock(tmp_path, monkeypatch):
+    """`altsim device --now` fixes the clock; the form shows it, and Apply writes nothing it
+    was not asked to write."""
+    from altsim.cli import main
+
+    monkeypatch.setenv("ALTSIM_HOME", str(tmp_path / "home"))
+    assert main(["device", "--now", "2030-01-01T00:00:00Z"]) == 0
+    fixed = datetime(2030, 1, 1, tzinfo=UTC)
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        app_, store = pilot.app, pilot.app.simulator.store
+        await pilot.press("5")
+        assert app_.simulator_panel.choice("clock-mode") == "fixed"
+        saved = store.path.read_bytes()
+        await pilot.press("ctrl+s")
+        assert str(app_.simulator_panel.status.render()).startswith("Nothing to apply")
+        assert store.path.read_bytes() == saved
+        await pilot.press(*"16.0", "enter")  # another field: the clock stays fixed
+        device = app_.simulator.user_state().device_settings
+        assert (device.ios, device.clock) == ("16.0.0", fixed)
+        await pilot.press("enter")  # the same values again: nothing more to write
+        assert str(app_.simulator_panel.status.render()).startswith("Nothing to apply")
+
+
+async def test_typing_an_offset_chooses_the_offset_clock(tmp_path):
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        app_ = pilot.app
+        await pilot.press("5")
+        panel = app_.simulator_panel
+        assert panel.choice("clock-mode") == "live"
+        await pilot.press(*["tab"] * 6)  # iOS, device, client, locale, time zone, clock mode
+        assert focused_id(app_) == "offset"
+        await pilot.press(*"48")
+        assert panel.choice("clock-mode") == "offset"
+        await pilot.press("enter")
+        clock = app_.simulator.user_state().device_settings.clock
+        assert clock == timedelta(hours=48)
+
+
+async def test_apply_from_the_command_palette(tmp_path):
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        app_ = pilot.app
+        await pilot.press("5", *"15.0", "escape", "ctrl+p", *"apply the sim")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app_.simulator.user_state().device_settings.ios == "15.0.0"
