@@ -29,7 +29,7 @@ class RowList(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", show=False),
         Binding("home", "move(-1000000000)", show=False),
         Binding("end", "move(1000000000)", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("enter", "select", "Open"),
     ]
     DEFAULT_CSS = "RowList { height: 1fr; }"
     cursor = reactive(0, always_update=True)
