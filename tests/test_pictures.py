@@ -31,7 +31,7 @@ from altsim.sim.simulator import Simulator
 from altsim.state import open_user_state
 from altsim.ui.app import AltsimApp
 from altsim.ui.app_page import AppPage
-from altsim.ui.pictures import PICTURES_ENV, PictureSlot
+from altsim.ui.pictures import PICTURES_ENV, ListIcons, PictureSlot
 from altsim.ui.row_list import RowList
 
 from .builders import app, source
@@ -248,6 +248,37 @@ def test_the_cache_keeps_the_newest_under_its_limit(tmp_path):
     assert cache.get("https://x.test/3.png") is None  # written long ago: stale
     cache.put("https://x.test/3.png", b"new")
     assert cache.get("https://x.test/3.png") == b"new"
+
+
+async def test_list_icons_are_swatches_loaded_as_rows_are_drawn(tmp_path, server):
+    from textual.app import App
+
+    pictures_source(server)  # the routes
+
+    class Host(App[None]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.simulator = Simulator(open_user_state(tmp_path / "home"), clock=lambda: NOW)
+
+        def compose(self) -> Any:
+            yield Static(id="list")
+
+    async with Host().run_test() as pilot:
+        owner = pilot.app.query_one("#list", Static)
+        redraws: list[int] = []
+        icons = ListIcons(owner, lambda: redraws.append(1))
+        urls = [f"{server}/icon.png", f"{server}/missing.png"]
+        assert [icons.cell(url).plain for url in urls] == ["  ", "  "]  # asked: queued
+        for _ in range(100):
+            if len(redraws) == 2:
+                break
+            await pilot.pause(0.05)
+        red = icons.cell(urls[0])
+        assert red.plain == "▀▀"
+        colour = red.spans[0].style.bgcolor.triplet  # the icon's red, with a bit of its stripe
+        assert (colour.red > 180, colour.green < 80) == (True, True), colour
+        assert icons.cell(urls[1]).plain == "✗ "
+        await pilot.app.workers.wait_for_complete()
 
 
 def test_app_page_with_pictures_snapshot(tmp_path, server, snap_compare):

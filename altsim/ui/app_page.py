@@ -17,14 +17,14 @@ from textual.widgets import Footer, Static
 
 from altsim.core import store
 from altsim.core.formatting import byte_count, relative_date
-from altsim.net.images import ImageCache, PictureFailure, PictureLoader, image_cache_directory
-from altsim.sim.simulator import Simulator
+from altsim.net.images import ImageCache, PictureFailure, PictureLoader
 from altsim.ui.pictures import (
     ICON_CELLS,
     ICON_SLOT_COLUMNS,
     SLOT_COLUMNS,
     PictureLoaded,
     PictureSlot,
+    picture_cache,
     picture_kind,
     pictures_wanted,
     screenshot_cells,
@@ -95,10 +95,10 @@ class AppPage(ModalScreen[str | None]):
     def on_mount(self) -> None:
         if not pictures_wanted(self.app):
             return
-        simulator = getattr(self.app, "simulator", None)
-        if not isinstance(simulator, Simulator):
+        directory = picture_cache(self.app)
+        if directory is None:
             return
-        self.loader = PictureLoader(ImageCache(image_cache_directory(simulator.store.directory)))
+        self.loader = PictureLoader(ImageCache(directory))
         self.load_pictures(self.loader, [(slot.id or "", slot.url)
                                          for slot in self.query(PictureSlot)])
 

@@ -13,10 +13,15 @@ pictures load unless the app is headless (nobody would see them).
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from rich.color import Color as RichColor
+from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
@@ -38,7 +43,14 @@ from textual_image.renderable.tgp import Image as TGPRenderable  # noqa: E402
 from textual_image.widget import HalfcellImage, SixelImage, TGPImage  # noqa: E402
 
 from altsim.core.store import ShownScreenshot  # noqa: E402
-from altsim.net.images import Picture, PictureFailure  # noqa: E402
+from altsim.net.images import (  # noqa: E402
+    ImageCache,
+    Picture,
+    PictureFailure,
+    PictureLoader,
+    image_cache_directory,
+)
+from altsim.sim.simulator import Simulator  # noqa: E402
 from altsim.ui.text import literal  # noqa: E402
 
 PICTURES_ENV = "ALTSIM_PICTURES"
@@ -66,6 +78,15 @@ def pictures_wanted(app: App[Any]) -> bool:
     if setting in ("off", "0", "no"):
         return False
     return setting in ("on", "1", "yes") or not app.is_headless
+
+
+def picture_cache(app: App[Any]) -> Path | None:
+    """Where the app's simulator keeps pictures (`net.images.image_cache_directory`), or None
+    for an app without one."""
+    simulator = getattr(app, "simulator", None)
+    if not isinstance(simulator, Simulator):
+        return None
+    return image_cache_directory(simulator.store.directory)
 
 
 def screenshot_cells(aspect: float) -> tuple[int, int]:
@@ -183,3 +204,61 @@ def _image_widget(kind: PictureKind, picture: Picture) -> Widget:
     if kind == "sixel":
         return SixelImage(picture.image)
     return HalfcellImage(picture.image)
+
+
+def swatch(picture: Picture) -> Text:
+    """An icon in two cells: 2 x 2 pixels, each cell an upper and a lower half block."""
+    small = picture.image.convert("RGB").resize((2, 2))
+    def colour(x: int, y: int) -> RichColor:
+        red, green, blue = small.getpixel((x, y))  # type: ignore[misc]
+        return RichColor.from_rgb(red, green, blue)
+    return Text.assemble(*(("▀", Style(color=colour(x, 0), bgcolor=colour(x, 1)))
+                           for x in (0, 1)), end="")
+
+
+class ListIcons:
+    """Icons for the rows of a list, asked for as rows are drawn: ``cell(url)`` is the icon's
+    swatch once loaded, two blank cells (or a ✗ for a failure) until then; the first ask for
+    a URL queues it, and a worker of ``owner`` loads the queue and calls ``redraw``.
+
+    Nothing is fetched when pictures are off (``pictures_wanted``): ``cell`` is empty."""
+
+    WIDTH = 2
+
+    def __init__(self, owner: Widget, redraw: Callable[[], None]) -> None:
+        self.owner, self.redraw = owner, redraw
+        self.shown: dict[str, Text] = {}
+        self.queued: list[str] = []
+
+    def cell(self, url: str) -> Text:
+        if not pictures_wanted(self.owner.app) or picture_cache(self.owner.app) is None:
+            return Text("", end="")
+        if url not in self.shown:
+            self.shown[url] = Text(" " * self.WIDTH, end="")
+            self.queued.append(url)
+            if len(self.queued) == 1:
+                self.owner.call_later(self._start)
+        return self.shown[url]
+
+    def _start(self) -> None:
+        urls, self.queued = self.queued, []
+        self.owner.run_worker(self._load(urls), group="list-icons", exit_on_error=False)
+
+    async def _load(self, urls: list[str]) -> None:
+        directory = picture_cache(self.owner.app)
+        assert directory is not None  # checked by cell()
+        loader = PictureLoader(ImageCache(directory))
+
+        async def one(url: str) -> None:
+            try:
+                result = await loader.load(url)
+            except Exception as error:  # shown as a failure, never silent
+                result = PictureFailure(f"{type(error).__name__}: {error}")
+            self.shown[url] = (swatch(result) if isinstance(result, Picture)
+                               else Text("✗ ", "red", end=""))
+            self.redraw()
+
+        try:
+            await asyncio.gather(*(one(url) for url in urls))
+        finally:
+            await loader.aclose()
