@@ -49,7 +49,8 @@ class AppPage(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Back"),
                 Binding("i", "tap", "Tap the button"),
-                Binding("m", "more", "More")]
+                Binding("m", "more", "More"),
+                Binding("w", "why", "Why")]
     DEFAULT_CSS = """
     AppPage { align: center middle; }
     AppPage > VerticalScroll { width: 90%; height: 90%; border: round $accent;
@@ -177,3 +178,8 @@ class AppPage(ModalScreen[str | None]):
 
     def action_tap(self) -> None:
         self.dismiss("tap")
+
+    def action_why(self) -> None:
+        from altsim.ui.reasons import ReasonsScreen  # only when asked
+
+        self.app.push_screen(ReasonsScreen(self.row, self.snapshot))
