@@ -91,8 +91,6 @@ async def measure(folder: Path) -> dict[str, list[float]]:
     app = AltsimApp(simulator, background=False)
     figures: dict[str, list[float]] = {"screens": [], "settled": [], "rejected": []}
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        if not app.query(LiveReload):  # the shell mounts it; until it does, here
-            await app.mount(LiveReload(simulator, app.reload))
         watcher = app.query_one(LiveReload)
         await until(lambda: str(path.resolve()) in watcher.watching)
         await pilot.pause()

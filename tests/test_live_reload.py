@@ -48,8 +48,6 @@ def save(path: Path, doc: dict[str, Any] | str) -> None:
 async def live(pilot: Pilot[None], path: Path) -> LiveReload:
     """The app's watcher, once it watches `path`."""
     deadline = time.monotonic() + WAIT
-    if not pilot.app.query(LiveReload):  # TEMPORARY until the hook is in app.py
-        await pilot.app.mount(LiveReload(pilot.app.simulator, pilot.app.reload))  # type: ignore[attr-defined]
     while time.monotonic() < deadline:
         found = pilot.app.query(LiveReload)
         if found and str(path) in found.first().watching:

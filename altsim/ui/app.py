@@ -34,6 +34,7 @@ from altsim.state import NotificationRecord
 from altsim.state.changes import InvalidChange, apply_change
 from altsim.ui.app_page import AppPage
 from altsim.ui.browse_tab import BrowseTab
+from altsim.ui.live_reload import LiveReload
 from altsim.ui.my_apps_tab import MyAppsTab
 from altsim.ui.news_tab import NewsTab
 from altsim.ui.pages import ConfirmSource, TextPage, history_page, source_page
@@ -167,6 +168,8 @@ class AltsimApp(App[None]):
             self.loop.failure_observers.append(
                 lambda error: self.report_failure(FAILED_WORK["action_background"], error))
             self.loop.start()
+        # each save of a local source's file is read again, and every screen follows
+        await self.base.mount(LiveReload(self.simulator, self.reload))
         # countdowns tick live; the list owns the timer, so it stops when the list goes
         self.browse_tab.row_list.set_interval(1, self.tick)
 

@@ -4,14 +4,19 @@ source). Every screen then follows, and what the change would do to users appear
 the notifications `altsim diff` computes (update available, news), the apps removed, or the
 client's error with its line and column while the last good copy stays on screen.
 
-`LiveReload` is an invisible widget: mounted, it watches from a worker (watchfiles' `awatch`,
-its directories, so an editor that saves to a temporary file and renames it is seen too);
-unmounted, it stops. It posts `LiveReload.Reloaded` after each reload that changed something.
+`LiveReload` is an invisible widget: mounted, it watches (watchfiles' `awatch` on the files'
+directories, so an editor that saves to a temporary file and renames it is seen too); unmounted,
+it stops. It posts `LiveReload.Reloaded` after each reload that changed something. The watch is
+an asyncio task, as the background loop is, not a Textual worker: it never completes, and
+`app.workers.wait_for_complete()` (which tests use after a refresh) would wait for it forever.
+A failure stops it with an error toast, never silently.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +31,8 @@ from altsim.net.address import resolve_address
 from altsim.sim.simulator import FileReload, FlowError, Simulator
 from altsim.state import UserState
 from altsim.ui.text import plain
+
+logger = logging.getLogger(__name__)
 
 # watchfiles waits for `debounce` ms of quiet after a change (1600 by default in awatch),
 # checking every `step` ms: low values, so a save shows within a blink.
@@ -101,13 +108,25 @@ class LiveReload(Widget):
         self.shown: list[Toast] = []  # every toast shown, oldest first
         self.watching: dict[str, str] = {}  # the files watched now, and their sources
         self._stop = threading.Event()  # tells the watcher thread to return at its next step
+        self._watch_task: asyncio.Task[None] | None = None
 
     def on_mount(self) -> None:
-        self.run_worker(self.watch_files(), name="live_reload", group="live-reload",
-                        exit_on_error=False)
+        self._watch_task = asyncio.create_task(self._watching(), name="altsim live reload")
 
-    def on_unmount(self) -> None:
-        self._stop.set()
+    async def on_unmount(self) -> None:
+        self._stop.set()  # the watcher thread returns at its next step
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch_task
+            self._watch_task = None
+
+    async def _watching(self) -> None:
+        try:
+            await self.watch_files()
+        except Exception as error:  # reported, never silent; the app goes on without it
+            logger.error("live reload stopped", exc_info=error)
+            self.show(Toast("Live reload stopped", f"{type(error).__name__}: {error}", "error"))
 
     async def watch_files(self) -> None:
         while not self._stop.is_set():
