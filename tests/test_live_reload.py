@@ -214,3 +214,12 @@ def test_check_watch_refuses_a_url():
     assert done.returncode == 2
     assert "--watch" in done.stderr
     assert "local file" in done.stderr
+
+
+def test_check_watch_needs_the_files_directory(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "altsim", "check", "--watch",
+                           str(tmp_path / "gone" / "apps.json")], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2
+    assert "no directory to watch" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -83,6 +83,9 @@ def run(args: argparse.Namespace) -> int:
     if args.watch and (url := next((s for s in args.sources
                                     if s.startswith(("http://", "https://"))), None)):
         raise UsageError(f"--watch watches local files only, not {printable(url)}")
+    if args.watch and (missing := next((s for s in args.sources
+                                        if not Path(s).resolve().parent.is_dir()), None)):
+        raise UsageError(f"--watch: no directory to watch for {printable(missing)}")
     # A short-lived process building one large acyclic tree: cyclic GC would only cost time.
     gc.disable()
     limits = fetch_limits_from(args, SOURCE_LIMITS)
@@ -143,6 +146,9 @@ def watch(args: argparse.Namespace, outcomes: list[Outcome],
             gc.collect()  # the cycle collector is off: each report's leftovers go now
     except KeyboardInterrupt:  # during a report
         pass
+    except OSError as error:  # the directory went away, or no more inotify watches
+        cli_output.error(f"altsim check: cannot watch any more: {error}")
+        return 2
     return exit_status(list(latest.values()), args.strict)
 
 
