@@ -75,7 +75,7 @@ class AltsimApp(App[None]):
         Binding("r", "refresh", "Refresh"),
         Binding("b", "background", "Background refresh"),
         Binding("n", "history", "Notifications"),
-        Binding("escape", "leave_input", "Leave the field", show=False),
+        Binding("escape", "leave_input", "Leave the field"),  # shown in a text field
         Binding("q", "quit", "Quit"),
     ]
 
@@ -237,6 +237,12 @@ class AltsimApp(App[None]):
             return
         if focused is None or event.pane not in focused.ancestors_with_self:
             self.focus_tab(event.pane.id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape's "Leave the field" is in the footer, and acts, only in a text field."""
+        if action == "leave_input":
+            return isinstance(self.focused, Input)
+        return True
 
     def action_leave_input(self) -> None:
         """Escape in a text field: out of it, so the keys are the app's again."""
