@@ -544,3 +544,26 @@ async def test_apply_from_the_command_palette(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert app_.simulator.user_state().device_settings.ios == "15.0.0"
+
+
+async def test_5_at_once_focuses_the_form_when_it_is_mounted(tmp_path):
+    """The form is mounted after the first frame (Lazy): a 5 pressed before it is there gets
+    focus into it all the same."""
+    from textual.lazy import Lazy
+
+    from altsim.ui.simulator_panel import SimulatorPanel
+
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        app_ = pilot.app
+        panel = app_.simulator_panel
+        assert panel is not None
+        await panel.remove()  # back to the first frame's state: the form still to come
+        await app_.tabs.get_pane("simulator").mount(Lazy(SimulatorPanel(
+            app_.simulator.user_state())))
+        assert app_.simulator_panel is None
+        await pilot.press("5")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if focused_id(app_) == "ios":
+                break
+        assert focused_id(app_) == "ios"

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from importlib.resources import files
+from pathlib import Path
 from typing import Any, Literal
 
 from textual import on, work
@@ -68,7 +69,7 @@ def tab_label(index: int, title: str) -> str:
 
 class AltsimApp(App[None]):
     TITLE = "altsim"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it
     BINDINGS = [
         *(Binding(str(i), f"show_tab('{name}')", title, show=False)
           for i, (name, title) in enumerate(TABS, 1)),
@@ -225,8 +226,13 @@ class AltsimApp(App[None]):
         main = getattr(widget, "main", None)
         if isinstance(main, Widget):
             main.focus()
-        else:  # the Simulator form before it is mounted
+        else:  # the Simulator form in the first frames, before Lazy mounts it: soon
             self.set_focus(None)
+            self.set_timer(0.05, lambda: self._focus_when_mounted(name))
+
+    def _focus_when_mounted(self, name: str) -> None:
+        if self.tabs.active == name and self.focused is None:
+            self.focus_tab(name)
 
     @on(TabbedContent.TabActivated)
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
