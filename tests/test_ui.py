@@ -567,3 +567,19 @@ async def test_5_at_once_focuses_the_form_when_it_is_mounted(tmp_path):
             if focused_id(app_) == "ios":
                 break
         assert focused_id(app_) == "ios"
+
+
+async def test_pledge_and_dark_mode_by_keys(tmp_path):
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        app_ = pilot.app
+        pledge = "com.example.showcase.pledge"
+        assert app_.snapshot.row_for(pledge).decision.button.title == "€4.5/mo"
+        await pilot.press("5", *["tab"] * 8)  # past the device, clock and client fields
+        assert focused_id(app_) == "pledge"
+        await pilot.press("5", *["tab"] * 5)
+        assert focused_id(app_) == "dark-mode"
+        await pilot.press("space", "ctrl+s")
+        assert app_.simulator.user_state().settings.dark_mode
+        assert app_.theme == "textual-dark"
+        row = app_.snapshot.row_for(pledge)
+        assert (row.decision.button.title, row.pledge_label) == ("INSTALL", "Pledged")
