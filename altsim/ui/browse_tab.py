@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.message import Message
 
 from altsim.core import store
+from altsim.ui.pictures import ListIcons
 from altsim.ui.row_list import RowList
 from altsim.ui.snapshot import AppRow, StoreSnapshot
 from altsim.ui.text import literal
@@ -35,6 +36,7 @@ class BrowseTab(Vertical):
         self.sort: store.BrowseSort = "default"
         self.snapshot: StoreSnapshot | None = None
         self.keys: list[tuple[str, str]] = []  # row keys are positions in this list
+        self.icons = ListIcons(self, self.redraw)  # each row's icon, drawn once it is loaded
 
     @property
     def row_list(self) -> RowList:
@@ -62,8 +64,13 @@ class BrowseTab(Vertical):
                 assert row is not None
                 button = row.decision.button
                 supported = row.decision.latest_supported
-                return [literal(row.app.name, colour=row.app.tint_colour, dark=snapshot.dark,
-                                bold=True),
+                name = literal(row.app.name, colour=row.app.tint_colour, dark=snapshot.dark,
+                               bold=True)
+                icon = self.icons.cell(row.app.icon_url)  # empty when pictures are off
+                if icon.plain:
+                    name = Text.assemble(icon, " ", name, style=name.style, no_wrap=True,
+                                         end="")
+                return [name,
                         literal(row.app.developer_name), literal(row.view.source.name, limit=40),
                         literal(supported.localized_version if supported else "—", limit=30),
                         Text(button.title + ("" if button.enabled else " ⏳"),
@@ -72,6 +79,11 @@ class BrowseTab(Vertical):
 
         self.keys = snapshot.browse(self.sort)
         self.row_list.set_rows([(str(i), cells(key)) for i, key in enumerate(self.keys)])
+
+    def redraw(self) -> None:
+        """The rows drawn again (the list keeps each row's cells once drawn)."""
+        if self.snapshot is not None:
+            self.show(self.snapshot)
 
     def action_sort(self) -> None:
         sorts = store.BROWSE_SORTS

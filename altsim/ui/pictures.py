@@ -229,6 +229,7 @@ class ListIcons:
         self.owner, self.redraw = owner, redraw
         self.shown: dict[str, Text] = {}
         self.queued: list[str] = []
+        self.redraw_due = False
 
     def cell(self, url: str) -> Text:
         if not pictures_wanted(self.owner.app) or picture_cache(self.owner.app) is None:
@@ -244,6 +245,10 @@ class ListIcons:
         urls, self.queued = self.queued, []
         self.owner.run_worker(self._load(urls), group="list-icons", exit_on_error=False)
 
+    def _redraw(self) -> None:
+        self.redraw_due = False
+        self.redraw()
+
     async def _load(self, urls: list[str]) -> None:
         directory = picture_cache(self.owner.app)
         assert directory is not None  # checked by cell()
@@ -256,7 +261,9 @@ class ListIcons:
                 result = PictureFailure(f"{type(error).__name__}: {error}")
             self.shown[url] = (swatch(result) if isinstance(result, Picture)
                                else Text("✗ ", "red", end=""))
-            self.redraw()
+            if not self.redraw_due:  # one redraw for the icons that arrive together
+                self.redraw_due = True
+                self.owner.call_later(self._redraw)
 
         try:
             await asyncio.gather(*(one(url) for url in urls))
