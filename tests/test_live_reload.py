@@ -191,7 +191,7 @@ def test_check_watch_reports_again_at_each_save(tmp_path):
     try:
         out = _Lines(process)
         out.until("ACCEPTED", 1)
-        for attempt in range(20):  # the watcher starts after the first report: save until seen
+        for attempt in range(60):  # the watcher starts after the first report: save until seen
             save(path, source(name="Watched", apps=[app(bundleIdentifier=7 + attempt)]))
             with contextlib.suppress(AssertionError):
                 second = out.until("REJECTED", 1, wait=0.5)

@@ -159,6 +159,9 @@ async def test_hostile_source_walk(tmp_path):
         for _ in range(browse.row_count):
             await pilot.press("enter")
             await pilot.pause()
+            for key in ("w", "escape"):  # the reasons behind the page's decisions
+                await pilot.press(key)
+                await pilot.pause()
             await pilot.press("m")
             await pilot.press("escape")
             await pilot.press("down")

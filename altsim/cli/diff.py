@@ -49,7 +49,7 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     # Decisions and Babel load only for this command, not for `check`.
     from altsim.cli.shapes import version_json
-    from altsim.core.refresh import refresh
+    from altsim.core.refresh import refresh, removed_apps
 
     profile = options.profile_from(args)
     device = options.device_from(args, options.ios_from(args.ios))
@@ -74,7 +74,6 @@ def run(args: argparse.Namespace) -> int:
     fetched = {SOURCE: new.source if new.source is not None else "rejected"}
     outcome = refresh({SOURCE: old.source}, fetched, links, user, device, profile,
                       background=True, renotify_build_bug=not args.no_build_bug)
-    kept = {app.bundle_id for app in outcome.sources[SOURCE].apps}
     document: dict[str, Any] = {
         "accepted": new.rejection is None,
         "rejection": new.rejection and {"code": new.rejection.code,
@@ -92,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
                       "buildVersion": user.installed[u.bundle_id].build_version},
              "to": version_json(u.version)}
             for u in outcome.updates],
-        "removedApps": [app.bundle_id for app in old.source.apps if app.bundle_id not in kept],
+        "removedApps": [app.bundle_id for app in removed_apps(old.source,
+                                                                outcome.sources[SOURCE])],
         "badge": outcome.badge,
     }
     if only is not None:  # --app: what concerns those apps (the badge stays the user's)

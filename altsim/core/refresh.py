@@ -116,6 +116,12 @@ def news_notifications(known: set[str], sources: Mapping[str, Source], profile: 
     return posted
 
 
+def removed_apps(old: Source | None, new: Source) -> list[App]:
+    """The apps of `old` that `new` no longer lists: installed copies lose their store link."""
+    kept = {app.bundle_id for app in new.apps}
+    return [app for app in (old.apps if old else []) if app.bundle_id not in kept]
+
+
 def news_identifiers(sources: Mapping[str, Source]) -> set[str]:
     return {item.identifier for source in sources.values() for item in source.news}
 

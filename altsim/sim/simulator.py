@@ -23,7 +23,13 @@ from altsim.core.diagnostics import Diagnostic, Rejection, Severity, coding_path
 from altsim.core.identity import normalize_source_url
 from altsim.core.model import App, Source
 from altsim.core.profiles import PROFILES, ClientProfile
-from altsim.core.refresh import Notification, RefreshOutcome, news_identifiers, refresh
+from altsim.core.refresh import (
+    Notification,
+    RefreshOutcome,
+    news_identifiers,
+    refresh,
+    removed_apps,
+)
 from altsim.core.values import OSVersion
 from altsim.net.fetch import Fetched, FetchError, FetchLimits, SourceFetcher
 from altsim.state import (
@@ -336,10 +342,8 @@ class Simulator:
                                  profile, background=True, known_news=snapshot.known_news,
                                  renotify_build_bug=snapshot.settings.renotify_build_bug)
             reloaded.notifications = would_post.notifications
-            kept = {app.bundle_id for app in new.apps}
-            old = before.get(identifier)
-            reloaded.removed_apps = [app.name for app in (old.apps if old else [])
-                                     if app.bundle_id not in kept]
+            reloaded.removed_apps = [app.name for app in
+                                     removed_apps(before.get(identifier), new)]
         decoded_for = (profile.name, decoding_ios(profile, device.ios, beta), beta)
         reloaded.report = self._commit_refresh([record], {identifier: decoded}, decoded_for,
                                                False, None)
