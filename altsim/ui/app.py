@@ -192,7 +192,8 @@ class AltsimApp(App[None]):
         # A new decode (another client, or iOS across 15 or 17) is built while nothing here
         # holds the old one: one big source in memory at a time, not two.
         self.snapshot = None
-        self.browse_tab.forget()
+        for tab in (self.browse_tab, self.news_tab, self.my_apps_tab):
+            tab.forget()
         self.snapshot = snapshot = take_snapshot(self.simulator)
         if self.theme != _theme(snapshot.dark):
             self.theme = _theme(snapshot.dark)  # restyles every widget: only on a change

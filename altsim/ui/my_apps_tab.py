@@ -62,6 +62,10 @@ class MyAppsTab(Vertical):
     def on_mount(self) -> None:
         self.table.add_columns(*COLUMNS)
 
+    def forget(self) -> None:
+        """Let go of the old snapshot before a new one is built."""
+        self.snapshot = None
+
     def show(self, snapshot: StoreSnapshot) -> None:
         self.snapshot = snapshot
         updates = {u.bundle_id: u for u in snapshot.updates}

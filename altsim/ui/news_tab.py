@@ -45,6 +45,10 @@ class NewsTab(Vertical):
     def on_mount(self) -> None:
         self.table.add_columns(*COLUMNS)
 
+    def forget(self) -> None:
+        """Let go of the old snapshot before a new one is built."""
+        self.snapshot = None
+
     def show(self, snapshot: StoreSnapshot) -> None:
         self.snapshot = snapshot
         device, rows = snapshot.device, []
