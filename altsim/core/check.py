@@ -47,11 +47,14 @@ def check_source(
         return parsed
 
     decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse)
-    source = decoder.decode_source(parsed.value)
-    # The client verifies only a source that decoded; every app that could be read is verified
-    # here too, so that fixing the first error never uncovers a second round.
-    verify_source(_readable(parsed.value, source, decoder.readable_apps), profile,
-                  lambda code, ptr, message, text: decoder.reject(code, ptr, message, text))
+    try:
+        source = decoder.decode_source(parsed.value)
+        # The client verifies only a source that decoded; every app that could be read is
+        # verified here too, so that fixing the first error never uncovers a second round.
+        verify_source(_readable(parsed.value, source, decoder.readable_apps), profile,
+                      lambda code, ptr, message, text: decoder.reject(code, ptr, message, text))
+    finally:
+        decoder.close()
     if source is not None:
         review_source(source, ios, now,
                       lambda code, ptr, message, severity: decoder.warn(code, ptr, message,
@@ -92,13 +95,16 @@ def client_verdict(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
     del parsed  # its text goes before the model is built: 44 MB less at the peak for 10,000 apps
     decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse, collect=False,
                       warnings=False, beta_track=beta_track)
-    source = decoder.decode_source(value)
-    if source is not None:
-        try:
-            verify_source(source, profile, lambda code, ptr, message, text: decoder.reject(
-                code, ptr, message, text))
-        except StopDecoding:
-            source = None
+    try:
+        source = decoder.decode_source(value)
+        if source is not None:
+            try:
+                verify_source(source, profile, lambda code, ptr, message, text: decoder.reject(
+                    code, ptr, message, text))
+            except StopDecoding:
+                source = None
+    finally:
+        decoder.close()
     return CheckResult(profile, ios, decoder.rejection, decoder.diagnostics, source)
 
 
@@ -195,7 +201,10 @@ def _other_client_rejection(value: object, source: Source | None, profile: Clien
         # A reduced table cannot build models, and need not.
         decoder = Decoder(delta, ios, date_prefix_parse=date_prefix_parse, collect=False,
                           warnings=False, build_models=False)
-        decoder.decode_source(value)
+        try:
+            decoder.decode_source(value)
+        finally:
+            decoder.close()
         found = decoder.diagnostics
     if not found and source is not None and other.marketplace_rule != profile.marketplace_rule:
         def report(code: str, ptr: str, message: str, text: str) -> None:
