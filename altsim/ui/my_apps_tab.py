@@ -3,23 +3,22 @@ the progress of a Refresh All. Enter opens an app's page, `u` updates it, `x` re
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, ProgressBar
 
 from altsim.core.latest import unsupported_update
 from altsim.ui.snapshot import AppRow, StoreSnapshot
-from altsim.ui.tables import refill, selected_key
+from altsim.ui.tables import TableTab, refill, selected_key
 from altsim.ui.text import literal
 
 COLUMNS = ("App", "Installed", "Update", "Unsupported update", "Source")
 
 
-class MyAppsTab(Vertical):
+class MyAppsTab(TableTab):
+    TABLE_ID, COLUMNS = "apps-table", COLUMNS
     BINDINGS = [Binding("u", "update", "Update"), Binding("x", "remove", "Remove app")]
 
     class OpenApp(Message):
@@ -39,32 +38,16 @@ class MyAppsTab(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="my-apps-tab")
-        self.snapshot: StoreSnapshot | None = None
         self.updates = 0  # pending updates: the tab's badge
-
-    @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#apps-table", DataTable)
 
     @property
     def progress(self) -> ProgressBar:
         return self.query_one("#refresh-progress", ProgressBar)
 
-    @property
-    def main(self) -> DataTable[Text]:
-        return self.table
-
     def compose(self) -> ComposeResult:
         # hidden until a Refresh All (an idle, total-less bar would animate)
         yield ProgressBar(id="refresh-progress", show_eta=False, total=1)
-        yield DataTable(id="apps-table", cursor_type="row")
-
-    def on_mount(self) -> None:
-        self.table.add_columns(*COLUMNS)
-
-    def forget(self) -> None:
-        """Let go of the old snapshot before a new one is built."""
-        self.snapshot = None
+        yield DataTable(id=self.TABLE_ID, cursor_type="row")
 
     def show(self, snapshot: StoreSnapshot) -> None:
         self.snapshot = snapshot

@@ -6,20 +6,21 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable
 
 from altsim.core import store
 from altsim.core.formatting import relative_date
 from altsim.ui.snapshot import AppRow, StoreSnapshot
-from altsim.ui.tables import refill, selected_key
+from altsim.ui.tables import TableTab, refill, selected_key
 from altsim.ui.text import literal, plain
 
 COLUMNS = ("Date", "Title", "Source", "App", "Opens")
 
 
-class NewsTab(Vertical):
+class NewsTab(TableTab):
+    TABLE_ID, COLUMNS = "news-table", COLUMNS
+
     class OpenApp(Message):
         """An item that links an app: its page opens."""
 
@@ -29,25 +30,9 @@ class NewsTab(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="news-tab")
-        self.snapshot: StoreSnapshot | None = None
-
-    @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#news-table", DataTable)
-
-    @property
-    def main(self) -> DataTable[Text]:
-        return self.table
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="news-table", cursor_type="row")
-
-    def on_mount(self) -> None:
-        self.table.add_columns(*COLUMNS)
-
-    def forget(self) -> None:
-        """Let go of the old snapshot before a new one is built."""
-        self.snapshot = None
+        yield DataTable(id=self.TABLE_ID, cursor_type="row")
 
     def show(self, snapshot: StoreSnapshot) -> None:
         self.snapshot = snapshot

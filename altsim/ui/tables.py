@@ -1,10 +1,41 @@
-"""What the DataTable tabs share: refilling a table in place (the cursor stays) and reading
-the key of the selected row."""
+"""What the DataTable tabs share: the tab's table and the snapshot it shows, refilling a table
+in place (the cursor stays) and reading the key of the selected row."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
+from textual.containers import Vertical
 from textual.widgets import DataTable
+
+from altsim.ui.snapshot import StoreSnapshot
+
+
+class TableTab(Vertical):
+    """A tab whose main widget is one DataTable (`TABLE_ID`, `COLUMNS`) drawn from a snapshot."""
+
+    TABLE_ID: ClassVar[str]
+    COLUMNS: ClassVar[tuple[str, ...]]
+
+    def __init__(self, *, id: str) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self.snapshot: StoreSnapshot | None = None
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one(f"#{self.TABLE_ID}", DataTable)
+
+    @property
+    def main(self) -> DataTable[Text]:
+        return self.table
+
+    def on_mount(self) -> None:
+        self.table.add_columns(*self.COLUMNS)
+
+    def forget(self) -> None:
+        """Let go of the old snapshot before a new one is built."""
+        self.snapshot = None
 
 
 def refill(table: DataTable[Text], rows: list[tuple[str, list[Text]]]) -> None:
