@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # 35 real public sources, byte for byte, with their provenance (tests/corpus/SOURCES.md)
@@ -20,6 +21,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--fuzz-long", action="store_true",
                      help="run the fuzz and crash suites for hours instead of minutes "
                           "(or set ALTSIM_FUZZ_LONG=1)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The quick suite replays the same examples every run, so a commit's verdict does not
+    # depend on luck; the long mode (--fuzz-long) draws new ones each time, to find bugs.
+    settings.register_profile("quick", derandomize=True, print_blob=True)
+    settings.register_profile("explore", print_blob=True)
+    settings.load_profile("explore" if fuzz_long(config) else "quick")
 
 
 def fuzz_long(config: pytest.Config) -> bool:

@@ -26,7 +26,8 @@ from altsim.core.jsontext import TOO_DEEP, SyntaxProblem, position
 MAX_DEPTH = 512
 # Whitespace: Unicode Zs, the line terminators, BOM and \t \v \f.
 _WS = "\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-_SPACE = re.compile(rf"(?:[{_WS}]++|//[^\r\n\u2028\u2029]*+|/\*(?s:.*?)\*/)*+")
+# White space and comments; locate.py skips with it too.
+SPACE = re.compile(rf"(?:[{_WS}]++|//[^\r\n\u2028\u2029]*+|/\*(?s:.*?)\*/)*+")
 _ESCAPE = (r"(?:[^xu0-9\r\n\u2028\u2029]|0(?![0-9])|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}"
            r"|\r\n?|[\n\u2028\u2029])")
 _BODY = {q: re.compile(rf"(?:[^{q}\\\r\n]++|\\{_ESCAPE})*+") for q in "\"'"}
@@ -124,7 +125,7 @@ class _Json5Reader:
     # -- whitespace, names, strings, numbers --
 
     def space(self, i: int) -> int:
-        match = _SPACE.match(self.text, i)
+        match = SPACE.match(self.text, i)
         i = match.end() if match else i
         self.fail(i)
         if self.text.startswith("/", i):  # a comment that does not start or never ends

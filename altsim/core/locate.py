@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from altsim.core import json5_reader
 from altsim.core.diagnostics import pointer_parts
 
-_SPACE = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.DOTALL)
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', re.DOTALL)
 _IDENTIFIER = re.compile(r"[^\s:/,{}\[\]'\"]+")
 _SCALAR = re.compile(r"[^\s,\]}/]+")
@@ -54,7 +54,7 @@ class _Walker:
         self.wanted = sum(1 for _ in _ends(self.trie))
 
     def space(self, i: int) -> int:
-        match = _SPACE.match(self.text, i)
+        match = json5_reader.SPACE.match(self.text, i)
         return match.end() if match else i
 
     def skip_value(self, i: int) -> int:
@@ -64,6 +64,8 @@ class _Walker:
                 return int(_scan_once(text, i)[1])
             except (StopIteration, ValueError):
                 return len(text)
+        if i >= len(text):
+            return i
         if text[i] not in "[{":
             match = _STRING.match(text, i) or _SCALAR.match(text, i)
             return match.end() if match else i + 1
@@ -86,9 +88,7 @@ class _Walker:
             if raw[0] == '"' and self.strict:
                 key = json.loads(raw)
             else:
-                from altsim.core import json5_reader as json5  # keys read as documents are
-
-                key = json5.loads(raw)
+                key = json5_reader.loads(raw)
             return str(key), match.end()
         match = _IDENTIFIER.match(text, i)
         if match is None:

@@ -1,0 +1,30 @@
+"""Line and column of reported values, in documents only JSON5 reads."""
+
+from altsim.core.check import check_source
+from altsim.core.locate import locate
+from altsim.core.profiles import PROFILES
+
+from .conftest import CORPUS
+
+
+def test_a_byte_order_mark_between_tokens_is_white_space():
+    # JSON5 counts U+FEFF as white space anywhere; the walker must skip it as the parser does.
+    text = '{"apps": [\ufeff{"name": 1,\ufeff "bundleIdentifier": "x"}]}'
+    found = locate(text, ["/apps/0/bundleIdentifier"], strict=False)
+    assert text[found["/apps/0/bundleIdentifier"]:].startswith('"x"')
+
+
+def test_a_document_ending_before_a_wanted_value_points_at_its_end():
+    text = '{"apps": [{"name":'
+    assert locate(text, ["/apps/0/name", "/apps/0/other"], strict=False) == {
+        "/apps/0/name": len(text)}
+
+
+def test_a_bom_inserted_mid_corpus_file_still_gets_a_verdict():
+    # Found by tests/test_fuzz.py: a BOM inside a document that JSON5 then read walked the
+    # locator off the end of the text (IndexError instead of a verdict).
+    corpus_file = CORPUS / "QuarkSources__quarksources.github.io__quarksource.json"
+    raw = bytearray(corpus_file.read_bytes())
+    raw[8990:8990] = b"\xef\xbb\xbf"
+    result = check_source(bytes(raw), PROFILES["altstore"], (15, 0, 0))
+    assert result.diagnostics
