@@ -19,6 +19,7 @@ from altsim.cli import (
     permissions,
     preview,
     refresh,
+    schema,
     settings,
     sources,
     verify,
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_parser(commands)
     verify.add_parser(commands)
     permissions.add_parser(commands)
+    schema.add_parser(commands)
     sources.add_parser(commands)
     refresh.add_parser(commands)
     apps.add_parsers(commands)
