@@ -19,10 +19,11 @@ def add_parser(commands: Any) -> None:
         "what it does with it, the keys it requires and the types it decodes. An editor given "
         "the schema completes keys and flags what the client would reject; `altsim check` "
         "still reports what the schema cannot say (duplicates, device-dependent rules, "
-        "warnings). See docs/schema.md.",
+        "warnings). Redirect it to a file and point the editor at it "
+        "(docs/schema.md).",
         epilog="examples:\n"
-        "  altsim schema > altstore-source.schema.json\n"
-        "  altsim schema --client sidestore > sidestore-source.schema.json",
+        "  altsim schema\n"
+        "  altsim schema --client sidestore",
         formatter_class=HelpWithExamples,
     )
     add_client_argument(parser)
