@@ -108,6 +108,24 @@ def client_verdict(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
     return CheckResult(profile, ios, decoder.rejection, decoder.diagnostics, source)
 
 
+def readable_source(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
+                    date_prefix_parse: bool = True, beta_track: str | None = None
+                    ) -> Source | None:
+    """A source the client rejects, as far as it can be read: every app, version and news item
+    that decodes, errors passed over (the client itself keeps nothing of it). None when the
+    text is not JSON (or JSON5 where the client reads it)."""
+    parsed = _parse(raw, profile, ios)
+    if not isinstance(parsed, Document):
+        return None
+    decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse, warnings=False,
+                      beta_track=beta_track)
+    try:
+        return _readable(parsed.value, decoder.decode_source(parsed.value),
+                         decoder.readable_apps)
+    finally:
+        decoder.close()
+
+
 def decoding_ios(profile: ClientProfile, ios: OSVersion, beta_track: str | None = None
                  ) -> OSVersion:
     """The lowest iOS version whose client decodes every source exactly as on `ios`: decoding

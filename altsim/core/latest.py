@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal, TypeVar
 
 from altsim.core.device import InstalledApp
@@ -43,6 +43,20 @@ def latest_available(app: App) -> Version | None:
 
 def latest_supported(app: App, ios: OSVersion) -> Version | None:
     return next((v for v in app.versions if is_supported(v, ios)), None)  # §4
+
+
+def installed_at_latest(apps: Iterable[App], ios: OSVersion) -> dict[str, InstalledApp]:
+    """Each app as installed at its latest supported version, by bundle ID: what a user who
+    installed everything has once they took every update. The record keeps the source's
+    version and build (AltStore/Operations/InstallAppOperation.swift:50-73 at 5a0f2de7).
+    Apps no version of which runs on `ios` are left out: nothing of them could be installed."""
+    installed = {}
+    for app in apps:
+        latest = latest_supported(app, ios)
+        if latest is not None:
+            installed[app.bundle_id] = InstalledApp(app.bundle_id, latest.version,
+                                                    latest.build_version)
+    return installed
 
 
 def sidestore_track(

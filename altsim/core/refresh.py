@@ -99,6 +99,23 @@ def update_notifications(before: list[PendingUpdate], after: list[PendingUpdate]
     return posted
 
 
+def _updated_apps(notifications: list[Notification]) -> set[str]:
+    return {n.bundle_id for n in notifications if n.bundle_id is not None}
+
+
+def repeated_by_bug(before: list[PendingUpdate], after: list[PendingUpdate]) -> set[str]:
+    """The bundle IDs whose update notification the re-notify bug alone posts: the same update
+    (version and build) was pending before, and a correct comparison posts nothing."""
+    return (_updated_apps(update_notifications(before, after))
+            - _updated_apps(update_notifications(before, after, renotify_build_bug=False)))
+
+
+def reposted_every_refresh(pending: list[PendingUpdate]) -> set[str]:
+    """The bundle IDs the re-notify bug posts again at every later background refresh while
+    their update stays pending: those a refresh that changes nothing still posts."""
+    return _updated_apps(update_notifications(pending, pending))
+
+
 def news_notifications(known: set[str], sources: Mapping[str, Source], profile: ClientProfile
                        ) -> list[Notification]:
     """§6.4 (AppDelegate.swift:380-442): items whose identifier no source had before, with
