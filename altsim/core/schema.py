@@ -359,8 +359,9 @@ class _Builder:
                                                                     "minLength": 1}},
                         {"type": "array", "items": {
                             **named, "required": ["name", "usageDescription"],
-                            "properties": {"usageDescription": {"type": "string",
-                                                                "minLength": 1}}}}]},
+                            "properties": {"usageDescription": {
+                                "type": "string", "minLength": 1,
+                                "description": "Why the app asks, shown at install."}}}}]},
             },
             "additionalProperties": True,
         }
