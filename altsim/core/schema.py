@@ -37,8 +37,7 @@ _VERSION_KINDS = frozenset({"versions", "release_channels"})  # kinds that fall 
 # generated part, so a key added to a table is never left out.
 _PURPOSE: dict[tuple[str, str], str] = {
     ("root", "name"): "The source's name, shown in the Sources list and on the source's page.",
-    ("root", "identifier"): "The source's own identifier, stored as its identity by the "
-    "clients that read it.",
+    ("root", "identifier"): "The source's identity: the client stores the source under it.",
     ("root", "version"): "The source format's version. SideStore checks an installed app's "
     "permissions against appPermissions only when this is 2 or more.",
     ("root", "subtitle"): "A short line shown under the source's name on its page.",
@@ -125,6 +124,12 @@ _PURPOSE: dict[tuple[str, str], str] = {
     ("patreon", "hidden"): "Hide the app from users without the pledge.",
 }
 
+# Where a key means something else when the client does not require it.
+_PURPOSE_IF_OPTIONAL = {
+    ("root", "identifier"): "Not the source's identity for this client (that is the URL it "
+    "was added from); AltStore 1.x and SideStore 0.5 require it.",
+}
+
 _REJECTS = "A value of another type makes the client reject the whole source."
 
 
@@ -183,12 +188,17 @@ class _Builder:
         return {**schema, "description": self.describe(model, f)}
 
     def describe(self, model: str, f: Field, *, required: bool | None = None,
-                 note: str = "", when: str = "") -> str:
+                 note: str = "", when: str = "", purpose: str | None = None) -> str:
         """What the client does with the key, then how it reads the value (from the kind)."""
         required = f.required if required is None else required
-        purpose = _PURPOSE.get((model, f.key), "")
+        purpose = _PURPOSE.get((model, f.key), "") if purpose is None else purpose
+        if not required:
+            purpose = _PURPOSE_IF_OPTIONAL.get((model, f.key), purpose)
+        if model == "app" and f.key == "beta" and self.profile.patreon_gating == "beta":
+            note = (f"{note} {self.profile.title} hides beta apps from users who are not "
+                    "patrons of the source.").strip()
         if f.attr == CHECKED_ONLY:
-            note = (note + " The client checks it but does not use it.").strip()
+            note = f"{note} Decoded, and so checked, whether or not the app gives versions.".strip()
         how = _KIND_WORDS.get(f.kind, "")
         if f.kind in _CONDITIONAL_KINDS:
             how += " " + _CONDITIONAL_KINDS[f.kind]
@@ -219,8 +229,9 @@ class _Builder:
                     "app", Field("versions", "versions"))}
             if "beta" not in properties:
                 properties["beta"] = {"description": self.describe(
-                    "app", Field("beta", "bool"), note="True makes the single-version form's "
-                    "version a nightly.", when="Read only when the app gives no versions")}
+                    "app", Field("beta", "bool"), purpose="With the single-version keys, "
+                    "true makes their version a nightly (shown with a BETA badge).",
+                    when="Read only when the app gives no versions")}
             legacy_beta = {**legacy, "properties": {**legacy["properties"],
                                                     "beta": _nullable({"type": "boolean"})}}
             stable = {"required": [channels], "properties": {channels: {"contains": {
@@ -417,12 +428,12 @@ _SIMPLE_KINDS: dict[str, Schema] = {
 _KIND_WORDS = {
     "string": "A string.",
     "build": "A string.",
-    "sha256": "A string of 64 hex digits.",
+    "sha256": "A string.",
     "os_version": "A version string such as \"14.0\".",
     "category": "A string; known: " + ", ".join(sorted(KNOWN_CATEGORIES)) + ".",
     "string_list": "An array of strings.",
     "string_map": "An object whose values are strings.",
-    "bool": "true or false.",
+    "bool": "A boolean: true or false.",
     "url": "A URL (https); an empty string is rejected, and before iOS 17 so is a URL with "
     "characters URLs may not contain (a space). A relative URL never loads.",
     "date": "YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with Z or an offset such as +02:00.",
