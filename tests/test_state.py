@@ -24,6 +24,7 @@ from altsim.core.device import InstalledApp, Patron
 from altsim.state import (
     HOME_ENV,
     NOTIFICATION_LIMIT,
+    SCHEMA,
     DeviceSettings,
     JsonStore,
     NotificationRecord,
@@ -95,7 +96,7 @@ def test_full_world_round_trips_through_a_file(
     assert loaded.value == user_state
     assert list(loaded.value.sources) == ["example.com/a", "example.org/b"]  # order kept
     document = json.loads((tmp_path / "state.json").read_text("utf-8"))
-    assert document["schema"] == 2
+    assert document["schema"] == SCHEMA
     assert UserState.from_json(json.loads(json.dumps(user_state.to_json()))) == user_state
 
 
@@ -122,7 +123,7 @@ def test_document_shape() -> None:
 
 
 def test_defaults() -> None:
-    user_state = UserState.from_json({"schema": 2})
+    user_state = UserState.from_json({"schema": SCHEMA})
     assert user_state == UserState()
     assert user_state.settings == Settings("altstore", 60, True, False)
     assert user_state.device_settings == DeviceSettings("17.0.0", "iphone", "en_US", "UTC", None)
@@ -160,7 +161,7 @@ def test_notification_history_is_bounded() -> None:
 
 
 @pytest.mark.parametrize(("change", "where"), [
-    ({"schema": 3}, "/schema"),
+    ({"schema": SCHEMA + 1}, "/schema"),
     ({"sources": [{"url": "a", "identifier": "a", "name": None, "added_at":
                    "2026-01-01T00:00:00Z", "copy": "../state.json"}]}, "/sources/0/copy"),
     ({"sources": {}}, "/sources"),
@@ -190,7 +191,7 @@ def test_notification_history_is_bounded() -> None:
      "/notifications/0/shown"),
 ])
 def test_wrong_shapes_name_the_place(change: dict[str, object], where: str) -> None:
-    document = {"schema": 2, **change}
+    document = {"schema": SCHEMA, **change}
     with pytest.raises(StateShapeError) as caught:
         UserState.from_json(document)
     assert caught.value.where == where
@@ -273,7 +274,7 @@ CORRUPT = {
     "no schema": lambda good: b'{"sources": []}',
     "schema as a string": lambda good: b'{"schema": "1"}',
     "wrong types inside": lambda good: good.replace(b'"shown": true', b'"shown": "yes"'),
-    "NaN": lambda good: b'{"schema": 2, "device": {"clock": {"offset_seconds": NaN}}}',
+    "NaN": lambda good: b'{"schema": 3, "device": {"clock": {"offset_seconds": NaN}}}',
     "a copy that names another file": lambda good: good.replace(b'"copy": "abab',
                                                                 b'"copy": "../ab'),
     "schema too old": lambda good: b'{"schema": 0}',
@@ -317,7 +318,7 @@ def test_save_never_overwrites_an_unusable_file(tmp_path: Path) -> None:
 
 
 def test_wrong_shape_message_names_the_place(tmp_path: Path) -> None:
-    (tmp_path / "state.json").write_text('{"schema": 2, "installed": [{"bundle_id": 3}]}')
+    (tmp_path / "state.json").write_text('{"schema": 3, "installed": [{"bundle_id": 3}]}')
     set_aside = open_user_state(tmp_path).load().set_aside
     assert set_aside is not None
     assert "/installed/0/bundle_id: expected a string, found a number" in set_aside.message
@@ -551,7 +552,31 @@ def test_schema_1_is_migrated_keeping_copies_and_shown_notifications(tmp_path: P
         state.value.settings.dark_mode = True
     assert store.load_blob(old_blob) == b"old copy"
     assert (tmp_path / "state.json.schema-1").read_bytes() == raw
-    assert json.loads((tmp_path / "state.json").read_bytes())["schema"] == 2
+    assert json.loads((tmp_path / "state.json").read_bytes())["schema"] == SCHEMA
+
+
+def test_schema_2_keeps_bundled_samples_by_name_not_by_installation_path(tmp_path: Path) -> None:
+    old_file = "file:///venv/lib/python3.11/site-packages/altsim/sample_sources/clean.json"
+    elsewhere = "file:///home/me/clean.json"  # the user's own file of the same name stays
+    added = "2026-01-01T00:00:00+00:00"
+    old = {"schema": 2, "sources": [
+        {"url": "/venv/lib/python3.11/site-packages/altsim/sample_sources/clean.json",
+         "identifier": old_file, "name": "Clean", "added_at": added, "copy": None},
+        {"url": "/home/me/clean.json", "identifier": elsewhere, "name": None,
+         "added_at": added, "copy": None}],
+        "installed": [{"bundle_id": "a", "version": "1", "build_version": None,
+                       "source_identifier": old_file, "installed_at": added}],
+        "notifications": [{"at": added, "kind": "update", "title": "t", "body": "b",
+                           "source_identifier": old_file, "bundle_id": "a", "shown": True}]}
+    (tmp_path / "state.json").write_text(json.dumps(old))
+    loaded = open_user_state(tmp_path).load()
+    assert (loaded.migrated_from, loaded.set_aside) == (2, None)
+    user_state = loaded.value
+    sample = "altsim-sample:clean.json"
+    assert [(r.url, r.identifier) for r in user_state.sources.values()] == [
+        (sample, sample), ("/home/me/clean.json", elsewhere)]
+    assert user_state.installed["a"].source_identifier == sample
+    assert user_state.notifications[0].source_identifier == sample
 
 
 # ---------------------------------------------------------------------------------------------

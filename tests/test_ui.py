@@ -46,6 +46,17 @@ async def test_first_start_shows_the_bundled_store(tmp_path):
         assert pilot.app.simulator.user_state().sources
 
 
+async def test_every_tab_draws_under_no_color(tmp_path, monkeypatch):
+    # Textual's NO_COLOR filter needs a style on every segment it draws
+    monkeypatch.setenv("NO_COLOR", "1")
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        assert pilot.app.no_color
+        for key in ("1", "enter", "escape", "2", "escape", "3", "4", "5", "escape", "1"):
+            await pilot.press(key)
+            await pilot.pause()
+            pilot.app.export_screenshot()
+
+
 async def test_install_then_change_ios_and_see_the_update(tmp_path):
     doc = source(apps=[app(versions=[version(version="2.0", minOSVersion="17.0"),
                                      version(version="1.0")])])

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from altsim.cli import output
 from altsim.core.diagnostics import Diagnostic, Severity
 from altsim.core.safe_text import printable
+from altsim.net.address import SAMPLE_SCHEME, is_sample, sample_path
 from altsim.net.limits import FetchLimits, size_limit
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class SourceInput:
 
 
 def read_source(name: str, limits: FetchLimits = SOURCE_LIMITS) -> SourceInput:
-    """A file or a URL's body; `limits.max_bytes` caps a file's size too."""
+    """A file, a bundled sample or a URL's body; `limits.max_bytes` caps a file's size too."""
     if name.startswith(("http://", "https://")):
         from altsim.net.fetch import FetchError, fetch_source  # httpx only when needed
 
@@ -51,7 +52,10 @@ def read_source(name: str, limits: FetchLimits = SOURCE_LIMITS) -> SourceInput:
         except FetchError as error:
             raise InputError(f"{error.url}: {fetch_failure(error)}") from None
         return SourceInput(fetched.body, fetched.status_warning)
-    path = Path(name)
+    try:
+        path = sample_path(name[len(SAMPLE_SCHEME):]) if is_sample(name) else Path(name)
+    except ValueError as error:
+        raise InputError(f"{name}: {error}") from None
     try:
         if path.is_dir():
             raise InputError(f"{name}: is a directory")

@@ -5,13 +5,19 @@ from __future__ import annotations
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from altsim.core.identity import typed_address_to_url
 
-__all__ = ["Target", "resolve_address"]
+__all__ = ["SAMPLE_SCHEME", "Target", "is_local", "is_sample", "resolve_address", "sample_address",
+           "sample_path"]
 
 FETCHED_SCHEMES = ("http", "https")
+# The sample sources inside the installed package, by name: "altsim-sample:clean.json". The
+# user state keeps this address, never the installation's path, so a reinstall (editable or
+# not, elsewhere) cannot break a store that holds a sample.
+SAMPLE_SCHEME = "altsim-sample:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +38,14 @@ class Target:
 def resolve_address(address: str) -> Target:
     """The file or URL behind ``address``; ``ValueError`` with a one-line reason if none.
 
-    In order: a ``file:`` URL; an existing path (reading a directory then fails as a file
-    error, not as a URL); otherwise the address as the Add
-    Source field reads it (``typed_address_to_url``: no scheme => ``https://``,
+    In order: a bundled sample (``altsim-sample:NAME``); a ``file:`` URL; an existing path
+    (reading a directory then fails as a file error, not as a URL); otherwise the address as
+    the Add Source field reads it (``typed_address_to_url``: no scheme => ``https://``,
     ``localhost:PORT/...`` => ``http://``), which must come out as http or https.
     """
+    if is_sample(address):
+        name = address[len(SAMPLE_SCHEME):]
+        return Target(address, sample_address(name), sample_path(name))
     if address[:5].lower() == "file:":
         return Target(address, address, _file_url_path(address))
     try:
@@ -58,3 +67,27 @@ def _file_url_path(url: str) -> Path:
     if parts.netloc not in ("", "localhost"):
         raise ValueError(f"a file URL names a host ({parts.netloc}); only local files are read")
     return Path(urllib.request.url2pathname(parts.path))
+
+
+def is_local(url: str) -> bool:
+    """Whether a source's URL (as ``Target.url`` gives it) names a file on this machine."""
+    return url.startswith(("file:", SAMPLE_SCHEME))
+
+
+def is_sample(address: str) -> bool:
+    return address[:len(SAMPLE_SCHEME)].lower() == SAMPLE_SCHEME
+
+
+def sample_address(name: str) -> str:
+    return SAMPLE_SCHEME + name
+
+
+def sample_path(name: str) -> Path:
+    """The file of the bundled sample ``name``; ``ValueError`` naming the samples if none."""
+    folder = files("altsim") / "sample_sources"
+    if "/" in name or "\\" in name or not (folder / name).is_file():
+        known = ", ".join(sorted(entry.name for entry in folder.iterdir()
+                                 if entry.name.endswith(".json")))
+        raise ValueError(f"no bundled sample {name!r} (the samples are {known})")
+    # A regular installation's resources are files; altsim does not run from a zip.
+    return Path(str(folder / name))

@@ -31,6 +31,7 @@ from altsim.core.refresh import (
     removed_apps,
 )
 from altsim.core.values import OSVersion
+from altsim.net.address import is_local
 from altsim.net.fetch import Fetched, FetchError, FetchLimits, SourceFetcher
 from altsim.state import (
     JsonStore,
@@ -104,8 +105,9 @@ class InstallResult:
 
 
 def source_identity(fetched: Fetched) -> str:
-    """§1.4: the normalized requested URL; a local file is known by its own file URL."""
-    if fetched.url.startswith("file:"):
+    """§1.4: the normalized requested URL; a local file is known by its own file URL, a
+    bundled sample by its altsim-sample: address."""
+    if is_local(fetched.url):
         return fetched.url
     return normalize_source_url(fetched.url)
 
@@ -314,7 +316,7 @@ class Simulator:
         record = snapshot.sources.get(identifier)
         if record is None:
             raise FlowError(f"no source with the identifier {identifier!r}")
-        if not record.url.startswith("file:"):
+        if not is_local(record.url):
             raise FlowError(f"{record.url} is not a local file")
         profile, device = self.profile(snapshot), self.device(snapshot)
         beta = snapshot.settings.beta_track

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable
+import urllib.parse
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypeVar
 
 from altsim.core.device import FAMILIES, Device, InstalledApp, Patron, User
@@ -33,6 +34,7 @@ from altsim.core.values import (
     parse_device_version,
     parse_os_version,
 )
+from altsim.net.address import sample_address
 from altsim.state.storage import (
     BLOB_NAME,
     JsonObject,
@@ -42,7 +44,7 @@ from altsim.state.storage import (
     default_home,
 )
 
-SCHEMA = 2
+SCHEMA = 3
 NOTIFICATION_LIMIT = 500  # the history keeps the newest ones
 MAX_CLOCK_OFFSET = 100 * 366 * 86400.0  # seconds; keeps `now + offset` inside datetime's range
 MAX_INTERVAL_MINUTES = 7 * 24 * 60
@@ -271,8 +273,50 @@ def _from_schema_1(document: JsonObject) -> JsonObject:
     return migrated
 
 
-USER_STATE_FORMAT: StateFormat[UserState] = StateFormat(SCHEMA, UserState, _decode, _encode,
-                                               migrations={1: _from_schema_1}, blobs=_blobs)
+def _from_schema_2(document: JsonObject) -> JsonObject:
+    """Schema 2 kept a bundled sample as the path it had in the installation that added it,
+    which a reinstall removes: it becomes the sample's altsim-sample: address, in the source
+    and wherever the source's identity is named."""
+    migrated = dict(document, schema=3)
+    root = _Obj(document, "")
+    renamed: dict[str, str] = {}
+    if root.has("sources"):
+        sources = []
+        for item in root.items("sources"):
+            source = dict(item.value)
+            address = _bundled_sample(item.text("identifier", non_empty=True))
+            if address is not None:
+                renamed[source["identifier"]] = address
+                source.update(url=address, identifier=address)
+            sources.append(source)
+        migrated["sources"] = sources
+    for key in ("installed", "notifications"):
+        if root.has(key):
+            migrated[key] = [_renamed_source(dict(item.value), renamed)
+                             for item in root.items(key)]
+    return migrated
+
+
+def _bundled_sample(identifier: str) -> str | None:
+    """The altsim-sample: address of a file: identifier inside an altsim's sample folder."""
+    if not identifier.startswith("file:"):
+        return None
+    parts = PurePosixPath(urllib.parse.urlsplit(identifier).path).parts
+    if parts[-3:-1] != ("altsim", "sample_sources"):
+        return None
+    return sample_address(urllib.parse.unquote(parts[-1]))
+
+
+def _renamed_source(record: JsonObject, renamed: Mapping[str, str]) -> JsonObject:
+    source = record.get("source_identifier")
+    if isinstance(source, str) and source in renamed:
+        record["source_identifier"] = renamed[source]
+    return record
+
+
+USER_STATE_FORMAT: StateFormat[UserState] = StateFormat(
+    SCHEMA, UserState, _decode, _encode, migrations={1: _from_schema_1, 2: _from_schema_2},
+    blobs=_blobs)
 
 
 def open_user_state(home: Path | None = None) -> JsonStore[UserState]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +28,7 @@ from textual.widgets import Footer, Header, Input, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
 from altsim.core.safe_text import printable
+from altsim.net.address import sample_address
 from altsim.sim.background import BackgroundLoop
 from altsim.sim.simulator import FlowError, RefreshReport, Simulator
 from altsim.state import NotificationRecord
@@ -55,11 +55,6 @@ TABS: tuple[tuple[TabName, str], ...] = (
     ("simulator", "Simulator"))
 
 logger = logging.getLogger(__name__)
-
-
-def bundled_sources() -> list[str]:
-    folder = files("altsim") / "sample_sources"
-    return [str(folder / name) for name in BUNDLED]
 
 
 def tab_label(index: int, title: str) -> str:
@@ -180,9 +175,9 @@ class AltsimApp(App[None]):
         await self.simulator.aclose()
 
     async def add_bundled(self) -> None:
-        for path in bundled_sources():
+        for address in map(sample_address, BUNDLED):
             try:
-                self.simulator.add_source(await self.simulator.preview_source(path))
+                self.simulator.add_source(await self.simulator.preview_source(address))
             except FlowError as error:
                 self.notify(str(error), severity="error", markup=False)
 

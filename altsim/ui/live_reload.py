@@ -27,7 +27,7 @@ from textual.notifications import SeverityLevel
 from textual.widget import Widget
 from watchfiles import Change, awatch
 
-from altsim.net.address import resolve_address
+from altsim.net.address import is_local, resolve_address
 from altsim.sim.simulator import FileReload, FlowError, Simulator
 from altsim.state import UserState
 from altsim.ui.text import plain
@@ -75,7 +75,7 @@ def watched_files(user_state: UserState) -> dict[str, str]:
     """Each local source's file (as a path string) and the source's identifier."""
     found = {}
     for identifier, record in user_state.sources.items():
-        if not record.url.startswith("file:"):
+        if not is_local(record.url):
             continue
         try:
             path = resolve_address(record.url).path

@@ -81,20 +81,22 @@ class RowList(ScrollView, can_focus=True):
             text.truncate(width, overflow="ellipsis", pad=True)
             text.append(" ")
             segments += text.render(self.app.console)
-        return Strip(segments).apply_style(style)
+        # on the widget's own style: NO_COLOR's filter cannot take a segment without a style
+        return Strip(segments).apply_style(self.rich_style + style)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
         if y == 0:  # the header stays put
             header = [Text(title, "bold") for title, _ in self.columns]
-            return self._line(header, Style()).crop_extend(scroll_x, scroll_x + width, None)
+            return self._line(header, Style()).crop_extend(scroll_x, scroll_x + width,
+                                                           self.rich_style)
         index = y - 1 + scroll_y
         if index >= len(self.rows):
-            return Strip.blank(width)
+            return Strip.blank(width, self.rich_style)
         style = Style(reverse=True) if index == self.cursor and self.has_focus else Style()
         return self._line(self.cells(index), style).crop_extend(
-            scroll_x, scroll_x + width, None)
+            scroll_x, scroll_x + width, self.rich_style)
 
     def watch_cursor(self, cursor: int) -> None:
         visible = self.size.height - 1
