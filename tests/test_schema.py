@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 import subprocess
 import sys
 from dataclasses import replace
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from altsim.core.check import check_source
+from altsim.core.check import check_source, client_verdict
 from altsim.core.jsontext import Document, parse_document
 from altsim.core.keys import known_keys
 from altsim.core.profiles import MODELS, PROFILES, ClientProfile, Field
@@ -151,6 +152,75 @@ def test_a_typical_mistake_is_flagged_by_both(name, mistake):
     first_error = next(d for d in result.diagnostics if d.severity.name == "ERROR")
     assert first_error.pointer == pointer
     assert pointer in places, places
+
+
+# Values put in place of a key's own, to try the forms and rules between keys.
+_URL = "https://example.com/app.ipa"
+_ODD_VALUES: list[Any] = [
+    None, "", "x", 1, 1.5, True, [], {}, [None], ["x"], [{}], {"a": "b"}, {"a": None},
+    [{"name": "x"}], [{"name": "x", "usageDescription": "y"}], [{"name": 1}], [_URL],
+    [{"imageURL": _URL}], [{"imageURL": _URL, "width": 1}], {"ipad": [_URL]},
+    {"ipad": [{"imageURL": _URL, "width": 1, "height": 2}]}, {"iphone": None}, "custom", 3,
+    [{"track": "stable", "releases": []}], [{"track": "beta", "releases": [{}]}],
+    [{"platform": 0, "downloadURL": _URL}], [{"platform": 5, "downloadURL": _URL}],
+    "#FFF", "#FFFF", "2024-1-1", "May 31",
+]
+
+
+def _random_source(rng: random.Random) -> dict[str, Any]:
+    """A source mixing the forms the clients read: versions, the single-version keys, release
+    channels, platform URLs, a marketplaceID, screenshots, permissions, Patreon."""
+    def version() -> dict[str, Any]:
+        out: dict[str, Any] = {"version": str(rng.randrange(9)), "date": "2024-01-01",
+                               "downloadURL": _URL, "size": 5}
+        if rng.random() < 0.5:
+            out["buildVersion"] = rng.choice(["", "1", None])
+        return out
+
+    apps = []
+    for i in range(rng.randint(1, 2)):
+        app: dict[str, Any] = {"name": "A", "bundleIdentifier": f"b{i}", "developerName": "D",
+                               "localizedDescription": "L", "iconURL": _URL}
+        if rng.random() < 0.6:
+            app["versions"] = [version() for _ in range(rng.randint(0, 2))]
+        if rng.random() < 0.5:
+            app.update(version="1", versionDate="2024-01-01", downloadURL=_URL, size=3)
+        if rng.random() < 0.3:
+            app["releaseChannels"] = [
+                {"track": rng.choice(["stable", "beta"]),
+                 "releases": [version() for _ in range(rng.randint(0, 2))]}
+                for _ in range(rng.randint(0, 2))]
+        if rng.random() < 0.2:
+            app["platformURLs"] = [{"platform": rng.choice([0, 3]), "downloadURL": _URL}]
+        if rng.random() < 0.2:
+            app["marketplaceID"] = rng.choice(["1", None])
+        for key in ("screenshots", "screenshotURLs", "appPermissions", "patreon", "beta"):
+            if rng.random() < 0.2:
+                app[key] = rng.choice(_ODD_VALUES)
+        if rng.random() < 0.25:
+            app[rng.choice([*app, "tintColor", "category"])] = rng.choice(_ODD_VALUES)
+        apps.append(app)
+    return {"name": "S", "identifier": "i", "version": rng.choice([1, 2]), "apps": apps}
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_the_schema_and_the_client_agree_on_mixed_sources(name):
+    """Seeded sources that try the rules between keys: accepted by the client exactly when
+    valid, but for duplicates."""
+    profile = PROFILES[name]
+    validator = _validator(profile)
+    rng = random.Random(20261130)
+    verdicts = set()
+    for _ in range(300):
+        source = _random_source(rng)
+        result = client_verdict(json.dumps(source).encode(), profile, IOS_17)
+        if result.rejection is not None and result.rejection.code in NOT_EXPRESSIBLE:
+            continue
+        valid = validator.is_valid(source)
+        assert valid == result.accepted, (json.dumps(source), result.rejection,
+                                          [e.message for e in validator.iter_errors(source)])
+        verdicts.add(valid)
+    assert verdicts == {True, False}
 
 
 def test_a_schema_key_is_harmless_to_every_client():
