@@ -63,7 +63,7 @@ _PURPOSE: dict[tuple[str, str], str] = {
     ("app", "subtitle"): "A short line shown with the app in Browse.",
     ("app", "beta"): "Marks the app as a beta (a BETA badge).",
     ("app", "marketplaceID"): "The app's ID in the alternative app marketplace (notarized "
-    "apps). When set, every version needs a non-empty buildVersion.",
+    "apps).",
     ("app", "tintColor"): "The app's accent colour, used for its buttons and page (hex, e.g. "
     "\"#5C7AEA\").",
     ("app", "category"): "The app's category (compared lower-cased). A category the client does "
@@ -172,13 +172,16 @@ class _Builder:
         if model == "app" and f.key == "marketplaceID":
             rule = self.profile.marketplace_rule
             if rule == "forbidden":
-                return {"type": "null", "description": _PURPOSE[(model, f.key)].split(" When")[0]
-                        + f" {self.profile.title} refuses any source with a marketplaceID (it "
-                        "is for AltStore PAL): leave it out."}
+                return {"type": "null", "description": f"{_PURPOSE[(model, f.key)]} "
+                        f"{self.profile.title} refuses any source with a marketplaceID (it is "
+                        "for AltStore PAL): leave it out, or null."}
+            builds = "When set, every version needs a non-empty buildVersion."
             if rule == "required":
                 return {**self.kind(f.kind), "description": self.describe(
                     model, f, required=True, note=f"{self.profile.title} requires it on every "
-                    "app.")}
+                    f"app. {builds}")}
+            return {**_nullable(self.kind(f.kind)),
+                    "description": self.describe(model, f, note=builds)}
         if f.kind in _CONDITIONAL_KINDS:
             # typed only where the client reads it: see app_rules
             return {"description": self.describe(model, f)}
