@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from altsim.core.codes import CODES
+
 # Foundation's user-visible texts for decoding errors (spec §1.2).
 MISSING_TEXT = "The data couldn’t be read because it is missing."
 FORMAT_TEXT = "The data couldn’t be read because it isn’t in the correct format."
@@ -24,6 +26,13 @@ class Diagnostic:
     pointer: str  # RFC 6901 JSON pointer into the document
     line: int | None = None
     column: int | None = None
+
+    if __debug__:  # no check, and no call, under python -O
+        def __post_init__(self) -> None:
+            registered = CODES.get(self.code)
+            assert registered is not None, f"{self.code!r} is not in altsim/core/codes.py"
+            assert self.severity in registered.severities, (
+                f"{self.code!r} is not registered as {self.severity} in altsim/core/codes.py")
 
 
 @dataclass(frozen=True, slots=True)
