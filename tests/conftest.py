@@ -13,7 +13,13 @@ from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # 35 real public sources, byte for byte, with their provenance (tests/corpus/SOURCES.md)
-CORPUS = ROOT / "tests" / "corpus"
+IN_REPO_CORPUS = ROOT / "tests" / "corpus"
+IN_REPO_CORPUS_SIZE = 35
+# The real-file tests read the corpus from ALTSIM_CORPUS when it is set (a folder of *.json
+# sources, for example a larger or newer collection), else from the copy in this clone.
+CORPUS_VARIABLE = "ALTSIM_CORPUS"
+CORPUS = (Path(os.environ[CORPUS_VARIABLE]).expanduser().absolute()
+          if os.environ.get(CORPUS_VARIABLE) else IN_REPO_CORPUS)
 SAMPLES = ROOT / "sample_sources"
 
 
@@ -42,15 +48,61 @@ def long_mode(request: pytest.FixtureRequest) -> bool:
     return fuzz_long(request.config)
 
 
+def corpus_is_in_repo() -> bool:
+    return CORPUS.resolve() == IN_REPO_CORPUS.resolve()
+
+
 def corpus_files() -> list[Path]:
-    return sorted(CORPUS.glob("*.json"))
+    """The corpus's sources (*.json), sorted; empty when ALTSIM_CORPUS names no usable folder."""
+    return sorted(CORPUS.glob("*.json")) if CORPUS.is_dir() else []
+
+
+def corpus_unavailable() -> str | None:
+    """Why the real-file tests must skip (ALTSIM_CORPUS names a missing or empty folder), or None.
+
+    The copy in this clone is never skipped: the `corpus` fixture fails if it is incomplete.
+    """
+    if corpus_is_in_repo():
+        return None
+    if not CORPUS.is_dir():
+        return f"{CORPUS_VARIABLE}={CORPUS}: no such folder"
+    if not corpus_files():
+        return f"{CORPUS_VARIABLE}={CORPUS}: the folder has no *.json sources"
+    return None
+
+
+def corpus_file(name: str) -> Path:
+    """One named corpus file; skips (with the reason) when the corpus or that file is absent."""
+    reason = corpus_unavailable()
+    if reason:
+        pytest.skip(reason)
+    path = CORPUS / name
+    if not path.is_file() and not corpus_is_in_repo():
+        pytest.skip(f"{CORPUS_VARIABLE}={CORPUS}: the folder has no {name}")
+    return path
 
 
 @pytest.fixture(scope="session")
 def corpus() -> list[Path]:
+    reason = corpus_unavailable()
+    if reason:
+        pytest.skip(reason)
     files = corpus_files()
-    assert len(files) == 35, f"the corpus in {CORPUS} is incomplete"
+    if corpus_is_in_repo():
+        assert len(files) == IN_REPO_CORPUS_SIZE, f"the corpus in {CORPUS} is incomplete"
     return files
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # A test parametrized over corpus_files() gets no cases from a missing or empty folder;
+    # pytest then skips it as "got empty parameter set", which does not say why. Say why.
+    reason = corpus_unavailable()
+    if not reason:
+        return
+    for item in items:
+        skip = item.get_closest_marker("skip")
+        if skip and str(skip.kwargs.get("reason", "")).startswith("got empty parameter set"):
+            item.add_marker(pytest.mark.skip(reason=reason), append=False)
 
 
 def altsim(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
