@@ -12,6 +12,7 @@ from typing import Any
 from altsim.cli import output as cli_output
 from altsim.cli.errors import UsageError
 from altsim.cli.inputs import SOURCE_LIMITS, InputError, read_source
+from altsim.cli.noise import Noise, add_noise_arguments, noise_for, silence
 from altsim.cli.options import (
     HelpWithExamples,
     add_client_argument,
@@ -40,6 +41,7 @@ class Outcome:
     profile: ClientProfile
     result: CheckResult | None = None
     error: str | None = None
+    silenced: int = 0  # findings left out of the report (see cli/noise.py)
 
 
 def add_parser(commands: Any) -> None:
@@ -67,13 +69,15 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--format", default="text", choices=("text", "json", "github"),
                         help="text for people, json for tools, github for workflow annotations")
     parser.add_argument("--strict", action="store_true",
-                        help="exit 1 on warnings too")
+                        help="exit 1 on warnings too (those reported: silenced ones do not "
+                        "count)")
     parser.add_argument("--watch", action="store_true",
                         help="after the report, watch each SOURCE (local files only) and print "
                         "a new report for a file each time it is saved, until Ctrl-C; the exit "
                         "status is then the one the last reports give, over every SOURCE")
     add_date_prefix_argument(parser)
     add_fetch_limit_arguments(parser, SOURCE_LIMITS, "SOURCE fetch")
+    add_noise_arguments(parser)
     parser.set_defaults(run=run, hard_exit=True)
 
 
@@ -89,19 +93,22 @@ def run(args: argparse.Namespace) -> int:
     # A short-lived process building one large acyclic tree: cyclic GC would only cost time.
     gc.disable()
     limits = fetch_limits_from(args, SOURCE_LIMITS)
+    noises = {name: noise_for(name, args) for name in args.sources}
+    default_severity = "warning" if args.format == "github" else "info"
 
     def report(names: list[str]) -> list[Outcome]:
         by_input = [check_input(name, profiles, ios, date_prefix_parse(args), limits)
                     for name in names]
         # Each client's results together, clients in the order asked, inputs in theirs.
         outcomes = [row[column] for column in range(len(profiles)) for row in by_input]
+        silence(outcomes, noises, default_severity, update_baseline=args.update_baseline)
         write_report(args, outcomes, profiles, ios)
         return outcomes
 
     outcomes = report(args.sources)
     if args.watch:
-        return watch(args, outcomes, report)
-    return exit_status(outcomes, args.strict)
+        return watch(args, outcomes, report, noises)
+    return exit_status(outcomes, noises)
 
 
 def write_report(args: argparse.Namespace, outcomes: list[Outcome],
@@ -120,7 +127,7 @@ def write_report(args: argparse.Namespace, outcomes: list[Outcome],
 
 
 def watch(args: argparse.Namespace, outcomes: list[Outcome],
-          report: Callable[[list[str]], list[Outcome]]) -> int:
+          report: Callable[[list[str]], list[Outcome]], noises: dict[str, Noise]) -> int:
     """A new report for each SOURCE saved, until Ctrl-C; then the exit status of the latest
     outcomes of every SOURCE. Each file's directory is watched: an editor that writes a
     temporary file and renames it over the source is seen."""
@@ -149,7 +156,7 @@ def watch(args: argparse.Namespace, outcomes: list[Outcome],
     except OSError as error:  # the directory went away, or no more inotify watches
         cli_output.error(f"altsim check: cannot watch any more: {error}")
         return 2
-    return exit_status(list(latest.values()), args.strict)
+    return exit_status(list(latest.values()), noises)
 
 
 def check_input(name: str, profiles: list[ClientProfile], ios: OSVersion,
@@ -171,14 +178,14 @@ def check_input(name: str, profiles: list[ClientProfile], ios: OSVersion,
     return outcomes
 
 
-def exit_status(outcomes: list[Outcome], strict: bool) -> int:
+def exit_status(outcomes: list[Outcome], noises: dict[str, Noise]) -> int:
     if any(o.result is None for o in outcomes):
         return 2
     for outcome in outcomes:
         assert outcome.result is not None
         if not outcome.result.accepted:
             return 1
-        if strict and _has(outcome.result.diagnostics, Severity.WARNING):
+        if noises[outcome.input].strict and _has(outcome.result.diagnostics, Severity.WARNING):
             return 1
     return 0
 

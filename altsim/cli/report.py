@@ -43,6 +43,7 @@ def render_json(outcomes: list[Outcome], profiles: list[ClientProfile], ios: OSV
                 "detail": rejection.detail,
             }
             entry["diagnostics"] = [_diagnostic_json(d) for d in result.diagnostics]
+            entry["silenced"] = outcome.silenced
         results.append(entry)
     document: dict[str, Any] = {}
     if len(profiles) == 1:  # the contract before --client took a list
@@ -112,13 +113,15 @@ def render_text(outcomes: list[Outcome], ios: OSVersion, *, colour: bool) -> str
             pointer = paint(printable(d.pointer or "/", keep_newlines=False), _DIM)
             out.append(f"  {place:>9}  {label} {d.code}: "
                        f"{printable(d.message, keep_newlines=False)}  {pointer}")
-        out.append(f"  {_counts(result)}")
+        out.append(f"  {_counts(result, outcome.silenced)}")
     return "\n".join(out) + "\n"
 
 
-def _counts(result: CheckResult) -> str:
-    return ", ".join(f"{result.count(s)} {s.value}{'s' if result.count(s) != 1 else ''}"
-                     for s in Severity)
+def _counts(result: CheckResult, silenced: int) -> str:
+    counts = ", ".join(f"{result.count(s)} {s.value}{'s' if result.count(s) != 1 else ''}"
+                       for s in Severity)
+    return counts + (f", {silenced} silenced (--ignore, --select, --min-severity, a baseline "
+                     "or a config file)" if silenced else "")
 
 
 def render_summary(outcomes: list[Outcome], profiles: list[ClientProfile], ios: OSVersion,
