@@ -88,7 +88,8 @@ def test_help_and_version():
 
 
 def test_url_sources_ignore_http_status(server):
-    # §1.1: the status is never checked; the body is decoded whatever it is (vectors 5, 6).
+    # behaviour.md §1.1: the status is never checked; the body is decoded whatever it is (vectors 5,
+    # 6).
     Routes.routes = {"/ok.json": (200, CLEAN.read_bytes()),
                        "/gone.json": (404, CLEAN.read_bytes())}
     run = altsim("check", f"{server}/ok.json", f"{server}/gone.json", f"{server}/missing.json",
@@ -118,7 +119,7 @@ def test_a_non_2xx_status_is_a_warning_beside_the_clients_verdict(server):
     (warning,) = _status_warnings(broken)
     assert warning == {"severity": "warning", "code": "http-status", "message":
                        "HTTP 500 Internal Server Error: the client ignores the status and "
-                       "decodes the body (§1.1)", "pointer": "", "line": None, "column": None}
+                       "decodes the body anyway", "pointer": "", "line": None, "column": None}
     assert broken["diagnostics"][0] == warning  # first: it happened before any decoding
     assert (missing["accepted"], missing["rejection"]["code"]) == (False, "jsonSyntax")
     (warning,) = _status_warnings(missing)

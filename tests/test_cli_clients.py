@@ -172,7 +172,7 @@ def test_preview_and_matrix_warn_of_a_non_2xx_status_and_use_the_body(server):
         assert run.returncode == 0, run.stderr
         assert run.stderr == (f"altsim {command}: warning: {server}/apps.json: HTTP 500 Internal "
                               "Server Error: the client ignores the status and decodes the body "
-                              "(§1.1)\n")
+                              "anyway\n")
 
 
 # -- --client is given once, and names clients -------------------------------------------------

@@ -1,4 +1,5 @@
-"""The client's decisions (spec §4-§8, §10, §11): the decision vectors of §14 and properties.
+"""The client's decisions (behaviour.md §4-§8, §10, §11): the decision vectors of §14 and
+properties.
 
 Every source goes through the real decoder (client_verdict) before a decision is asked of it.
 Ids carry the vector number (``v36-…``) or the rule's section (``s10.5-…``).
@@ -61,7 +62,8 @@ def button(doc: dict[str, Any], u: User | None = None, dev: Device | None = None
     return d.decide(a, src, u or user(), dev, PROFILES[client]).button
 
 
-# -- latest versions (§3.2, §4) -----------------------------------------------------------------
+# -- latest versions (behaviour.md §3.2, §4)
+# -----------------------------------------------------------------
 
 _TWO = [version(version="2.0", minOSVersion="17.0"), version(version="1.9")]
 
@@ -132,7 +134,8 @@ def one_max(text: str) -> dict[str, Any]:
     return one(versions=[version(maxOSVersion=text)])
 
 
-# -- updates (§5) -------------------------------------------------------------------------------
+# -- updates (behaviour.md §5)
+# -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("client", "versions", "installed", "build", "update"), [
     pytest.param("altstore", ["1.0", "2.0"], "2.0", None, "1.0", id="v39-downgrade-offered"),
@@ -166,7 +169,8 @@ def test_v43_build_only_change(client: str, offered: bool) -> None:
     assert (d.available_update(a, src, u, device(), PROFILES[client]) is not None) is offered
 
 
-# -- countdown (§7) -----------------------------------------------------------------------------
+# -- countdown (behaviour.md §7)
+# -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("ahead", "title"), [
     pytest.param(timedelta(minutes=30), "29:59", id="v47-30-minutes"),
@@ -191,7 +195,8 @@ def test_s7_countdown_ends_at_release() -> None:
     assert (found.title, found.enabled) == ("FREE", True)
 
 
-# -- news (§6.2, §6.3) --------------------------------------------------------------------------
+# -- news (behaviour.md §6.2, §6.3)
+# --------------------------------------------------------------------------
 
 def _views(*docs: dict[str, Any]) -> list[store.SourceForUser]:
     return [store.SourceForUser(decode(doc), f"example.com/{i}") for i, doc in enumerate(docs)]
@@ -222,7 +227,8 @@ def test_news_tap(item: dict[str, Any], opens: str | None) -> None:
     assert store.news_opens(src.news[0], {a.bundle_id for a in src.apps}) == opens
 
 
-# -- Patreon (§8) -------------------------------------------------------------------------------
+# -- Patreon (behaviour.md §8)
+# -------------------------------------------------------------------------------
 
 def _patreon_app(patreon: dict[str, Any], **root: Any) -> dict[str, Any]:
     return source(apps=[app(patreon=patreon)], **root)
@@ -303,7 +309,8 @@ def test_v72_sidestore_ignores_patreon() -> None:
     assert d.pledge_label(a, src, user(), PROFILES["sidestore"]) is None
 
 
-# -- visibility, badges, screens (§10, §11) -----------------------------------------------------
+# -- visibility, badges, screens (behaviour.md §10, §11)
+# -----------------------------------------------------
 
 def test_v65_beta_per_client() -> None:
     doc = one(beta=True)
@@ -407,7 +414,8 @@ def _doc(rows: list[tuple[str, str | None, str | None]], date: str = "2023-02-17
 
 
 def _os(text: str | None) -> tuple[int, ...] | None:
-    """§3.2 written out for the samples above: leading digits per component, missing = 0."""
+    """behaviour.md §3.2 written out for the samples above: leading digits per component, missing
+    = 0."""
     if text is None:
         return None
     parts = [int(p) if p.isdigit() else 0 for p in text.split(".")[:3]]

@@ -171,7 +171,8 @@ def accepted(body: bytes) -> bool:
     return client_verdict(body, DEFAULT_PROFILE, (17, 0, 0)).accepted
 
 
-# -- what arrives is what the client decodes (§1.1) ------------------------------------------
+# -- what arrives is what the client decodes (behaviour.md §1.1)
+# ------------------------------------------
 
 async def test_200_returns_the_body_and_its_urls(raw):
     raw.routes["/apps.json"] = respond(200, SOURCE)
@@ -189,7 +190,7 @@ async def test_404_html_is_a_body_with_a_warning_and_fails_as_json_syntax(raw):
     fetched = await fetch_one(f"{raw.base}/missing.json")
     assert (fetched.status, fetched.body) == (404, HTML_404)
     assert fetched.warnings == ("HTTP 404 Not Found: the client ignores the status and decodes "
-                                "the body (§1.1)",)
+                                "the body anyway",)
     verdict = client_verdict(fetched.body, DEFAULT_PROFILE, (17, 0, 0))
     assert verdict.rejection is not None
     assert verdict.rejection.code == "jsonSyntax"
@@ -266,7 +267,8 @@ async def test_identity_codings_do_not_count(raw):
     assert (await fetch_one(f"{raw.base}/apps.json")).body == SOURCE
 
 
-# -- redirects: followed, identity from the requested URL (§1.4) ----------------------------
+# -- redirects: followed, identity from the requested URL (behaviour.md §1.4)
+# ----------------------------
 
 async def test_redirect_chain_keeps_the_requested_url_as_identity(raw):
     raw.routes["/old.json"] = redirect(301, "/moved.json")
@@ -279,7 +281,7 @@ async def test_redirect_chain_keeps_the_requested_url_as_identity(raw):
     assert fetched.body == SOURCE
     assert normalize_source_url(fetched.url) == f"127.0.0.1:{raw.port}/old.json"
     assert fetched.warnings == (f"redirected 2x to {fetched.final_url}; the source's identity "
-                                f"still comes from {fetched.url} (§1.4)",)
+                                f"still comes from {fetched.url}",)
 
 
 async def test_cookies_follow_redirects_but_not_ones_httpx_cannot_send(raw):
@@ -563,7 +565,8 @@ async def test_concurrency_cap_is_respected(raw):
         assert peak == cap
 
 
-# -- addresses (§9.5) and files -------------------------------------------------------------
+# -- addresses (behaviour.md §9.5) and files
+# -------------------------------------------------------------
 
 @pytest.mark.parametrize(("typed", "url"), [
     ("example.com/apps.json", "https://example.com/apps.json"),

@@ -97,7 +97,8 @@ async def test_offer_and_lost_link(sim, server):
     assert accepted.record.version == "1.9"
     Routes.routes = {"/a.json": body(source(apps=[app(bundleIdentifier="com.b")]))}
     await sim.refresh(background=False)
-    assert sim.user_state().installed["com.a"].source_identifier is None  # §9.2, vector 70
+    # behaviour.md §9.2, vector 70
+    assert sim.user_state().installed["com.a"].source_identifier is None
 
 
 async def test_loop_refreshes_on_interval_and_on_demand(sim, server):

@@ -11,9 +11,9 @@ from altsim.cli.simulated import add_format_argument, emit, fail, open_simulator
 from altsim.core.safe_text import printable
 
 _VERBS: tuple[tuple[str, str, tuple[str, ...]], ...] = (  # verb, help, examples
-    ("install", "tap an app's button: install it (§4)",
+    ("install", "tap an app's button: install it",
      ("altsim install com.rileytestut.Delta", "altsim install com.rileytestut.Delta --yes")),
-    ("update", "install the update the client offers (§5)",
+    ("update", "install the update the client offers",
      ("altsim update com.rileytestut.Delta",)),
     ("remove", "remove an installed app", ("altsim remove com.rileytestut.Delta",)),
 )

@@ -1,6 +1,6 @@
 """`altsim diff OLD NEW`: what publishing NEW where OLD is today does at the next background
-refresh of a user who installed apps from OLD (spec §6.4, §9.2, §9.3), and what changed in the
-file."""
+refresh of a user who installed apps from OLD (behaviour.md §6.4, §9.2, §9.3), and what changed in
+the file."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--no-build-bug", action="store_true",
                         help="compare builds correctly; by default the shipped client's bug is "
                         "reproduced: a pending update with a build is posted again at every "
-                        "background refresh (§9.3)")
+                        "background refresh")
     parser.add_argument("--format", default="text", choices=("text", "json"),
                         help="text for people, json for tools")
     options.add_fetch_limit_arguments(parser, SOURCE_LIMITS, "SOURCE fetch")

@@ -103,7 +103,7 @@ def add_date_prefix_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date-prefix", default="truncate", choices=("truncate", "reject"),
                         help="how a date with extra text after YYYY-MM-DD is read: as midnight "
                         "UTC of that day (default) or as an error; the device behaviour is "
-                        "unverified (spec §3.1)")
+                        "unverified")
 
 
 def date_prefix_parse(args: argparse.Namespace) -> bool:

@@ -62,6 +62,6 @@ def run(args: argparse.Namespace) -> int:
             output.error(f"altsim permissions: {printable(archive_name(archive))} declares "
                          f"{printable(key)} without a usage description; write one in its "
                          "place: the client rejects a source whose privacy permission has "
-                         "none (§1.5)")
+                         "none")
     output.write_json(document, indent=2)
     return 0

@@ -20,7 +20,7 @@ def add_parser(commands: Any) -> None:
         "refresh", help="refresh every source; print what a background refresh posts",
         description="Fetch every source again. In the foreground (default) the successes are "
         "saved and failed sources keep their old data; with --background any failure saves "
-        "nothing, and the client's notifications are posted and printed (§6.4, §9.3).",
+        "nothing, and the client's notifications are posted and printed.",
         epilog="examples:\n"
         "  altsim refresh\n"
         "  altsim refresh --background --format json\n"
@@ -92,7 +92,7 @@ def refresh_text(refreshed: RefreshReport) -> str:
         name = refreshed.names.get(identifier, identifier)
         lines.append(f"Unable to Refresh “{printable(name)}” Source: {printable(error)}")
     if refreshed.background and not outcome.saved:
-        lines.append("Background refresh failed: nothing saved, nothing posted (§6.4).")
+        lines.append("Background refresh failed: nothing saved, nothing posted.")
     posted = {id(record) for record in refreshed.posted}
     for note in refreshed.shown:
         earlier = ("" if id(note) in posted else

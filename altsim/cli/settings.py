@@ -22,9 +22,9 @@ def add_parsers(commands: Any) -> None:
         formatter_class=HelpWithExamples)
     settings.add_argument("--build-bug", choices=("on", "off"),
                           help="reproduce the shipped client's re-notification of pending "
-                          "updates that have a build (§9.3; on by default)")
+                          "updates that have a build (on by default)")
     settings.add_argument("--dark-mode", choices=("on", "off"),
-                          help="the device's appearance: tints are adjusted for it (§2.5)")
+                          help="the device's appearance: tints are adjusted for it")
     settings.add_argument("--interval", metavar="MINUTES",
                           help="the background refresh interval (default 60)")
     settings.set_defaults(run=run_settings)

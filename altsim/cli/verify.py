@@ -1,5 +1,6 @@
 """`altsim verify`: download a source's app archives and check them as the client does before
-installing (spec §10 items 9 and 10), so every install-time failure is found before users do."""
+installing (behaviour.md §10 items 9 and 10), so every install-time failure is found before users
+do."""
 
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def add_parser(commands: Any) -> None:
     options.add_ios_argument(parser)
     parser.add_argument("--recommended", action="store_true",
                         help="the source is on AltStore's Recommended list, whose apps AltStore "
-                        "installs without the permission check (§2.4)")
+                        "installs without the permission check")
     parser.add_argument("--format", default="text", choices=("text", "json", "github"),
                         help="text for people, json for tools, github for workflow annotations")
     options.add_date_prefix_argument(parser)
@@ -128,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
 
 def choose(source: Source, args: argparse.Namespace, ios: OSVersion) -> list[Target]:
     """The versions to check: by default, each app's version the device would install (the
-    latest supported, §4), else its newest."""
+    latest supported, behaviour.md §4), else its newest."""
     apps = source.apps
     if args.app is not None:
         apps = [app for app in apps if app.bundle_id == args.app]

@@ -2,8 +2,8 @@
 
 The client stops at its first error; in `collect` mode the decoder goes on, so a maintainer
 sees every error at once, and the first one recorded is the one the client reports (decode
-order = the order of the profile's field tables, spec §1.2). Warnings about values the client
-accepts but a maintainer should know about are raised here, where the value is in hand.
+order = the order of the profile's field tables, behaviour.md §1.2). Warnings about values the
+client accepts but a maintainer should know about are raised here, where the value is in hand.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ CUSTOM_PLEDGE = "custom"
 _ALWAYS = frozenset({"versions", "release_channels", "app_download_url", "screenshots"})
 _TRACK_KEYS = frozenset({"track", "releases"})
 _PLATFORMS = (0, 1, 2)  # S:StoreApp.swift:55-59, `enum Platform: UInt`: ios, tvos, macos
-_LEGACY_SCREENSHOT_SIZE = (750, 1334)  # §2.3, StoreApp.swift:253-262
+_LEGACY_SCREENSHOT_SIZE = (750, 1334)  # behaviour.md §2.3, StoreApp.swift:253-262
 _HUMAN = {"String": "a string", "Bool": "true or false", "Int16": "an integer",
           "Int32": "an integer", "Int64": "an integer", "Int": "an integer", "Decimal": "a number",
           "Dictionary<String, Any>": "an object", "Array<Any>": "an array"}
@@ -182,7 +182,7 @@ class Decoder:
             self.diagnostics.append(Diagnostic(severity, code, message, pointer))
 
     def _missing(self, obj: dict[str, Any], ptr: str, key: str, type_name: str) -> None:
-        if key in obj:  # present but null (§1.2)
+        if key in obj:  # present but null (behaviour.md §1.2)
             self.reject("valueNotFound", pointer_join(ptr, key),
                         f"'{key}' is required and may not be null", MISSING_TEXT,
                         detail=f"Expected {type_name} value but found null instead.")
@@ -298,7 +298,8 @@ class Decoder:
 
     def _not_object(self, obj: Any, ptr: str, model: str, device: str | None) -> Any:
         if model == "screenshot" and (type(obj) is str or obj is None):
-            # A string is a URL; only a type mismatch falls back to the object form (§2.3).
+            # A string is a URL; only a type mismatch falls back to the object form
+            # (behaviour.md §2.3).
             url = self._url(obj, ptr)
             return INVALID if url is INVALID else Screenshot(url, device or "iphone", pointer=ptr)
         self._fields(obj, ptr, model)  # reports what the client reports
@@ -365,7 +366,8 @@ class Decoder:
     def _k_news_items(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         return self._list(value, ptr, key, self.decoders["news"])
 
-    # -- versions (§2.2, §3) -------------------------------------------------------------------
+    # -- versions (behaviour.md §2.2, §3)
+    # -------------------------------------------------------------------
 
     def _k_versions(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
         """AltStore: `versions`, else the single-version keys (StoreApp.swift:290-344)."""
@@ -529,7 +531,8 @@ class Decoder:
         return self._k_url(value, ptr, key, app)
 
     def _k_app_download_url(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
-        # SideStore 0.5 (§11): an app-level download URL is required even beside `versions`.
+        # SideStore 0.5 (behaviour.md §11): an app-level download URL is required even beside
+        # `versions`.
         if value is not None:
             return self._k_url(value, ptr, key, app)
         if app.get("platformURLs") is None:
@@ -539,7 +542,8 @@ class Decoder:
                 "E downloadURL:String or downloadURLs:[[Platform:URL]] key required.")
         return None
 
-    # -- screenshots (§2.3) --------------------------------------------------------------------
+    # -- screenshots (behaviour.md §2.3)
+    # --------------------------------------------------------------------
 
     def _k_screenshots(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
         screenshots_at = pointer_join(ptr, key)
@@ -573,7 +577,8 @@ class Decoder:
             return INVALID
         return Screenshot(url, "iphone", *_LEGACY_SCREENSHOT_SIZE, pointer=ptr)
 
-    # -- permissions (§2.4) --------------------------------------------------------------------
+    # -- permissions (behaviour.md §2.4)
+    # --------------------------------------------------------------------
 
     def _k_permissions(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
         permissions_at = pointer_join(ptr, key)
@@ -648,7 +653,8 @@ class Decoder:
                     detail=f"Expected {type_name} value but found null instead.")
         return INVALID
 
-    # -- Patreon (§8.1) ------------------------------------------------------------------------
+    # -- Patreon (behaviour.md §8.1)
+    # ------------------------------------------------------------------------
 
     def _k_patreon(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
         out = self._fields(value, pointer_join(ptr, key), "patreon")
@@ -685,7 +691,7 @@ class Decoder:
 
     def _k_build(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         text = self._k_string(value, ptr, key, obj)
-        return text or None if text is not INVALID else INVALID  # "" = no build (§3)
+        return text or None if text is not INVALID else INVALID  # "" = no build (behaviour.md §3)
 
     def _k_sha256(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         text = self._k_string(value, ptr, key, obj)
@@ -695,7 +701,8 @@ class Decoder:
         text = self._k_string(value, ptr, key, obj)
         if text is INVALID:
             return INVALID
-        category = text.lower()  # §2.6: any string, lower-cased; unknown ones list under Other
+        # behaviour.md §2.6: any string, lower-cased; unknown ones list under Other
+        category = text.lower()
         if category not in KNOWN_CATEGORIES:
             self.warn("unknown-category", pointer_join(ptr, key),
                       f"category '{text}' is not one the client knows: the app is listed under "
@@ -720,7 +727,7 @@ class Decoder:
         if type(value) is not dict:
             return self._mismatch(map_at, "Dictionary<String, Any>", value)
         for name, item in value.items():
-            if type(item) is not str:  # [String: String] (§1.3 userInfo, vector 64)
+            if type(item) is not str:  # [String: String] (behaviour.md §1.3 userInfo, vector 64)
                 if item is None:
                     return self._null(pointer_join(map_at, name), "String")
                 return self._mismatch(pointer_join(map_at, name), "String", item)
@@ -772,7 +779,7 @@ class Decoder:
             elif ":" not in value.split("/", 1)[0]:
                 self.warn("relative-url", url_at,
                           "relative URL: the client never resolves it against the source's URL, "
-                          "so it never loads (§1.2)")
+                          "so it never loads")
             else:
                 self.warn("non-web-url", url_at, "URL is neither https nor http")
         return value
@@ -791,11 +798,11 @@ class Decoder:
             self.warn("date-prefix", pointer_join(ptr, key),
                       f"only the start of {value!r} is a date the client reads: it is taken as "
                       f"{date:%Y-%m-%d %H:%M} UTC, or rejects the source if the device "
-                      "parses strictly (UNVERIFIED, §3.1)")
+                      "parses strictly (unverified)")
         elif not padded:
             self.warn("date-not-padded", pointer_join(ptr, key),
                       f"{value!r} is not zero-padded: documented as valid, but unverified on "
-                      "device (§3.1)", Severity.INFO)
+                      "device", Severity.INFO)
         return date
 
     def _k_colour(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
@@ -859,12 +866,12 @@ def os_version_note(key: str, text: str) -> tuple[str, str] | None:
         else:
             effect = f"it is read as {os_version_string(parsed)}"
         return ("unparseable-os-version",
-                f"{key} {text!r} is not a version like 16.4: {effect} (§3.2)")
+                f"{key} {text!r} is not a version like 16.4: {effect}")
     if key == "maxOSVersion" and text.count(".") < 2:
         major, minor, _ = parsed
         return ("max-os-excludes-patches",
                 f"maxOSVersion {text!r} means exactly {major}.{minor}.0: devices on "
-                f"{major}.{minor}.1 or later are excluded (§3.2)")
+                f"{major}.{minor}.1 or later are excluded")
     return None
 
 
@@ -912,7 +919,7 @@ _BUILDS = {
     "app": (App, "pointer=ptr, track=dec.track_read", ""),
     "version": (Version, "pointer=ptr", ""),
     "news": (NewsItem, "sort_index=index, pointer=ptr", ""),
-    # §2.3: one of width and height alone counts as neither
+    # behaviour.md §2.3: one of width and height alone counts as neither
     "screenshot": (Screenshot, "device=device, pointer=ptr",
                    "if ({width} is None) != ({height} is None):\n"
                    "    {width} = {height} = half_size(ptr)"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from altsim.core.profiles import PROFILES, ClientProfile
 
-# §2.6, StoreCategory.swift:12-21
+# behaviour.md §2.6, StoreCategory.swift:12-21
 KNOWN_CATEGORIES = frozenset(
     {"developer", "entertainment", "games", "lifestyle", "photo-video", "social", "utilities",
      "other"}
@@ -21,10 +21,10 @@ _ALTSOURCEPARSER = "AltSourceParser (a tool that updates sources from GitHub rel
 # and reported as info; the other codes are warnings.
 _NOTES: dict[str, dict[str, tuple[str, str]]] = {
     "root": {
-        "identifier": ("unread-key", "the source's identity is its normalized URL (§1.4); keep "
+        "identifier": ("unread-key", "the source's identity is its normalized URL; keep "
                        "the key for AltStore 1.x and SideStore 0.5, which require it"),
         "sourceURL": ("unread-key", "no client reads it; identity comes from the URL the user "
-                      "added (§1.3)"),
+                      "added"),
         # AltSourceParser sets it to "v2" on every source it loads (noah978/AltSourceParser
         # src/altparse/model.py:778 at a0c700de).
         "apiVersion": ("unread-key", f"written by {_ALTSOURCEPARSER}; no client reads it"),
@@ -40,7 +40,7 @@ _NOTES: dict[str, dict[str, tuple[str, str]]] = {
     "app": {
         "permissions": ("legacy-permissions", "the 1.x permissions list is not read by AltStore "
                         "2.x: declare appPermissions, or every entitlement in the IPA counts as "
-                        "undeclared at install (§2.4, vector 29)"),
+                        "undeclared at install "),
         "minOSVersion": ("ignored-key", "OS limits are read on each version, not on the app"),
         "maxOSVersion": ("ignored-key", "OS limits are read on each version, not on the app"),
         "localizedDescriptions": ("ignored-key", _AFTER_RC),
@@ -71,7 +71,7 @@ _NOTES: dict[str, dict[str, tuple[str, str]]] = {
     "news": {}, "screenshot": {}, "patreon": {},
 }
 
-# Keys read by fallbacks rather than by a table entry of their own (§2.2, §2.3).
+# Keys read by fallbacks rather than by a table entry of their own (behaviour.md §2.2, §2.3).
 _READ_BY_FALLBACK = {
     "app": frozenset({"screenshotURLs", "version", "versionDate", "versionDescription",
                       "downloadURL", "size", "versions", "beta"}),

@@ -1,4 +1,5 @@
-"""Problems the client accepts but a maintainer wants to know about (spec §12, SOURCES.md).
+"""Problems the client accepts but a maintainer wants to know about (behaviour.md §12; the real
+sources in tests/corpus/SOURCES.md show each).
 
 These look across entities (versions of an app, news against apps); warnings about a single
 value are raised by the decoder, where the value is read.
@@ -27,7 +28,7 @@ _LEADING_NUMBERS = re.compile(r"\D*?(\d+(?:\.\d+)*)(.*)")
 def loose_version_key(text: str) -> tuple[tuple[int, ...], int]:
     """A lenient ordering for maintainers' version strings: numbers first, a tag sorts below.
 
-    Only for advice: the client compares versions as exact strings (§5).
+    Only for advice: the client compares versions as exact strings (behaviour.md §5).
     """
     match = _LEADING_NUMBERS.match(text)
     if match is None:
@@ -43,7 +44,7 @@ def review_source(source: Source, ios: OSVersion, now: datetime, warn: Warn) -> 
         _review_versions(app, ios, now, warn)
         if app.patreon is not None and source.patreon_url is None:
             warn("patreon-without-url", pointer_join(app.pointer, "patreon"),
-                 "the source has no patreonURL, so no pledge ever unlocks this app (§8.2)",
+                 "the source has no patreonURL, so no pledge ever unlocks this app",
                  Severity.WARNING)
     for index, featured in enumerate(source.featured_apps or []):
         if featured not in app_ids:
@@ -55,12 +56,12 @@ def review_source(source: Source, ios: OSVersion, now: datetime, warn: Warn) -> 
         if item.identifier in seen_news:
             warn("duplicate-news-id", pointer_join(item.pointer, "identifier"),
                  f"news identifier {item.identifier!r} is used twice: the client keeps only one "
-                 "of them, which one is not defined (§6.5)", Severity.WARNING)
+                 "of them, which one is not defined", Severity.WARNING)
         seen_news.add(item.identifier)
         if item.app_id is not None and item.app_id not in app_ids:
             warn("unknown-news-app", pointer_join(item.pointer, "appID"),
                  f"appID {item.app_id!r} is not an app of this source: the item links to "
-                 "nothing (§6.3)", Severity.WARNING)
+                 "nothing", Severity.WARNING)
 
 
 def _review_versions(app: App, ios: OSVersion, now: datetime, warn: Warn) -> None:
@@ -72,7 +73,7 @@ def _review_versions(app: App, ios: OSVersion, now: datetime, warn: Warn) -> Non
         if later.date > earlier.date:
             warn("versions-not-newest-first", later.pointer,
                  f"version {later.localized_version} is dated after the one above it: the "
-                 "client takes the first listed version as the latest, whatever the dates (§4)",
+                 "client takes the first listed version as the latest, whatever the dates",
                  Severity.WARNING)
             break
     keys = [loose_version_key(v.version) for v in versions]
@@ -80,7 +81,7 @@ def _review_versions(app: App, ios: OSVersion, now: datetime, warn: Warn) -> Non
         highest = versions[keys.index(max(keys))]
         warn("latest-not-highest", first.pointer,
              f"the first version ({first.version}) is not the highest ({highest.version}): the "
-             "client offers the first one as the latest (§4)", Severity.WARNING)
+             "client offers the first one as the latest", Severity.WARNING)
     for version in versions:
         if version.size < PLACEHOLDER_SIZE:
             warn("placeholder-size", pointer_join(version.pointer, "size"),
@@ -90,13 +91,13 @@ def _review_versions(app: App, ios: OSVersion, now: datetime, warn: Warn) -> Non
             crash = (" AltStore 2.0rc crashes while fetching this source (fixed in 2.0.1)"
                      if version is first else "")
             warn("size-over-2gb", pointer_join(version.pointer, "size"),
-                 f"size over 2 GB.{crash} (§2.2)", Severity.WARNING)
+                 f"size over 2 GB.{crash}", Severity.WARNING)
     latest = latest_supported(app, ios)
     if latest is None:
         warn("no-compatible-version", pointer_join(app.pointer, "versions"),
              f"no version supports iOS {os_version_string(ios)}: the app is still listed, and "
-             "installing it fails (§4)", Severity.INFO)
+             "installing it fails", Severity.INFO)
     elif latest.date > now:
         warn("future-release", pointer_join(latest.pointer, "date"),
              f"dated {latest.date:%Y-%m-%d %H:%M} UTC, in the future: users without the app see "
-             "a countdown, users with it get the update at once (§7)", Severity.INFO)
+             "a countdown, users with it get the update at once", Severity.INFO)

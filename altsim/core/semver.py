@@ -1,7 +1,7 @@
 """SemVer as SideStore reads it.
 
-A port of `SwiftPackageIndex/SemanticVersion` (SV, 0.4+: the `wholeMatch` parser, the §11
-precedence). SideStore's update rule built on it is in update_rules.py.
+A port of `SwiftPackageIndex/SemanticVersion` (SV, 0.4+: the `wholeMatch` parser, the
+precedence of semver.org 2.0.0 rule 11). SideStore's update rule built on it is in update_rules.py.
 
 Stdlib only: this module must stay importable without the UI or network dependencies.
 """
@@ -67,9 +67,10 @@ def _identifier(raw: str) -> PreReleaseIdentifier:
 
 
 def _identifier_lt(a: PreReleaseIdentifier, b: PreReleaseIdentifier) -> bool:
-    # SV SemanticVersion.swift `PreReleaseIdentifier <` (semver §11.4.1-3): numeric < alphanumeric;
-    # numbers numerically; strings by Swift `<` (NFC scalar order), which for these strings —
-    # ASCII, perhaps with Unicode digits, which NFC leaves alone — is Python's code-point order.
+    # SV SemanticVersion.swift `PreReleaseIdentifier <` (semver.org rule 11.4.1-3): numeric <
+    # alphanumeric; numbers numerically; strings by Swift `<` (NFC scalar order), which for these
+    # strings — ASCII, perhaps with Unicode digits, which NFC leaves alone — is Python's code-point
+    # order.
     if isinstance(a, int):
         return a < b if isinstance(b, int) else True
     return False if isinstance(b, int) else a < b
@@ -77,7 +78,7 @@ def _identifier_lt(a: PreReleaseIdentifier, b: PreReleaseIdentifier) -> bool:
 
 def _identifiers_lt(a: Identifiers, b: Identifiers) -> bool:
     # SV SemanticVersion.swift `Array<PreReleaseIdentifier> <`: first difference decides, else
-    # the shorter list is lower (semver §11.4.4).
+    # the shorter list is lower (semver.org rule 11.4.4).
     for x, y in zip(a, b, strict=False):
         if x != y:
             return _identifier_lt(x, y)
@@ -143,9 +144,9 @@ def parse_semver(text: str) -> SemanticVersion | None:
 
 
 def precedes(a: SemanticVersion, b: SemanticVersion) -> bool:
-    """Swift `a < b` (SV SemanticVersion.swift:52-116, semver §11): core numbers, then a
+    """Swift `a < b` (SV SemanticVersion.swift:52-116, semver.org rule 11): core numbers, then a
     pre-release below its stable release, then pre-release identifiers. Build metadata is
-    ignored (§10)."""
+    ignored (semver.org rule 10)."""
     if a.major != b.major:
         return a.major < b.major
     if a.minor != b.minor:

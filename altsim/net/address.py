@@ -1,4 +1,5 @@
-"""Where a source address points: a local file, or the URL the client would fetch (§9.5)."""
+"""Where a source address points: a local file, or the URL the client would fetch
+(behaviour.md §9.5)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,9 @@ class Target:
     """What to read for an address.
 
     ``url`` is the URL the source is known by: its identity is ``normalize_source_url(url)``
-    (§1.4), whatever redirects follow. ``path`` is set for a local file. ``scheme_added`` says
-    the address had no scheme and got ``https://`` or ``http://`` from the Add Source rule.
+    (behaviour.md §1.4), whatever redirects follow. ``path`` is set for a local file.
+    ``scheme_added`` says the address had no scheme and got ``https://`` or ``http://`` from the Add
+    Source rule.
     """
 
     address: str

@@ -1,17 +1,18 @@
 """Fetch sources the way the client does, many at once, each bounded in size and time.
 
 ``SourceFetcher`` keeps its httpx clients (connection pools) for its whole life;
-``fetch_all`` refetches every source in parallel, as the client does on each refresh (§9.1),
-with at most ``FetchLimits.concurrency`` in flight. One source's failure is that source's
-result (a ``FetchError``); it never stops the others (§9.2 aggregates them afterwards).
+``fetch_all`` refetches every source in parallel, as the client does on each refresh
+(behaviour.md §9.1), with at most ``FetchLimits.concurrency`` in flight. One source's failure is
+that source's result (a ``FetchError``); it never stops the others (behaviour.md §9.2 aggregates
+them afterwards).
 
-What the client does, reproduced here (spec §1.1):
+What the client does, reproduced here (behaviour.md §1.1):
 
 * The HTTP status is never checked. Whatever body arrives goes to the decoder: a 404 HTML page
   then fails as jsonSyntax (vector 5), a 404 or 500 carrying a valid source is accepted
   (vector 6). ``Fetched.status`` and a warning report the status; it is never an error.
-* Redirects are followed; the source keeps the **requested** URL as its identity (§1.4):
-  ``Fetched.url``, never ``Fetched.final_url``.
+* Redirects are followed; the source keeps the **requested** URL as its identity
+(behaviour.md §1.4): ``Fetched.url``, never ``Fetched.final_url``.
 * No retries.
 * The body is bytes: invalid UTF-8 is the decoder's jsonSyntax, not a fetch error.
 
@@ -79,9 +80,9 @@ KINDS: dict[FetchErrorKind, str] = {
 class Fetched:
     """A source's bytes and how they came.
 
-    ``url`` is the requested URL (the address after the Add Source rule, §9.5): the source's
-    identity is ``normalize_source_url(url)`` (§1.4). ``final_url`` is where the redirects
-    ended. ``status`` is None for a local file. ``elapsed`` is in seconds.
+    ``url`` is the requested URL (the address after the Add Source rule, behaviour.md §9.5): the
+    source's identity is ``normalize_source_url(url)`` (behaviour.md §1.4). ``final_url`` is where
+    the redirects ended. ``status`` is None for a local file. ``elapsed`` is in seconds.
     """
 
     address: str
@@ -101,11 +102,12 @@ class Fetched:
 
 
 def http_status_warning(status: int, reason_phrase: str = "") -> str | None:
-    """The one wording of a non-2xx status (§1.1: the client never checks it); None for 2xx."""
+    """The one wording of a non-2xx status (behaviour.md §1.1: the client never checks it); None for
+    2xx."""
     if 200 <= status < 300:
         return None
     phrase = f" {reason_phrase}" if reason_phrase else ""
-    return f"HTTP {status}{phrase}: the client ignores the status and decodes the body (§1.1)"
+    return f"HTTP {status}{phrase}: the client ignores the status and decodes the body anyway"
 
 
 class BodySink(Protocol):
@@ -205,7 +207,8 @@ class SourceFetcher:
                                   pool=limits.connect_timeout),
             follow_redirects=False,  # followed in _follow, to count them and name a loop
             headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING,
-                     # §1.1: the client ignores local caches (reloadIgnoringLocalCacheData)
+                     # behaviour.md §1.1: the client ignores local caches
+                     # (reloadIgnoringLocalCacheData)
                      "Cache-Control": "no-cache"},
             verify=ssl_context,
             transport=transport,
@@ -326,7 +329,7 @@ class SourceFetcher:
             warnings.insert(0, status_warning)
         if len(chain) > 1:
             warnings.insert(0, f"redirected {len(chain) - 1}x to {chain[-1]}; the source's "
-                               f"identity still comes from {target.url} (§1.4)")
+                               f"identity still comes from {target.url}")
         return Fetched(target.address, target.url, str(response.url), status, body,
                        time.perf_counter() - start, tuple(warnings), response.reason_phrase)
 

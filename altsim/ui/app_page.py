@@ -1,5 +1,5 @@
-"""The app page (spec §10.6): icon, name, developer, the install button as the client draws it
-(in the app's tint), the pledge label, description (5 lines) and version notes (3 lines), size,
+"""The app page (behaviour.md §10.6): icon, name, developer, the install button as the client draws
+it (in the app's tint), the pledge label, description (5 lines) and version notes (3 lines), size,
 permissions, and the screenshots this device gets, drawn (`altsim.ui.pictures`)."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from altsim.ui.pictures import (
 from altsim.ui.snapshot import AppRow, StoreSnapshot
 from altsim.ui.text import literal, paragraph, tint
 
-DESCRIPTION_LINES, NOTES_LINES = 5, 3  # §10.6: collapsed, with "more"
+DESCRIPTION_LINES, NOTES_LINES = 5, 3  # behaviour.md §10.6: collapsed, with "more"
 
 
 def _collapsed(text: str | None, lines: int, expanded: bool) -> Text:
