@@ -73,3 +73,13 @@ def test_citation_pattern_survives_rewrite():
     for text in ("(§9.2)", "behaviour.md §9.2", "docs/behaviour.md § 9.2"):
         assert [m[1] for m in CITATION.finditer(text)] == ["9.2"]
     assert [m.groups() for m in CITATION.finditer("§10.3-10.5")] == [("10.3", "10.5")]
+
+
+def test_every_section_sign_in_the_code_names_the_document() -> None:
+    """A "§" in altsim/ says which document it cites, on its own line: a reader of the code can
+    open it without knowing a convention."""
+    bare = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+            for path in sorted((ROOT / "altsim").rglob("*.py"))
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if "§" in line and "behaviour.md §" not in line]
+    assert not bare, "\n".join(bare)

@@ -71,7 +71,7 @@ class ClientProfile:
     update_rule: UpdateRule = "string"
     # behaviour.md §8: "app" (2.0's app-level `patreon` object gates), "beta" (1.x: `beta` apps are
     # hidden unless the user is a patron, behaviour.md §8.4) or "" (SideStore: every app is free and
-    # visible, §11)
+    # visible, behaviour.md §11)
     patreon_gating: str = "app"
     price_from_ios: int = 15  # behaviour.md §8.3: the "$3/mo" title needs iOS 15; before it, PLEDGE
     # Where the BETA badge shows: "beta" (any app with beta: true), "legacy" (SideStore 0.5:
