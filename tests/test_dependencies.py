@@ -1,0 +1,20 @@
+"""A declared dependency is one the code uses."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+from .conftest import ROOT
+
+# distribution name -> the module it installs, where they differ
+MODULES = {"Pillow": "PIL", "textual-image": "textual_image", "babel": "babel"}
+
+
+def test_every_runtime_dependency_is_imported() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    names = [re.split(r"[<>=!~\[ ;]", spec, maxsplit=1)[0] for spec in project["dependencies"]]
+    code = "\n".join(p.read_text() for p in (ROOT / "altsim").rglob("*.py"))
+    unused = [name for name in names
+              if not re.search(rf"^\s*(?:from|import) {MODULES.get(name, name)}\b", code, re.M)]
+    assert not unused, f"declared but never imported: {unused}"
