@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from .builders import app, news, source, version
-from .conftest import CORPUS, SAMPLES, Routes, altsim
+from .conftest import IN_REPO_CORPUS, SAMPLES, Routes, altsim
 
 CLEAN = SAMPLES / "clean.json"
 MISTAKES = SAMPLES / "classic-mistakes.json"
-OFFICIAL = CORPUS / "altstoreio__AltStore__apps.json"
+OFFICIAL = IN_REPO_CORPUS / "altstoreio__AltStore__apps.json"
 NOW = "2024-06-01T12:00:00Z"
 VER_KEYS = {"version", "buildVersion", "localizedVersion", "date", "minOSVersion",
             "maxOSVersion"}

@@ -13,7 +13,7 @@ from altsim.core.check import check_source
 from altsim.core.diagnostics import Severity
 from altsim.core.profiles import PROFILES
 
-from .conftest import CORPUS, corpus_files
+from .conftest import corpus_file, corpus_files, corpus_is_in_repo
 
 ACCEPTED = None
 # file -> (rejection code, client coding path) under `altstore` on iOS 17.0, or ACCEPTED
@@ -87,14 +87,14 @@ EXPECTED_ALTSTORE = {
 
 
 def test_every_corpus_file_has_an_expected_verdict(corpus):
+    if not corpus_is_in_repo():
+        pytest.skip("another corpus (ALTSIM_CORPUS): its files have no expected verdicts here")
     assert {path.name for path in corpus} == set(EXPECTED_ALTSTORE)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_ALTSTORE))
 def test_altstore_verdict(name):
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip("corpus not present")
+    path = corpus_file(name)
     result = check_source(path.read_bytes(), PROFILES["altstore"], (17, 0, 0))
     expected = EXPECTED_ALTSTORE[name]
     if expected is ACCEPTED:
@@ -107,7 +107,7 @@ def test_altstore_verdict(name):
 
 
 def test_swaggy_reports_every_duplicate_bundle_id_too(corpus):
-    raw = (CORPUS / "swaggyP36000__TrollStore-IPAs__apps.json").read_bytes()
+    raw = corpus_file("swaggyP36000__TrollStore-IPAs__apps.json").read_bytes()
     result = check_source(raw, PROFILES["altstore"], (17, 0, 0))
     codes = [d.code for d in result.diagnostics]
     assert codes.count("keyNotFound") == 133  # every app, not just the first
@@ -139,7 +139,7 @@ def test_every_profile_gives_a_verdict(path, profile, ios):
 
 def test_sidestore_05_needs_app_level_version_keys(corpus):
     # EhPanda#416: SideStore 0.5.10 asked for an app-level `version` on the v2-only file.
-    raw = (CORPUS / "EhPanda-Team__EhPanda__AltStore@5e414f7.json").read_bytes()
+    raw = corpus_file("EhPanda-Team__EhPanda__AltStore@5e414f7.json").read_bytes()
     result = check_source(raw, PROFILES["sidestore-0.5"], (17, 0, 0))
     assert result.rejection is not None
     assert (result.rejection.code, result.rejection.path) == ("keyNotFound", "apps > 0 > version")
@@ -147,6 +147,6 @@ def test_sidestore_05_needs_app_level_version_keys(corpus):
 
 def test_identifier_required_by_17_only(corpus):
     # Ceylo#6: the file without an identifier was refused by clients that require it.
-    raw = (CORPUS / "Ceylo__FurAffinityApp__altstore@f44a9e8.json").read_bytes()
+    raw = corpus_file("Ceylo__FurAffinityApp__altstore@f44a9e8.json").read_bytes()
     assert check_source(raw, PROFILES["altstore-1.7"], (17, 0, 0)).rejection.path == "identifier"
     assert check_source(raw, PROFILES["sidestore"], (17, 0, 0)).accepted

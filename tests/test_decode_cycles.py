@@ -14,14 +14,14 @@ from altsim.core import model
 from altsim.core.check import check_source, client_verdict
 from altsim.core.profiles import PROFILES
 
-from .conftest import CORPUS
+from .conftest import IN_REPO_CORPUS
 
 
 @pytest.mark.parametrize("decode", [client_verdict, check_source], ids=["client", "check"])
 @pytest.mark.parametrize("name", ["altstoreio__AltStore__apps.json",
                                   "Neoncat-OG__TrollStore-IPAs__apps_esign.json"])
 def test_a_decode_leaves_no_cycles(decode, name):
-    raw = (CORPUS / name).read_bytes()
+    raw = (IN_REPO_CORPUS / name).read_bytes()
     json.loads(raw)  # warm the parser's caches outside the measured region
     gc.collect()
     gc.disable()

@@ -32,7 +32,7 @@ from altsim.core import json5_reader
 from altsim.core.json5_reader import MAX_DEPTH, Json5Error, _Json5Reader, loads
 from altsim.core.jsontext import Document, SyntaxFailure, SyntaxProblem, decode_text, parse_document
 
-from .conftest import CORPUS, ROOT
+from .conftest import IN_REPO_CORPUS, ROOT
 
 VECTORS = json.loads((Path(__file__).parent / "json5_vectors.json").read_text())
 
@@ -73,7 +73,7 @@ def test_pinned_vectors(read):
 @pytest.mark.parametrize("name", sorted(VECTORS["corpus"]))
 def test_corpus_files_and_their_broken_variants(name):
     pinned = VECTORS["corpus"][name]
-    text = decode_text((CORPUS / name).read_bytes())
+    text = decode_text((IN_REPO_CORPUS / name).read_bytes())
     assert isinstance(text, str)
     cut, cut_expected = pinned["cut"]
     at, char, insert_expected = pinned["insert"]
@@ -95,10 +95,10 @@ def json5ify(strict: str) -> str:
     return "// JSON5\n" + re.sub(r"\n( *)([}\]])", r",\n\1\2 /* end */", text)
 
 
-@pytest.mark.parametrize("name", [p.name for p in sorted(CORPUS.glob("*.json"))
+@pytest.mark.parametrize("name", [p.name for p in sorted(IN_REPO_CORPUS.glob("*.json"))
                                   if "as_is" not in VECTORS["corpus"].get(p.name, {})])
 def test_corpus_files_as_json5_read_the_same(name):
-    strict = json.loads((CORPUS / name).read_bytes())
+    strict = json.loads((IN_REPO_CORPUS / name).read_bytes())
     text = json5ify(json.dumps(strict, indent=2, ensure_ascii=False))
     assert text != json.dumps(strict, indent=2, ensure_ascii=False)
     for read in READERS:
@@ -106,7 +106,7 @@ def test_corpus_files_as_json5_read_the_same(name):
 
 
 def test_every_corpus_file_is_pinned():
-    assert set(VECTORS["corpus"]) == {p.name for p in CORPUS.glob("*.json")}
+    assert set(VECTORS["corpus"]) == {p.name for p in IN_REPO_CORPUS.glob("*.json")}
     assert sum("as_is" in entry for entry in VECTORS["corpus"].values()) == 3
 
 

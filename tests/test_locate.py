@@ -4,7 +4,7 @@ from altsim.core.check import check_source
 from altsim.core.locate import locate
 from altsim.core.profiles import PROFILES
 
-from .conftest import CORPUS
+from .conftest import IN_REPO_CORPUS
 
 
 def test_a_byte_order_mark_between_tokens_is_white_space():
@@ -23,7 +23,7 @@ def test_a_document_ending_before_a_wanted_value_points_at_its_end():
 def test_a_bom_inserted_mid_corpus_file_still_gets_a_verdict():
     # Found by tests/test_fuzz.py: a BOM inside a document that JSON5 then read walked the
     # locator off the end of the text (IndexError instead of a verdict).
-    corpus_file = CORPUS / "QuarkSources__quarksources.github.io__quarksource.json"
+    corpus_file = IN_REPO_CORPUS / "QuarkSources__quarksources.github.io__quarksource.json"
     raw = bytearray(corpus_file.read_bytes())
     raw[8990:8990] = b"\xef\xbb\xbf"
     result = check_source(bytes(raw), PROFILES["altstore"], (15, 0, 0))

@@ -25,7 +25,7 @@ from altsim.core.profiles import MODELS, PROFILES, ClientProfile, Field
 from altsim.core.schema import DRAFT, schema_keys, source_schema
 from altsim.core.values import INT_RANGES
 
-from .conftest import corpus_files
+from .conftest import corpus_files, corpus_is_in_repo
 
 IOS_17 = (17, 0, 0)
 # The schema holds on every device: before iOS 17 URLs are read strictly (a check there
@@ -72,7 +72,7 @@ def test_every_accepted_corpus_file_validates(name):
                 assert result.rejection is not None
                 if result.rejection.code not in NOT_EXPRESSIBLE:
                     assert errors, (path.name, result.rejection)
-    if corpus_files():
+    if corpus_is_in_repo():  # another corpus may hold nothing this client accepts
         assert checked, "no corpus file is accepted: the test checks nothing"
 
 
