@@ -319,7 +319,8 @@ def markdown() -> str:
     lines = ["# Diagnostic codes", "",
              "Every code `altsim check` can report, with its severity, what it means and how "
              "to fix it. Errors carry the client's own error name; altsim's own codes are "
-             "kebab-case.", "",
+             "kebab-case. The client rules behind them, each tied to the client code it was "
+             "read from, are in [behaviour.md](behaviour.md).", "",
              "Generated from `altsim/core/codes.py` by `python -m altsim.core.codes`: edit "
              "that file, not this one.", ""]
     for stage, (title, about) in _STAGE_TITLES.items():
