@@ -126,7 +126,8 @@ def add_device_arguments(parser: argparse.ArgumentParser, *, ios: bool = True) -
 
 def add_user_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--installed", action="append", default=[], metavar="ID=VERSION",
-                        help="an installed app and its version (repeatable)")
+                        help="an installed app and its version (repeatable); diff without "
+                        "it: every app of OLD at its latest supported version")
     parser.add_argument("--installed-build", action="append", default=[], metavar="ID=BUILD",
                         help="the source build recorded for an installed app (repeatable)")
     parser.add_argument("--pledge", metavar="AMOUNT",
