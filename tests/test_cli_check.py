@@ -88,7 +88,7 @@ def test_help_and_version():
 
 
 def test_url_sources_ignore_http_status(server):
-    # behaviour.md §1.1: the status is never checked; the body is decoded whatever it is (vectors 5,
+    # behaviour.md 1.1: the status is never checked; the body is decoded whatever it is (vectors 5,
     # 6).
     Routes.routes = {"/ok.json": (200, CLEAN.read_bytes()),
                        "/gone.json": (404, CLEAN.read_bytes())}

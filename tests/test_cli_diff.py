@@ -1,4 +1,4 @@
-"""`altsim diff OLD NEW` as a user runs it (behaviour.md §6.4, §9.2, §9.3)."""
+"""`altsim diff OLD NEW` as a user runs it (behaviour.md 6.4, 9.2, 9.3)."""
 
 from __future__ import annotations
 

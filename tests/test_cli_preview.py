@@ -67,7 +67,7 @@ def test_rejected_source_has_no_apps():
 def test_as_gives_the_identity_and_urls_have_one(tmp_path, server):
     path = write(tmp_path, source())
     document = preview(path, "--as", "https://www.Example.com/apps.json/")
-    assert document["sources"][0]["identifier"] == "example.com/apps.json"  # behaviour.md §1.4
+    assert document["sources"][0]["identifier"] == "example.com/apps.json"  # behaviour.md 1.4
     Routes.routes = {"/apps.json": (200, Path(path).read_bytes())}
     document = preview(f"{server}/apps.json?v=2")
     assert document["sources"][0]["identifier"] == f"{server.split('://')[1]}/apps.json"
@@ -95,7 +95,7 @@ def test_official_source_as_an_ios_14_iphone_and_an_ios_17_ipad():
                     "--now", "2023-10-01T12:00:00Z")
     assert iphone.returncode == 0
     assert "Delta [BETA]" in iphone.stdout
-    assert "(hidden from this user)" in iphone.stdout  # behaviour.md §10.1: AltStore itself
+    assert "(hidden from this user)" in iphone.stdout  # behaviour.md 10.1: AltStore itself
     ipad = json.loads(altsim("preview", str(OFFICIAL), "--ios", "17.0", "--device", "ipad",
                              "--format", "json").stdout)
     beta = next(a for a in ipad["sources"][0]["apps"]
@@ -183,14 +183,14 @@ def test_showcase_sample_shows_every_behaviour():
     assert new["com.example.showcase.hidden"]["visible"] is False
     tinted = new["com.example.showcase.tomorrow"]["tint"]
     assert (tinted["stored"], tinted["shown"]) == ("#FFFFFF", "#D9D9D9")
-    # behaviour.md §2.5: too-dark tints are raised to brightness 0.35 in dark mode only
+    # behaviour.md 2.5: too-dark tints are raised to brightness 0.35 in dark mode only
     dim = new["com.example.showcase.ladder"]["tint"]
     assert (dim["shown"], dim["dark"]) == ("#111111", "#595959")
 
 
 @pytest.mark.parametrize("tz", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
 def test_dates_at_the_ends_of_time_in_every_time_zone(tmp_path, tz):
-    """Foundation's dates have no year limit; Python's stop at 1 and 9999 (behaviour.md §3.1)."""
+    """Foundation's dates have no year limit; Python's stop at 1 and 9999 (behaviour.md 3.1)."""
     doc = source(apps=[app(versions=[version(date="9999-12-31T23:59:59-05:00"),
                                      version(version="0.9", date="0001-01-01T00:00:00+01:00")])],
                  news=[news(identifier="end", date="9999-12-31"),

@@ -48,7 +48,7 @@ def test_a_user_session(home, server):
     assert first["badge"] == 1
     again = run(home, "refresh", "--background").stdout
     assert "[New Update Available] App 1.1 (7) is now available for download." in again
-    assert "Big news" not in again  # news once; the update again (the build bug, behaviour.md §9.3)
+    assert "Big news" not in again  # news once; the update again (the build bug, behaviour.md 9.3)
     assert run(home, "update", "com.a").returncode == 0
     installed = json.loads(run(home, "installed", "--format", "json").stdout)
     assert installed[0]["version"] == "1.1"

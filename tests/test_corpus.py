@@ -19,45 +19,45 @@ ACCEPTED = None
 # file -> (rejection code, client coding path) under `altstore` on iOS 17.0, or ACCEPTED
 EXPECTED_ALTSTORE = {
     # Hybrid app (v1 keys beside versions) with buildVersion and marketingVersion (ignored,
-    # behaviour.md §3).
+    # behaviour.md 3).
     "Balackburn__Apollo__apps.json": ACCEPTED,
-    # versions[0] reuses an old number: accepted, offered as latest anyway (behaviour.md §4).
+    # versions[0] reuses an old number: accepted, offered as latest anyway (behaviour.md 4).
     "Balackburn__Apollo__apps@1b78a3f.json": ACCEPTED,
-    # A notarized (PAL) app: Classic refuses any marketplaceID (behaviour.md §1.5 #6).
+    # A notarized (PAL) app: Classic refuses any marketplaceID (behaviour.md 1.5 #6).
     "Ceylo__FurAffinityApp__altstore-pal.json": ("marketplaceNotSupported",
                                                  "apps > 0 > marketplaceID"),
-    # marketplaceID: null is absent (behaviour.md §1.2), so Classic accepts it.
+    # marketplaceID: null is absent (behaviour.md 1.2), so Classic accepts it.
     "Ceylo__FurAffinityApp__altstore-world.json": ACCEPTED,
-    # No identifier: 2.x takes identity from the URL (behaviour.md §1.4).
+    # No identifier: 2.x takes identity from the URL (behaviour.md 1.4).
     "Ceylo__FurAffinityApp__altstore@f44a9e8.json": ACCEPTED,
-    # Pure v1 source: the legacy keys make one version (behaviour.md §2.2).
+    # Pure v1 source: the legacy keys make one version (behaviour.md 2.2).
     "EhPanda-Team__EhPanda__AltStore@01b5d04.json": ACCEPTED,
     "EhPanda-Team__EhPanda__AltStore@5e414f7.json": ACCEPTED,
-    # Its apps have no localizedDescription, which is required (behaviour.md §2.1): decoding fails
+    # Its apps have no localizedDescription, which is required (behaviour.md 2.1): decoding fails
     # first.
     "Neoncat-OG__TrollStore-IPAs__apps.json": ("keyNotFound", "apps > 0 > localizedDescription"),
-    # Flattened, one version per app, appPermissions {} is fine (behaviour.md §2.4).
+    # Flattened, one version per app, appPermissions {} is fine (behaviour.md 2.4).
     "Neoncat-OG__TrollStore-IPAs__apps_altstore.json": ACCEPTED,
-    # headerURL "" is not a URL (behaviour.md §1.2); users reported this file failing.
+    # headerURL "" is not a URL (behaviour.md 1.2); users reported this file failing.
     "Neoncat-OG__TrollStore-IPAs__apps_altstore@9486702.json": ("dataCorrupted", "headerURL"),
-    # v1 apps decode; the first repeated bundle ID fails verification (behaviour.md §1.5 #2).
+    # v1 apps decode; the first repeated bundle ID fails verification (behaviour.md 1.5 #2).
     "Neoncat-OG__TrollStore-IPAs__apps_esign.json": ("duplicateBundleID",
                                                      "apps > 3 > bundleIdentifier"),
     "QuarkSources__quarksources.github.io__altstore-complete.json": ACCEPTED,
     "QuarkSources__quarksources.github.io__quantumsource++.json": ACCEPTED,
-    # Non-padded "2023-2-02T03:00:00-05:00" is documented as valid (behaviour.md §3.1).
+    # Non-padded "2023-2-02T03:00:00-05:00" is documented as valid (behaviour.md 3.1).
     "QuarkSources__quarksources.github.io__quantumsource.json": ACCEPTED,
     "QuarkSources__quarksources.github.io__quantumsource.min.json": ACCEPTED,
-    # News appIDs naming no app are kept and link nowhere (behaviour.md §6.3).
+    # News appIDs naming no app are kept and link nowhere (behaviour.md 6.3).
     "QuarkSources__quarksources.github.io__quarksource.json": ACCEPTED,
     "Randomblock1__altstore__apps.json": ACCEPTED,
     # A trailing comma (JSON5 would allow it) and an unterminated string (nothing allows it).
     "Randomblock1__altstore__apps@bb28bc2.json": ("jsonSyntax", ""),
-    # Unterminated string: a raw newline inside a string (behaviour.md §1.1).
+    # Unterminated string: a raw newline inside a string (behaviour.md 1.1).
     "Randomblock1__altstore__apps@cb7f848.json": ("jsonSyntax", ""),
-    # Root "version": 1 is read by SideStore only; AltStore ignores it (behaviour.md §11).
+    # Root "version": 1 is read by SideStore only; AltStore ignores it (behaviour.md 11).
     "SideStore__Community-Source__sidecommunity.json": ACCEPTED,
-    # "-5:00" zone: the full pattern fails, the date-only prefix is read (behaviour.md §3.1, default
+    # "-5:00" zone: the full pattern fails, the date-only prefix is read (behaviour.md 3.1, default
     # switch).
     "SideStore__apps.json__source.json": ACCEPTED,
     "WuXu1__WuXu1.github.io__wuxu-complete.json": ACCEPTED,
@@ -65,19 +65,19 @@ EXPECTED_ALTSTORE = {
     "altstoreio__AltStore__apps.json": ACCEPTED,
     "altstoreio__AltStore__apps@000e055.json": ACCEPTED,
     "altstoreio__FAQ__ClassicSource.json": ACCEPTED,
-    # The PAL template: Classic refuses marketplaceID (behaviour.md §1.5 #6, §12 #13).
+    # The PAL template: Classic refuses marketplaceID (behaviour.md 1.5 #6, 12 #13).
     "altstoreio__FAQ__PALSource.json": ("marketplaceNotSupported", "apps > 0 > marketplaceID"),
-    # website "" fails before tintColor "" is reached (root decode order, behaviour.md §1.3).
+    # website "" fails before tintColor "" is reached (root decode order, behaviour.md 1.3).
     "altstoreio__FAQ__apps.json": ("dataCorrupted", "website"),
     "qnblackcat__AltStore__apps.json": ACCEPTED,
-    # Missing comma (behaviour.md §1.1).
+    # Missing comma (behaviour.md 1.1).
     "qnblackcat__AltStore__apps@90bcff6.json": ("jsonSyntax", ""),
-    # "2026-05-1": a non-padded date-only value (behaviour.md §3.1).
+    # "2026-05-1": a non-padded date-only value (behaviour.md 3.1).
     "rooootdev__lara__source.json": ACCEPTED,
-    # "19.5.2025" matches neither date shape: "Date is in invalid format." (behaviour.md §3.1).
+    # "19.5.2025" matches neither date shape: "Date is in invalid format." (behaviour.md 3.1).
     "rooootdev__lara__source@0ff1430.json": ("dataCorrupted", "apps > 0 > versions > 0 > date"),
     "ryanbr__noop__altstore-source.json": ACCEPTED,
-    # No app has localizedDescription (behaviour.md §2.1); its duplicate bundle IDs are reported
+    # No app has localizedDescription (behaviour.md 2.1); its duplicate bundle IDs are reported
     # too.
     "swaggyP36000__TrollStore-IPAs__apps.json": ("keyNotFound",
                                                  "apps > 0 > localizedDescription"),

@@ -36,7 +36,7 @@ def _body(document: dict[str, Any]) -> tuple[int, bytes]:
 
 
 A_V1 = _body(source(name="A", apps=[app(), app(bundleIdentifier="com.b", name="B")]))
-# The second version: an update of com.a (no build: posted once, behaviour.md §9.3) and news to
+# The second version: an update of com.a (no build: posted once, behaviour.md 9.3) and news to
 # notify
 A_V2 = _body(source(name="A", apps=[app(versions=[version(version="1.1"), version()]),
                                     app(bundleIdentifier="com.b", name="B")],
@@ -45,7 +45,7 @@ A_V2 = _body(source(name="A", apps=[app(versions=[version(version="1.1"), versio
 
 def _b_source(name: str) -> tuple[int, bytes]:
     """A source to add: its news is in the store once added, so never notified
-    (behaviour.md §6.4)."""
+    (behaviour.md 6.4)."""
     return _body(source(name=name, apps=[app(bundleIdentifier=f"com.{name}")],
                         news=[news(identifier=f"{name}-news", notify=True)]))
 

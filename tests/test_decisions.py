@@ -1,4 +1,4 @@
-"""The client's decisions (behaviour.md §4-§8, §10, §11): the decision vectors of §14 and
+"""The client's decisions (behaviour.md 4-8, 10, 11): the decision vectors of 14 and
 properties.
 
 Every source goes through the real decoder (client_verdict) before a decision is asked of it.
@@ -62,7 +62,7 @@ def button(doc: dict[str, Any], u: User | None = None, dev: Device | None = None
     return d.decide(a, src, u or user(), dev, PROFILES[client]).button
 
 
-# -- latest versions (behaviour.md §3.2, §4)
+# -- latest versions (behaviour.md 3.2, 4)
 # -----------------------------------------------------------------
 
 _TWO = [version(version="2.0", minOSVersion="17.0"), version(version="1.9")]
@@ -134,7 +134,7 @@ def one_max(text: str) -> dict[str, Any]:
     return one(versions=[version(maxOSVersion=text)])
 
 
-# -- updates (behaviour.md §5)
+# -- updates (behaviour.md 5)
 # -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("client", "versions", "installed", "build", "update"), [
@@ -169,7 +169,7 @@ def test_v43_build_only_change(client: str, offered: bool) -> None:
     assert (d.available_update(a, src, u, device(), PROFILES[client]) is not None) is offered
 
 
-# -- countdown (behaviour.md §7)
+# -- countdown (behaviour.md 7)
 # -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("ahead", "title"), [
@@ -195,7 +195,7 @@ def test_s7_countdown_ends_at_release() -> None:
     assert (found.title, found.enabled) == ("FREE", True)
 
 
-# -- news (behaviour.md §6.2, §6.3)
+# -- news (behaviour.md 6.2, 6.3)
 # --------------------------------------------------------------------------
 
 def _views(*docs: dict[str, Any]) -> list[store.SourceForUser]:
@@ -227,7 +227,7 @@ def test_news_tap(item: dict[str, Any], opens: str | None) -> None:
     assert store.news_opens(src.news[0], {a.bundle_id for a in src.apps}) == opens
 
 
-# -- Patreon (behaviour.md §8)
+# -- Patreon (behaviour.md 8)
 # -------------------------------------------------------------------------------
 
 def _patreon_app(patreon: dict[str, Any], **root: Any) -> dict[str, Any]:
@@ -309,7 +309,7 @@ def test_v72_sidestore_ignores_patreon() -> None:
     assert d.pledge_label(a, src, user(), PROFILES["sidestore"]) is None
 
 
-# -- visibility, badges, screens (behaviour.md §10, §11)
+# -- visibility, badges, screens (behaviour.md 10, 11)
 # -----------------------------------------------------
 
 def test_v65_beta_per_client() -> None:
@@ -414,7 +414,7 @@ def _doc(rows: list[tuple[str, str | None, str | None]], date: str = "2023-02-17
 
 
 def _os(text: str | None) -> tuple[int, ...] | None:
-    """behaviour.md §3.2 written out for the samples above: leading digits per component, missing
+    """behaviour.md 3.2 written out for the samples above: leading digits per component, missing
     = 0."""
     if text is None:
         return None

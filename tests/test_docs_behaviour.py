@@ -1,7 +1,8 @@
-"""docs/behaviour.md is the reference the code cites as "§N" / "§N.M" (or "behaviour.md §N.M").
+"""docs/behaviour.md is the reference the code cites as "behaviour.md 9.2" (a list: "behaviour.md
+6.4, 9.2, 9.3"; a range: "behaviour.md 10.3-10.5"), and the document itself as "§9.2".
 
-Every such number cited in altsim/, README.md, tests/ and the document itself must be exactly
-one heading of the document ("## 9 Refresh, …", "### 9.2 Error aggregation").
+Every such number cited in altsim/, README.md, tests/ and the document must be exactly one
+heading of the document ("## 9 Refresh, …", "### 9.2 Error aggregation").
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ DOC = ROOT / "docs" / "behaviour.md"
 
 # "## 9 Title" / "### 9.2 Title": the number, one space, the title.
 HEADING = re.compile(r"^#{2,4} (\d+(?:\.\d+)?) \S", re.MULTILINE)
-# "§9.2", "§ 9.2", "behaviour.md §9.2", a range "§10.3-10.5"; deeper numbers such as
-# "§11.4.1" (SemVer's own numbering) resolve to their first two levels.
+# "§9.2", "§ 9.2", a range "§10.3-10.5" (inside the document); deeper numbers resolve to their
+# first two levels.
 CITATION = re.compile(r"§\s?(\d+(?:\.\d+)?)(?:\s?[-–]\s?(\d+(?:\.\d+)?))?")
+# "behaviour.md 9.2", "behaviour.md 6.4, 9.2 and 9.3", "behaviour.md 10.3-10.5" (elsewhere)
+NAMED = re.compile(r"behaviour\.md\s+(\d+(?:\.\d+)?(?:(?:-|, | and | or |,\n\s*)\d+(?:\.\d+)?)*)")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def heading_numbers() -> list[str]:
@@ -42,12 +46,12 @@ def citations() -> dict[str, list[str]]:
     """Cited number -> where ("path:line")."""
     found: dict[str, list[str]] = {}
     for path in cited_files():
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        for number, line in enumerate(lines, 1):
-            for match in CITATION.finditer(line):
-                for cited in filter(None, match.groups()):
-                    where = f"{path.relative_to(ROOT)}:{number}"
-                    found.setdefault(cited, []).append(where)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for match in [*CITATION.finditer(text), *NAMED.finditer(text)]:
+            where = f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, match.start()) + 1}"
+            named = match.re is NAMED
+            for cited in NUMBER.findall(match[1]) if named else filter(None, match.groups()):
+                found.setdefault(cited, []).append(where)
     return found
 
 
@@ -68,18 +72,18 @@ def test_every_citation_resolves():
     assert not missing, f"cited but not a heading of docs/behaviour.md: {missing}"
 
 
-def test_citation_pattern_survives_rewrite():
-    # The lead will rewrite "§9.2" into "behaviour.md §9.2": both forms are read the same way.
-    for text in ("(§9.2)", "behaviour.md §9.2", "docs/behaviour.md § 9.2"):
-        assert [m[1] for m in CITATION.finditer(text)] == ["9.2"]
-    assert [m.groups() for m in CITATION.finditer("§10.3-10.5")] == [("10.3", "10.5")]
+def test_citation_patterns() -> None:
+    assert [m[1] for m in CITATION.finditer("(§9.2) and § 10.3-10.5")] == ["9.2", "10.3"]
+    text = "(behaviour.md 6.4, 9.2 and 9.3; vector 56) and behaviour.md 10.3-10.5"
+    assert [NUMBER.findall(m[1]) for m in NAMED.finditer(text)] == [
+        ["6.4", "9.2", "9.3"], ["10.3", "10.5"]]
 
 
-def test_every_section_sign_in_the_code_names_the_document() -> None:
-    """A "§" in altsim/ says which document it cites, on its own line: a reader of the code can
-    open it without knowing a convention."""
-    bare = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-            for path in sorted((ROOT / "altsim").rglob("*.py"))
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-            if "§" in line and "behaviour.md §" not in line]
-    assert not bare, "\n".join(bare)
+def test_the_code_cites_by_document_name_not_by_section_sign() -> None:
+    """Code and tests name the document they cite ("behaviour.md 9.2"), so a reader can open it
+    without knowing a convention; "§" is left to the document itself."""
+    signs = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for path in sorted((ROOT / "altsim").rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if "§" in line]
+    assert not signs, "\n".join(signs)

@@ -171,7 +171,7 @@ def accepted(body: bytes) -> bool:
     return client_verdict(body, DEFAULT_PROFILE, (17, 0, 0)).accepted
 
 
-# -- what arrives is what the client decodes (behaviour.md §1.1)
+# -- what arrives is what the client decodes (behaviour.md 1.1)
 # ------------------------------------------
 
 async def test_200_returns_the_body_and_its_urls(raw):
@@ -267,7 +267,7 @@ async def test_identity_codings_do_not_count(raw):
     assert (await fetch_one(f"{raw.base}/apps.json")).body == SOURCE
 
 
-# -- redirects: followed, identity from the requested URL (behaviour.md §1.4)
+# -- redirects: followed, identity from the requested URL (behaviour.md 1.4)
 # ----------------------------
 
 async def test_redirect_chain_keeps_the_requested_url_as_identity(raw):
@@ -565,7 +565,7 @@ async def test_concurrency_cap_is_respected(raw):
         assert peak == cap
 
 
-# -- addresses (behaviour.md §9.5) and files
+# -- addresses (behaviour.md 9.5) and files
 # -------------------------------------------------------------
 
 @pytest.mark.parametrize(("typed", "url"), [

@@ -1,5 +1,5 @@
 """altsim.core.formatting: the texts AltStore builds with Foundation formatters
-(behaviour.md §3.1, §7, §8.3)."""
+(behaviour.md 3.1, 7, 8.3)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ NBSP = "\u00a0"
 NOW = datetime(2024, 3, 21, 15, 0, tzinfo=UTC)
 
 
-# -- behaviour.md §8.3 pledge price
+# -- behaviour.md 8.3 pledge price
 # --------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("amount", "currency", "locale", "expected"), [
@@ -69,7 +69,7 @@ def test_narrow_symbol_falls_back_to_the_regular_symbol() -> None:
     assert narrow_currency_symbol("USD", parse_locale("en_GB")) == "$"  # regular one is US$
 
 
-# -- behaviour.md §7 countdown
+# -- behaviour.md 7 countdown
 # ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("remaining", "expected"), [
@@ -140,7 +140,7 @@ def test_countdown_title_shape(now: datetime, offset: timedelta, time_zone: str)
             assert release - now <= timedelta(hours=48)
 
 
-# -- relative dates (behaviour.md §3.1, §7)
+# -- relative dates (behaviour.md 3.1, 7)
 # ---------------------------------------------------------------
 
 MIDNIGHT_UTC = datetime(2023, 2, 17, tzinfo=UTC)  # what a date-only "2023-02-17" decodes to

@@ -1,6 +1,6 @@
-"""Source identity (behaviour.md §1.4) and the Add Source field (§9.5).
+"""Source identity (behaviour.md 1.4) and the Add Source field (behaviour.md 9.5).
 
-Ids name where a case comes from: ``v<n>`` a vector of behaviour.md §14, ``swift-<test>`` a case of
+Ids name where a case comes from: ``v<n>`` a vector of behaviour.md 14, ``swift-<test>`` a case of
 A:AltTests/AltTests+Sources.swift, ``foundation-…`` a consequence of Foundation's RFC 3986
 parser (iOS 17+) that altsim.core.identity documents.
 """
@@ -16,7 +16,7 @@ from altsim.core.identity import normalize_source_url, typed_address_to_url
 # -- normalize_source_url: exact results ---------------------------------------------------------
 
 NORMALIZED = [
-    # behaviour.md §1.4 and §14
+    # behaviour.md 1.4 and 14
     ("https://Example.com/apps.json", "example.com/apps.json", "v2"),
     ("https://www.example.com/apps.json/", "example.com/apps.json", "v3-added"),
     ("http://EXAMPLE.com/apps.json", "example.com/apps.json", "v3-existing"),
@@ -156,7 +156,7 @@ def test_normalize_is_not_idempotent(url: str, twice: str | None) -> None:
         assert normalize_source_url(once) == twice != once
 
 
-# -- typed_address_to_url (behaviour.md §9.5)
+# -- typed_address_to_url (behaviour.md 9.5)
 # -----------------------------------------------------------------
 
 TYPED = [
@@ -254,7 +254,7 @@ def test_identifier_is_a_fixed_point_behind_https(parts: tuple[str, str, str, st
 def test_identifier_ignores_what_spec_drops(parts: tuple[str, str, str, str], other_scheme: str,
                                             query: str, www: bool, slash: bool,
                                             upper: bool) -> None:
-    """behaviour.md §1.4: scheme, host case, query, fragment, one "www." and one trailing "/"
+    """behaviour.md 1.4: scheme, host case, query, fragment, one "www." and one trailing "/"
     don't count."""
     scheme, host, port, path = parts
     base = normalize_source_url(f"{scheme}://{host}{port}{path}")

@@ -1,4 +1,4 @@
-"""What the client checks in a downloaded app before installing it (behaviour.md §2.4, §10 items
+"""What the client checks in a downloaded app before installing it (behaviour.md 2.4, 10 items
 9-10).
 
 The archives are small frozen dataclasses satisfying the `Bundle` / `Archive` protocols: reading
@@ -218,7 +218,7 @@ def test_build_version(build: str | None, status: str) -> None:
                                  "specified by the source.")
 
 
-# -- permissions (behaviour.md §2.4)
+# -- permissions (behaviour.md 2.4)
 # --------------------------------------------------------------------------
 
 def test_entitlements_are_the_union_of_app_and_extensions_less_the_ignored_ones() -> None:
@@ -361,7 +361,7 @@ def test_permissions_block_prefers_the_apps_own_description() -> None:
                     "NSMicrophoneUsageDescription": "To record."}}
 
 
-# -- 1.x clients (behaviour.md §10.9)
+# -- 1.x clients (behaviour.md 10.9)
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("client", ["altstore-1.7", "sidestore-0.5"])
@@ -418,7 +418,7 @@ def test_size_advice() -> None:
                              "page shows the wrong size.")
 
 
-# -- the download (behaviour.md §10.10)
+# -- the download (behaviour.md 10.10)
 # -----------------------------------------------------------------------
 
 @pytest.mark.parametrize(("status", "url", "message"), [

@@ -1,4 +1,4 @@
-"""Refresh, merging and notifications (behaviour.md §6.4, §9.2, §9.3; vectors 48, 53-56, 70)."""
+"""Refresh, merging and notifications (behaviour.md 6.4, 9.2, 9.3; vectors 48, 53-56, 70)."""
 
 from __future__ import annotations
 

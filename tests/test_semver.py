@@ -1,4 +1,4 @@
-"""SemVer as SideStore parses and orders it, and both clients' update rules (behaviour.md §5, §14
+"""SemVer as SideStore parses and orders it, and both clients' update rules (behaviour.md 5, 14
 39-44).
 
 Parse cases marked "SV" come from SwiftPackageIndex/SemanticVersion's own test suite
@@ -225,7 +225,7 @@ def test_same_precedence(a: str, b: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Update rules: behaviour.md §14 vectors 39-44, then the SideStore branches of §5.2
+# Update rules: behaviour.md 14 vectors 39-44, then the SideStore branches of 5.2
 
 Case = tuple[str, str | None, str, str | None]
 

@@ -97,7 +97,7 @@ async def test_offer_and_lost_link(sim, server):
     assert accepted.record.version == "1.9"
     Routes.routes = {"/a.json": body(source(apps=[app(bundleIdentifier="com.b")]))}
     await sim.refresh(background=False)
-    # behaviour.md §9.2, vector 70
+    # behaviour.md 9.2, vector 70
     assert sim.user_state().installed["com.a"].source_identifier is None
 
 

@@ -1,5 +1,5 @@
-"""The decoding vectors of behaviour.md §14, plus unit tests of the value parsers (§1.2, §2.5,
-§3.1-3.2).
+"""The decoding vectors of behaviour.md 14, plus unit tests of the value parsers (behaviour.md
+1.2, 2.5, 3.1-3.2).
 
 Each test id carries its vector number (``v19-…``; ``s1.2-…`` for a rule of that section).
 Out of scope (UI, updates, notifications, install): 3, 9, 36-44, 47-48, 50, 53-62 except the
@@ -35,7 +35,7 @@ from .builders import ABSENT, U1, U2, app, news, one, one_version, source, versi
 
 IOS = (17, 0, 0)
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
-# Foundation's user-visible texts (behaviour.md §1.2), with the curly apostrophe U+2019.
+# Foundation's user-visible texts (behaviour.md 1.2), with the curly apostrophe U+2019.
 FORMAT = "The data couldn\u2019t be read because it isn\u2019t in the correct format."
 MISSING = "The data couldn\u2019t be read because it is missing."
 HEX_INVALID = "Hex code is invalid."
@@ -189,7 +189,7 @@ def test_rejected(case: Reject) -> None:
 
 # -- hex colours (vectors 19, 20, 77; decoded in test_accepted) ----------------------------------
 # Hex colours as AltStore 2.0rc reads them (AltStoreCore/Extensions/UIColor+Hex.swift:28 at
-# 5a0f2de7, behaviour.md §2.5): `scanInt32(representation: .hexadecimal)` fails without a leading
+# 5a0f2de7, behaviour.md 2.5): `scanInt32(representation: .hexadecimal)` fails without a leading
 # hex digit and clamps above 0x7FFFFFFF; 8 digits are ARGB.
 
 COLOURS = {

@@ -1,4 +1,4 @@
-"""altsim.core.tint: the black/white tint adjustment (behaviour.md §2.5,
+"""altsim.core.tint: the black/white tint adjustment (behaviour.md 2.5,
 UIColor+AltStore.swift:18-61)."""
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ async def test_install_then_change_ios_and_see_the_update(tmp_path):
         pilot.app.reload()
         apps = pilot.app.query_one("#apps-table", DataTable)
         assert cells(apps, 2) == ["—"]
-        assert cells(apps, 3) == ["App 2.0 (iOS 17.0 or later)"]  # behaviour.md §4, vector 36
+        assert cells(apps, 3) == ["App 2.0 (iOS 17.0 or later)"]  # behaviour.md 4, vector 36
         pilot.app.query_one(TabbedContent).active = "simulator"
         await pilot.pause()
         pilot.app.query_one("#ios", Input).value = "17.0"
@@ -100,7 +100,7 @@ async def test_dark_mode_switches_the_theme_and_raises_dark_tints(tmp_path):
         pilot.app.query_one("#apply", Button).press()
         await pilot.pause()
         assert sim.user_state().settings.dark_mode
-        # behaviour.md §2.5, dark mode only
+        # behaviour.md 2.5, dark mode only
         assert (pilot.app.theme, tint()) == ("textual-dark", "#595959")
 
 

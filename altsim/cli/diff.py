@@ -1,5 +1,5 @@
 """`altsim diff OLD NEW`: what publishing NEW where OLD is today does at the next background
-refresh of a user who installed apps from OLD (behaviour.md §6.4, §9.2, §9.3), and what changed in
+refresh of a user who installed apps from OLD (behaviour.md 6.4, 9.2, 9.3), and what changed in
 the file."""
 
 from __future__ import annotations

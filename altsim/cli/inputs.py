@@ -36,7 +36,7 @@ class SourceInput:
 
     def status_diagnostic(self) -> Diagnostic | None:
         """The server's non-2xx status as a warning on the result (the client decodes the body
-        anyway, behaviour.md §1.1)."""
+        anyway, behaviour.md 1.1)."""
         if self.status_warning is None:
             return None
         return Diagnostic(Severity.WARNING, HTTP_STATUS, self.status_warning, "")

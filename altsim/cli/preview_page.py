@@ -57,7 +57,7 @@ def preview_document(loaded: list[Loaded], profile: ClientProfile, device: Devic
         "client": profile.name, "device": describe_device(device), "sources": sources,
         "only": None if only is None else sorted(only),
         "news": news,
-        # the screens that merge every source (behaviour.md §10.3-10.5)
+        # the screens that merge every source (behaviour.md 10.3-10.5)
         "sourcesList": [view.identifier for view in store.sources_order(views)],
         "browse": {
             "all": [_ref(v, a) for v, a in store.browse_order(views, device.ios)],

@@ -8,7 +8,7 @@ from typing import Any
 from altsim.core.formatting import byte_count, relative_date
 from altsim.core.safe_text import printable
 
-_NOTES_LINES, _DESCRIPTION_LINES = 3, 5  # behaviour.md §10.6: what the app page shows before "more"
+_NOTES_LINES, _DESCRIPTION_LINES = 3, 5  # behaviour.md 10.6: what the app page shows before "more"
 
 
 def render_text(document: dict[str, Any]) -> str:
@@ -30,7 +30,7 @@ def render_text(document: dict[str, Any]) -> str:
 
 def _merged(document: dict[str, Any]) -> list[str]:
     """The screens that merge every accepted source: Sources and Browse
-    (behaviour.md §10.3-10.5)."""
+    (behaviour.md 10.3-10.5)."""
     by_id = {s["identifier"] or s["input"]: s for s in document["sources"] if s["accepted"]}
     if len(by_id) < 2:
         return []

@@ -26,7 +26,7 @@ def button_json(button: Button) -> dict[str, Any]:
 
 def tint_json(argb: int | None) -> dict[str, str] | None:
     """The colour as stored, and as banners draw it after the black/white adjustment
-    (behaviour.md §2.5): `shown` in light mode, `dark` in dark mode."""
+    (behaviour.md 2.5): `shown` in light mode, `dark` in dark mode."""
     if argb is None:
         return None
     stored, shown, dark = _tint(argb)

@@ -1,5 +1,5 @@
 """`altsim verify`: download a source's app archives and check them as the client does before
-installing (behaviour.md §10 items 9 and 10), so every install-time failure is found before users
+installing (behaviour.md 10 items 9 and 10), so every install-time failure is found before users
 do."""
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
 
 def choose(source: Source, args: argparse.Namespace, ios: OSVersion) -> list[Target]:
     """The versions to check: by default, each app's version the device would install (the
-    latest supported, behaviour.md §4), else its newest."""
+    latest supported, behaviour.md 4), else its newest."""
     apps = source.apps
     if args.app is not None:
         apps = [app for app in apps if app.bundle_id == args.app]

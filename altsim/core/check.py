@@ -129,7 +129,7 @@ def readable_source(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
 def decoding_ios(profile: ClientProfile, ios: OSVersion, beta_track: str | None = None
                  ) -> OSVersion:
     """The lowest iOS version whose client decodes every source exactly as on `ios`: decoding
-    depends on the version only through JSON5 (behaviour.md §1.1) and lenient URLs (§1.2), so one
+    depends on the version only through JSON5 and lenient URLs (behaviour.md 1.1, 1.2), so one
     decode serves every version between those thresholds. SideStore's choice of a beta track looks
     at which releases `ios` supports (latest.sidestore_track): with one chosen, only `ios` will do.
     """

@@ -24,11 +24,11 @@ from altsim.core.profiles import ClientProfile
 from altsim.core.update_rules import UpdateComparison, compare_for_update
 from altsim.core.values import OSVersion
 
-# -- Patreon (behaviour.md §8) and visibility (§10.1)
+# -- Patreon (behaviour.md 8) and visibility (behaviour.md 10.1)
 # --------------------------------------------------------
 
 def pledge_required(app: App, profile: ClientProfile) -> bool:
-    return profile.patreon_gating == "app" and app.patreon is not None  # behaviour.md §8.1, §11
+    return profile.patreon_gating == "app" and app.patreon is not None  # behaviour.md 8.1, 11
 
 
 # What `is_pledged` found: not a Patreon app here, no patron, no patreonURL to match with, the
@@ -39,7 +39,7 @@ UNLOCKED: frozenset[PledgeState] = frozenset({"amount", "tier", "benefit"})
 
 
 def pledge_state(app: App, source: Source, user: User, profile: ClientProfile) -> PledgeState:
-    """behaviour.md §8.2 (FetchSourceOperation.swift:249-304): matched at fetch only with the
+    """behaviour.md 8.2 (FetchSourceOperation.swift:249-304): matched at fetch only with the
     source's patreonURL; any condition unlocks, tried in this order."""
     patreon, patron = app.patreon, user.patron
     if not pledge_required(app, profile) or patreon is None:
@@ -62,7 +62,7 @@ def is_pledged(app: App, source: Source, user: User, profile: ClientProfile) -> 
 
 
 def pledge_label(app: App, source: Source, user: User, profile: ClientProfile) -> str | None:
-    # behaviour.md §8.3 (AppBannerView.swift:170-191)
+    # behaviour.md 8.3 (AppBannerView.swift:170-191)
     if not pledge_required(app, profile):
         return None
     if is_pledged(app, source, user, profile):
@@ -78,7 +78,8 @@ SHOWN: frozenset[Visibility] = frozenset({"beta-rule-passed", "not-hidden", "ple
 
 
 def visibility(app: App, source: Source, user: User, profile: ClientProfile) -> Visibility:
-    # behaviour.md §10.1 (StoreApp.swift:15-23,520-527); 1.x hid beta apps from non-patrons (§8.4)
+    # behaviour.md 10.1 (StoreApp.swift:15-23,520-527); 1.x hid beta apps from non-patrons
+    # (behaviour.md 8.4)
     if app.bundle_id == profile.own_bundle_id:
         return "own-app"
     if profile.patreon_gating == "beta":
@@ -102,7 +103,7 @@ def shows_beta_badge(app: App, profile: ClientProfile, ios: OSVersion) -> bool:
     return app.beta and (profile.beta_badge == "beta" or app.uses_legacy_keys)
 
 
-# -- one app, every decision (behaviour.md §4, §5, §7, §8.3)
+# -- one app, every decision (behaviour.md 4, 5, 7, 8.3)
 # -------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +130,9 @@ class InstallAttempt:
 class AppDecision:
     """What the client decides about one app for one user and device."""
 
-    latest: Version | None  # versions[0] (behaviour.md §4)
-    latest_supported: Version | None  # the first supported version (behaviour.md §4)
-    update: Version | None  # the update offered, if any (behaviour.md §5)
+    latest: Version | None  # versions[0] (behaviour.md 4)
+    latest_supported: Version | None  # the first supported version (behaviour.md 4)
+    update: Version | None  # the update offered, if any (behaviour.md 5)
     button: Button  # in Browse, on the source page and News banners
     app_page_button: Button
     install: InstallAttempt  # tapping `button`: the update, or a fresh install
@@ -145,7 +146,7 @@ def decide(app: App, source: Source, user: User, device: Device,
     locked = _locked(app, source, user, profile)
     update = _update(installed, supported, locked, profile, user.beta_track is not None)
     button, _ = _banner(app, source, user, device, profile, installed, supported, update, locked)
-    # behaviour.md §4 (AppViewController.swift:390-394,540-547): 2.0rc's app page says UPDATE
+    # behaviour.md 4 (AppViewController.swift:390-394,540-547): 2.0rc's app page says UPDATE
     # whenever the installed app differs from versions[0], supported or not
     page_update = installed is not None and first is not None and not matches(
         installed.version, installed.build_version, first.version, first.build_version)
@@ -176,7 +177,7 @@ def _locked(app: App, source: Source, user: User, profile: ClientProfile) -> boo
 
 def _update(installed: InstalledApp | None, supported: Version | None, locked: bool,
             profile: ClientProfile, beta_updates: bool) -> Version | None:
-    # behaviour.md §5 (InstalledApp.swift:331-337): the latest *supported* version, never without
+    # behaviour.md 5 (InstalledApp.swift:331-337): the latest *supported* version, never without
     # the pledge
     if installed is None or supported is None or locked:
         return None
@@ -209,8 +210,8 @@ def banner(app: App, source: Source, user: User, device: Device, profile: Client
 def _banner(app: App, source: Source, user: User, device: Device, profile: ClientProfile,
             installed: InstalledApp | None, supported: Version | None, update: Version | None,
             locked: bool) -> tuple[Button, ButtonBasis]:
-    """AppBannerView.swift:236-329 (behaviour.md §7, §8.3)."""
-    if installed is not None:  # behaviour.md §7: no date check
+    """AppBannerView.swift:236-329 (behaviour.md 7, 8.3)."""
+    if installed is not None:  # behaviour.md 7: no date check
         return (Button("UPDATE"), "update") if update is not None else (Button("OPEN"), "open")
     basis: ButtonBasis
     if not pledge_required(app, profile):
@@ -220,7 +221,7 @@ def _banner(app: App, source: Source, user: User, device: Device, profile: Clien
     else:
         price = _price(app, device, profile)
         title, basis = (price, "price") if price else ("PLEDGE", "pledge")
-    if supported is not None and supported.date > device.now:  # behaviour.md §7: not yet released
+    if supported is not None and supported.date > device.now:  # behaviour.md 7: not yet released
         countdown = countdown_title(device.now, supported.date, device.time_zone)
         return (Button(countdown or title, enabled=False, countdown_to=supported.date),
                 "countdown")
@@ -228,7 +229,7 @@ def _banner(app: App, source: Source, user: User, device: Device, profile: Clien
 
 
 def _price(app: App, device: Device, profile: ClientProfile) -> str | None:
-    # behaviour.md §8.3: a pledge amount with a currency, not custom, from iOS 15
+    # behaviour.md 8.3: a pledge amount with a currency, not custom, from iOS 15
     patreon = app.patreon
     if (patreon is None or patreon.pledge is None or patreon.currency is None
             or patreon.custom_pledge or device.ios < (profile.price_from_ios, 0, 0)):
@@ -245,7 +246,7 @@ def _tap(app: App, device: Device, button: Button, update: Version | None,
         return InstallAttempt("fail", message=f"The button is disabled until the release "
                               f"({when}): nothing can be installed before it.")
     if locked:
-        # behaviour.md §8.3 (VerifyAppPledgeOperation.swift:43-146): the join page opens, the
+        # behaviour.md 8.3 (VerifyAppPledgeOperation.swift:43-146): the join page opens, the
         # re-check fails
         return InstallAttempt("fail", message=f"{app.name} requires an active pledge in order "
                               "to be installed.")
@@ -253,7 +254,7 @@ def _tap(app: App, device: Device, button: Button, update: Version | None,
 
 
 def _download(app: App, device: Device, installed: InstalledApp | None) -> InstallAttempt:
-    """DownloadAppOperation (behaviour.md §4): versions[0], else an offer of the last compatible
+    """DownloadAppOperation (behaviour.md 4): versions[0], else an offer of the last compatible
     version."""
     first = latest_available(app)
     if first is None:
@@ -261,7 +262,7 @@ def _download(app: App, device: Device, installed: InstalledApp | None) -> Insta
     reason = unsupported_reason(app, first, device.ios)
     if reason is None:
         return InstallAttempt("install", first)
-    # behaviour.md §4 (DownloadAppOperation.swift:64-121): the last compatible version, unless
+    # behaviour.md 4 (DownloadAppOperation.swift:64-121): the last compatible version, unless
     # installed
     fallback = latest_supported(app, device.ios)
     if fallback is not None and (installed is None or not matches(

@@ -2,7 +2,7 @@
 
 The client stops at its first error; in `collect` mode the decoder goes on, so a maintainer
 sees every error at once, and the first one recorded is the one the client reports (decode
-order = the order of the profile's field tables, behaviour.md §1.2). Warnings about values the
+order = the order of the profile's field tables, behaviour.md 1.2). Warnings about values the
 client accepts but a maintainer should know about are raised here, where the value is in hand.
 """
 
@@ -60,7 +60,7 @@ CUSTOM_PLEDGE = "custom"
 _ALWAYS = frozenset({"versions", "release_channels", "app_download_url", "screenshots"})
 _TRACK_KEYS = frozenset({"track", "releases"})
 _PLATFORMS = (0, 1, 2)  # S:StoreApp.swift:55-59, `enum Platform: UInt`: ios, tvos, macos
-_LEGACY_SCREENSHOT_SIZE = (750, 1334)  # behaviour.md §2.3, StoreApp.swift:253-262
+_LEGACY_SCREENSHOT_SIZE = (750, 1334)  # behaviour.md 2.3, StoreApp.swift:253-262
 _HUMAN = {"String": "a string", "Bool": "true or false", "Int16": "an integer",
           "Int32": "an integer", "Int64": "an integer", "Int": "an integer", "Decimal": "a number",
           "Dictionary<String, Any>": "an object", "Array<Any>": "an array"}
@@ -182,7 +182,7 @@ class Decoder:
             self.diagnostics.append(Diagnostic(severity, code, message, pointer))
 
     def _missing(self, obj: dict[str, Any], ptr: str, key: str, type_name: str) -> None:
-        if key in obj:  # present but null (behaviour.md §1.2)
+        if key in obj:  # present but null (behaviour.md 1.2)
             self.reject("valueNotFound", pointer_join(ptr, key),
                         f"'{key}' is required and may not be null", MISSING_TEXT,
                         detail=f"Expected {type_name} value but found null instead.")
@@ -299,7 +299,7 @@ class Decoder:
     def _not_object(self, obj: Any, ptr: str, model: str, device: str | None) -> Any:
         if model == "screenshot" and (type(obj) is str or obj is None):
             # A string is a URL; only a type mismatch falls back to the object form
-            # (behaviour.md §2.3).
+            # (behaviour.md 2.3).
             url = self._url(obj, ptr)
             return INVALID if url is INVALID else Screenshot(url, device or "iphone", pointer=ptr)
         self._fields(obj, ptr, model)  # reports what the client reports
@@ -366,7 +366,7 @@ class Decoder:
     def _k_news_items(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         return self._list(value, ptr, key, self.decoders["news"])
 
-    # -- versions (behaviour.md §2.2, §3)
+    # -- versions (behaviour.md 2.2, 3)
     # -------------------------------------------------------------------
 
     def _k_versions(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
@@ -531,7 +531,7 @@ class Decoder:
         return self._k_url(value, ptr, key, app)
 
     def _k_app_download_url(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
-        # SideStore 0.5 (behaviour.md §11): an app-level download URL is required even beside
+        # SideStore 0.5 (behaviour.md 11): an app-level download URL is required even beside
         # `versions`.
         if value is not None:
             return self._k_url(value, ptr, key, app)
@@ -542,7 +542,7 @@ class Decoder:
                 "E downloadURL:String or downloadURLs:[[Platform:URL]] key required.")
         return None
 
-    # -- screenshots (behaviour.md §2.3)
+    # -- screenshots (behaviour.md 2.3)
     # --------------------------------------------------------------------
 
     def _k_screenshots(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
@@ -577,7 +577,7 @@ class Decoder:
             return INVALID
         return Screenshot(url, "iphone", *_LEGACY_SCREENSHOT_SIZE, pointer=ptr)
 
-    # -- permissions (behaviour.md §2.4)
+    # -- permissions (behaviour.md 2.4)
     # --------------------------------------------------------------------
 
     def _k_permissions(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
@@ -653,7 +653,7 @@ class Decoder:
                     detail=f"Expected {type_name} value but found null instead.")
         return INVALID
 
-    # -- Patreon (behaviour.md §8.1)
+    # -- Patreon (behaviour.md 8.1)
     # ------------------------------------------------------------------------
 
     def _k_patreon(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
@@ -691,7 +691,7 @@ class Decoder:
 
     def _k_build(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         text = self._k_string(value, ptr, key, obj)
-        return text or None if text is not INVALID else INVALID  # "" = no build (behaviour.md §3)
+        return text or None if text is not INVALID else INVALID  # "" = no build (behaviour.md 3)
 
     def _k_sha256(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         text = self._k_string(value, ptr, key, obj)
@@ -701,7 +701,7 @@ class Decoder:
         text = self._k_string(value, ptr, key, obj)
         if text is INVALID:
             return INVALID
-        # behaviour.md §2.6: any string, lower-cased; unknown ones list under Other
+        # behaviour.md 2.6: any string, lower-cased; unknown ones list under Other
         category = text.lower()
         if category not in KNOWN_CATEGORIES:
             self.warn("unknown-category", pointer_join(ptr, key),
@@ -727,7 +727,7 @@ class Decoder:
         if type(value) is not dict:
             return self._mismatch(map_at, "Dictionary<String, Any>", value)
         for name, item in value.items():
-            if type(item) is not str:  # [String: String] (behaviour.md §1.3 userInfo, vector 64)
+            if type(item) is not str:  # [String: String] (behaviour.md 1.3 userInfo, vector 64)
                 if item is None:
                     return self._null(pointer_join(map_at, name), "String")
                 return self._mismatch(pointer_join(map_at, name), "String", item)
@@ -919,7 +919,7 @@ _BUILDS = {
     "app": (App, "pointer=ptr, track=dec.track_read", ""),
     "version": (Version, "pointer=ptr", ""),
     "news": (NewsItem, "sort_index=index, pointer=ptr", ""),
-    # behaviour.md §2.3: one of width and height alone counts as neither
+    # behaviour.md 2.3: one of width and height alone counts as neither
     "screenshot": (Screenshot, "device=device, pointer=ptr",
                    "if ({width} is None) != ({height} is None):\n"
                    "    {width} = {height} = half_size(ptr)"),

@@ -19,17 +19,17 @@ LAST_RELEASES: tuple[OSVersion, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Device:
-    ios: OSVersion  # as the client parses it (behaviour.md §3.2)
+    ios: OSVersion  # as the client parses it (behaviour.md 3.2)
     now: datetime  # aware; the simulated clock
     family: str = "iphone"  # "iphone" | "ipad"
     locale: str = "en_US"  # Apple-style locale identifier
-    # IANA name: calendar days and relative dates use it (behaviour.md §3.1, §7)
+    # IANA name: calendar days and relative dates use it (behaviour.md 3.1, 7)
     time_zone: str = "UTC"
 
 
 @dataclass(frozen=True, slots=True)
 class InstalledApp:
-    """An installed app as the client records it (behaviour.md §5.1, InstalledApp.swift:119-127)."""
+    """An installed app as the client records it (behaviour.md 5.1, InstalledApp.swift:119-127)."""
 
     bundle_id: str
     version: str  # the IPA's CFBundleShortVersionString
@@ -38,7 +38,7 @@ class InstalledApp:
 
 @dataclass(frozen=True, slots=True)
 class Patron:
-    """An active patron (behaviour.md §8.2): one pledge, counted in the campaign's currency."""
+    """An active patron (behaviour.md 8.2): one pledge, counted in the campaign's currency."""
 
     amount: Decimal = Decimal(0)
     tier_ids: frozenset[str] = frozenset()

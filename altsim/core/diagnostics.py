@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from altsim.core.codes import CODES
 
-# Foundation's user-visible texts for decoding errors (behaviour.md §1.2).
+# Foundation's user-visible texts for decoding errors (behaviour.md 1.2).
 MISSING_TEXT = "The data couldn’t be read because it is missing."
 FORMAT_TEXT = "The data couldn’t be read because it isn’t in the correct format."
 
@@ -59,5 +59,5 @@ def pointer_parts(pointer: str) -> list[str]:
 
 def coding_path(pointer: str) -> str:
     """The client's rendering of a coding path: keys and indices joined by " > "
-    (behaviour.md §1.2)."""
+    (behaviour.md 1.2)."""
     return " > ".join(pointer_parts(pointer))

@@ -53,7 +53,7 @@ def _aware(value: datetime, name: str) -> datetime:
     return value
 
 
-# -- behaviour.md §8.3 pledge price: AppBannerView.swift (2.0rc)
+# -- behaviour.md 8.3 pledge price: AppBannerView.swift (2.0rc)
 # ---------------------------------------------
 #
 #   let price = amount.formatted(.currency(code: currencyCode)
@@ -120,7 +120,7 @@ _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 
 def pledge_price(amount: Decimal, currency: str, locale: str) -> str:
-    """`<price>/mo` on an unpledged Patreon app's install button (behaviour.md §8.3, vectors
+    """`<price>/mo` on an unpledged Patreon app's install button (behaviour.md 8.3, vectors
     57/59)."""
     loc = parse_locale(locale)
     code = currency.upper()  # ICU upper-cases the code for its look-ups
@@ -173,7 +173,7 @@ def _plain_decimal(amount: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-# -- behaviour.md §7 countdown: PillButton.swift updateCountdown()
+# -- behaviour.md 7 countdown: PillButton.swift updateCountdown()
 # -----------------------------------------
 #
 #   let interval = endDate.timeIntervalSince(Date())     // re-evaluated by a CADisplayLink, 15 fps

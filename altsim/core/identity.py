@@ -1,4 +1,4 @@
-"""Source identity: the normalized source URL (behaviour.md §1.4) and the Add Source field (§9.5).
+"""Source identity: the normalized source URL and the Add Source field (behaviour.md 1.4, 9.5).
 
 The client runs these rules on Foundation's ``URL``/``URLComponents``. We reproduce the
 RFC 3986 parser of iOS 17+ (swift-foundation ``URLParser.swift``; ``URL(string:)`` and
@@ -87,7 +87,7 @@ class _Parts:
 
 
 def normalize_source_url(url: str) -> str:
-    """Return the source identifier AltStore 2.0 derives from ``url`` (behaviour.md §1.4).
+    """Return the source identifier AltStore 2.0 derives from ``url`` (behaviour.md 1.4).
 
     Mirrors ``URL.normalized()`` (A:AltStoreCore/Extensions/URL+Normalized.swift:13-59) applied
     to ``URL(string: url)``. Raises ``ValueError`` where ``URL(string:)`` returns nil or
@@ -137,7 +137,7 @@ def normalize_source_url(url: str) -> str:
 
 
 def typed_address_to_url(text: str) -> str:
-    """Return the URL the Add Source field makes of a typed address (behaviour.md §9.5).
+    """Return the URL the Add Source field makes of a typed address (behaviour.md 9.5).
 
     ``AddSourceViewController.sourceURL(from:)`` (A:AltStore/Sources/
     AddSourceViewController.swift:416-434): no scheme => ``"https://" + text``; scheme

@@ -1,4 +1,4 @@
-"""What the client checks in a downloaded app before installing it (behaviour.md §2.4, §5.1, §10.9).
+"""What the client checks in a downloaded app before installing it (behaviour.md 2.4, 5.1, 10.9).
 
 The client (VerifyAppOperation.swift) stops at the first failure and shows one alert; altsim
 runs every check, marks the one the client would show, and says what to change in the source.
@@ -21,14 +21,14 @@ from altsim.core.model import App, Version
 from altsim.core.profiles import ClientProfile
 from altsim.core.values import OSVersion, os_version_string, parse_os_version
 
-# behaviour.md §2.4 (VerifyAppOperation.swift:18-24): never asked of the source
+# behaviour.md 2.4 (VerifyAppOperation.swift:18-24): never asked of the source
 IGNORED_ENTITLEMENTS = frozenset({"application-identifier",
                                   "com.apple.developer.team-identifier"})
 GET_TASK_ALLOW = "get-task-allow"
-# behaviour.md §2.4: Regex.privacyPermission, matched against whole Info.plist keys from iOS 16
+# behaviour.md 2.4: Regex.privacyPermission, matched against whole Info.plist keys from iOS 16
 _PRIVACY_KEY = re.compile(r"(?:NS)?(.+)UsageDescription(.+)?", re.DOTALL)
 PRIVACY_FROM_IOS = (16, 0, 0)
-# behaviour.md §1.5 item 4: a privacy entry without a description rejects the whole source, so a
+# behaviour.md 1.5 item 4: a privacy entry without a description rejects the whole source, so a
 # block made from an app that has none carries this, to be replaced before publishing
 MISSING_DESCRIPTION = "<why the app asks: write it before publishing>"
 
@@ -94,7 +94,7 @@ def _text(info: Mapping[str, object], key: str) -> str | None:
 
 
 def archive_version(info: Mapping[str, object]) -> str | None:
-    """ALTApplication.version, which the install guard compares (behaviour.md §5.1):
+    """ALTApplication.version, which the install guard compares (behaviour.md 5.1):
     CFBundleShortVersionString, read as "1.0" when absent."""
     return _text(info, "CFBundleShortVersionString") if "CFBundleShortVersionString" in info \
         else "1.0"
@@ -112,7 +112,7 @@ def archive_name(archive: Archive) -> str:
 
 def declared_entitlements(archive: Archive) -> list[str]:
     """Every entitlement of the app and its extensions the source must declare
-    (behaviour.md §2.4)."""
+    (behaviour.md 2.4)."""
     names = {name for bundle in (archive.app, *archive.extensions) for name in bundle.entitlements}
     names -= IGNORED_ENTITLEMENTS
     # only the app's own value counts; `as? Bool` reads a plist integer 0 as false too
@@ -122,7 +122,7 @@ def declared_entitlements(archive: Archive) -> list[str]:
 
 
 def privacy_keys(archive: Archive) -> dict[str, str]:
-    """Every privacy key of the app and its extensions (iOS 16's rule, behaviour.md §2.4), with the
+    """Every privacy key of the app and its extensions (iOS 16's rule, behaviour.md 2.4), with the
     app's own usage description: what the source must declare."""
     found: dict[str, str] = {}
     for bundle in (archive.app, *archive.extensions):
@@ -148,14 +148,14 @@ class Installer:
 
     profile: ClientProfile
     ios: OSVersion
-    source_json_version: int | None = None  # SideStore's root `version` (behaviour.md §11)
-    recommended: bool = False  # the source is on AltStore's Recommended list (behaviour.md §2.4)
+    source_json_version: int | None = None  # SideStore's root `version` (behaviour.md 11)
+    recommended: bool = False  # the source is on AltStore's Recommended list (behaviour.md 2.4)
 
 
 def verify_install(app: App, version: Version, archive: Archive, *, sha256: str, size: int,
                    installer: Installer) -> InstallVerdict:
     """Every check the client runs on `archive` when installing `version` of `app`, in the
-    client's order (behaviour.md §10.9), then altsim's own advice."""
+    client's order (behaviour.md 10.9), then altsim's own advice."""
     ios, profile = installer.ios, installer.profile
     name = archive_name(archive)
     info = archive.app.info
@@ -173,7 +173,7 @@ def verify_install(app: App, version: Version, archive: Archive, *, sha256: str,
 
 
 def download_check(status: int | None, url: str) -> InstallCheck:
-    """behaviour.md §10.10 (DownloadAppOperation.swift:275-299): HTTP 403 and 404 fail with
+    """behaviour.md 10.10 (DownloadAppOperation.swift:275-299): HTTP 403 and 404 fail with
     Foundation's file errors naming the URL's last path component (wording UNVERIFIED on device);
     any other status is downloaded as the app."""
     file = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) or url
@@ -245,7 +245,7 @@ def _sha256(name: str, version: Version, actual: str) -> InstallCheck:
         return InstallCheck("sha256", "skip", None, actual,
                             "The source gives no sha256, so the client does not check it.",
                             f"optionally set sha256 to “{actual}”")
-    if expected == actual:  # the source's value is lower-cased at decode (behaviour.md §3)
+    if expected == actual:  # the source's value is lower-cased at decode (behaviour.md 3)
         return InstallCheck("sha256", "pass", expected, actual, "The SHA-256 hash matches.")
     return InstallCheck(  # VerificationError.mismatchedHash
         "sha256", "fail", expected, actual,
@@ -255,7 +255,7 @@ def _sha256(name: str, version: Version, actual: str) -> InstallCheck:
 
 def _version(name: str, version: Version, info: Mapping[str, object]) -> InstallCheck:
     found = archive_version(info)
-    if found == version.version:  # behaviour.md §5.1: exact string equality
+    if found == version.version:  # behaviour.md 5.1: exact string equality
         return InstallCheck("version", "pass", version.version, found,
                             "The version matches CFBundleShortVersionString.")
     return InstallCheck(  # VerificationError.mismatchedVersion
@@ -301,13 +301,13 @@ def _permissions(name: str, app: App, archive: Archive, installer: Installer) ->
                             "The source declares every permission the app uses.")
     fix = "add to appPermissions: " + _json_fragment(entitlements, privacy)
     if installer.recommended and profile.recommended_skip_permissions:
-        return InstallCheck(  # behaviour.md §2.4: VerifyAppOperation skips Recommended sources
+        return InstallCheck(  # behaviour.md 2.4: VerifyAppOperation skips Recommended sources
             "permissions", "warn", expected, found,
             f"{profile.brand} does not check the permissions of apps from its Recommended "
             f"sources, so this installs; from any other source {name} requires additional "
             "permissions not specified by the source.", fix, by_client=False)
     checked_privacy = privacy if ios >= PRIVACY_FROM_IOS else {}
-    if not entitlements and not checked_privacy:  # behaviour.md §2.4: privacy keys only from iOS 16
+    if not entitlements and not checked_privacy:  # behaviour.md 2.4: privacy keys only from iOS 16
         return InstallCheck(
             "permissions", "warn", expected, found,
             f"iOS {os_version_string(ios)} does not check privacy keys, but iOS 16 and later "
@@ -322,7 +322,7 @@ def _permissions(name: str, app: App, archive: Archive, installer: Installer) ->
 
 
 def _privacy_declared(key: str, declared: set[str]) -> bool:
-    """behaviour.md §2.4: the key itself, or its legacy short name ("Camera"), is in the source."""
+    """behaviour.md 2.4: the key itself, or its legacy short name ("Camera"), is in the source."""
     if key in declared:
         return True
     match = _PRIVACY_KEY.fullmatch(key)
@@ -348,7 +348,7 @@ def _json_fragment(entitlements: list[str], privacy: dict[str, str]) -> str:
 
 def _source_minimum(version: Version, info: Mapping[str, object]) -> InstallCheck:
     """altsim's advice: devices between the source's minOSVersion and the app's own minimum
-    are offered this version (behaviour.md §3.2) and then refused at install."""
+    are offered this version (behaviour.md 3.2) and then refused at install."""
     text = _text(info, "MinimumOSVersion")
     declared = version.min_os_version
     if not text or parse_os_version(text) <= (version.min_os or (0, 0, 0)):

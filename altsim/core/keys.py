@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from altsim.core.profiles import PROFILES, ClientProfile
 
-# behaviour.md §2.6, StoreCategory.swift:12-21
+# behaviour.md 2.6, StoreCategory.swift:12-21
 KNOWN_CATEGORIES = frozenset(
     {"developer", "entertainment", "games", "lifestyle", "photo-video", "social", "utilities",
      "other"}
@@ -71,7 +71,7 @@ _NOTES: dict[str, dict[str, tuple[str, str]]] = {
     "news": {}, "screenshot": {}, "patreon": {},
 }
 
-# Keys read by fallbacks rather than by a table entry of their own (behaviour.md §2.2, §2.3).
+# Keys read by fallbacks rather than by a table entry of their own (behaviour.md 2.2, 2.3).
 _READ_BY_FALLBACK = {
     "app": frozenset({"screenshotURLs", "version", "versionDate", "versionDescription",
                       "downloadURL", "size", "versions", "beta"}),

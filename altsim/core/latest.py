@@ -1,4 +1,4 @@
-"""Which versions a device supports, and which one is "latest" (behaviour.md §3.2, §4)."""
+"""Which versions a device supports, and which one is "latest" (behaviour.md 3.2, 4)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ SupportLimit = Literal["minOSVersion", "maxOSVersion"]
 
 def support_limit(version: Version, ios: OSVersion) -> SupportLimit | None:
     """The field that makes `version` unsupported on `ios`, None when it is supported."""
-    # behaviour.md §3.2 (AppVersion.swift:159-170): min inclusive; max inclusive of its exact
+    # behaviour.md 3.2 (AppVersion.swift:159-170): min inclusive; max inclusive of its exact
     # version only
     low, high = version.min_os, version.max_os
     if low is not None and ios < low:
@@ -39,11 +39,11 @@ def is_supported(version: Version, ios: OSVersion) -> bool:
 
 
 def latest_available(app: App) -> Version | None:
-    return app.versions[0] if app.versions else None  # behaviour.md §4: JSON order, no sorting
+    return app.versions[0] if app.versions else None  # behaviour.md 4: JSON order, no sorting
 
 
 def latest_supported(app: App, ios: OSVersion) -> Version | None:
-    return next((v for v in app.versions if is_supported(v, ios)), None)  # behaviour.md §4
+    return next((v for v in app.versions if is_supported(v, ios)), None)  # behaviour.md 4
 
 
 def installed_at_latest(apps: Iterable[App], ios: OSVersion) -> dict[str, InstalledApp]:
@@ -88,7 +88,7 @@ def sidestore_track(
 
 
 def unsupported_reason(app: App, version: Version, ios: OSVersion) -> str | None:
-    """VerificationError.iOSVersionNotSupported's text (behaviour.md §4), or None when supported."""
+    """VerificationError.iOSVersionNotSupported's text (behaviour.md 4), or None when supported."""
     low, high = version.min_os, version.max_os
     if low is not None and ios < low:
         return not_supported_text(app.name, ios, low)
@@ -114,7 +114,7 @@ def matches(installed_version: str, installed_build: str | None, version: str,
 
 def unsupported_update(app: App, installed: InstalledApp, ios: OSVersion) -> str | None:
     """My Apps' "Unsupported Updates" line for an installed app whose versions[0] the device
-    cannot run (behaviour.md §4, MyAppsViewController.swift:542-556), or None."""
+    cannot run (behaviour.md 4, MyAppsViewController.swift:542-556), or None."""
     first = latest_available(app)
     if first is None or is_supported(first, ios) or matches(
             installed.version, installed.build_version, first.version, first.build_version):

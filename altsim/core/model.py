@@ -1,4 +1,4 @@
-"""The source as the client holds it after decoding (behaviour.md §1.3, §2, §3, §6, §8)."""
+"""The source as the client holds it after decoding (behaviour.md 1.3, 2, 3, 6, 8)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from altsim.core.values import OSVersion, parse_os_version
 class Screenshot:
     image_url: str
     device: str  # "iphone" | "ipad"
-    width: int | None = None  # both or neither (behaviour.md §2.3)
+    width: int | None = None  # both or neither (behaviour.md 2.3)
     height: int | None = None
     pointer: str = ""
 
@@ -21,7 +21,7 @@ class Screenshot:
 @dataclass(slots=True)
 class PrivacyPermission:
     name: str  # NSXUsageDescription
-    usage_description: str | None  # "" and null both mean "none" (behaviour.md §2.4)
+    usage_description: str | None  # "" and null both mean "none" (behaviour.md 2.4)
     pointer: str = ""
 
 
@@ -33,7 +33,7 @@ class Permissions:
 
 @dataclass(slots=True)
 class Patreon:
-    """The app-level `patreon` object (behaviour.md §8.1)."""
+    """The app-level `patreon` object (behaviour.md 8.1)."""
 
     pledge: Decimal | None = None  # 0 for "custom" and for an object naming no condition
     currency: str | None = None
@@ -49,7 +49,7 @@ class Version:
     date: datetime
     download_url: str
     size: int
-    build_version: str | None = None  # "" is stored as None (behaviour.md §3)
+    build_version: str | None = None  # "" is stored as None (behaviour.md 3)
     localized_description: str | None = None
     sha256: str | None = None  # lower-cased at decode
     min_os_version: str | None = None  # as written; see min_os / max_os for the client's reading
@@ -69,12 +69,12 @@ class Version:
 
     @property
     def localized_version(self) -> str:
-        """`version`, or "<version> (<build>)" when there is a build (behaviour.md §3)."""
+        """`version`, or "<version> (<build>)" when there is a build (behaviour.md 3)."""
         return f"{self.version} ({self.build_version})" if self.build_version else self.version
 
     @property
     def version_id(self) -> str:
-        """The duplicate-version key "<version>|<build or 'nil'>" (behaviour.md §1.5 #3)."""
+        """The duplicate-version key "<version>|<build or 'nil'>" (behaviour.md 1.5 #3)."""
         return f"{self.version}|{self.build_version or 'nil'}"
 
 
@@ -89,7 +89,7 @@ class App:
     subtitle: str | None = None
     beta: bool = False
     tint_colour: int | None = None  # 0xAARRGGBB
-    category: str | None = None  # lower-cased (behaviour.md §2.6)
+    category: str | None = None  # lower-cased (behaviour.md 2.6)
     screenshots: list[Screenshot] = field(default_factory=list)
     permissions: Permissions = field(default_factory=Permissions)
     marketplace_id: str | None = None
@@ -101,7 +101,7 @@ class App:
 
     @property
     def uses_legacy_keys(self) -> bool:
-        """Described by the app-level single-version keys (behaviour.md §2.2): that version sits at
+        """Described by the app-level single-version keys (behaviour.md 2.2): that version sits at
         the app."""
         return len(self.versions) == 1 and self.versions[0].pointer == self.pointer
 
@@ -126,7 +126,7 @@ class Source:
     name: str
     apps: list[App] = field(default_factory=list)
     news: list[NewsItem] = field(default_factory=list)
-    # None = absent, meaning "all apps"; [] = no featured apps (behaviour.md §1.3)
+    # None = absent, meaning "all apps"; [] = no featured apps (behaviour.md 1.3)
     featured_apps: list[str] | None = None
     subtitle: str | None = None
     description: str | None = None
@@ -137,4 +137,4 @@ class Source:
     patreon_url: str | None = None
     user_info: dict[str, str] = field(default_factory=dict)
     json_identifier: str | None = None  # read only by clients that use it (1.x, SideStore)
-    json_version: int | None = None  # SideStore's root `version` (behaviour.md §11)
+    json_version: int | None = None  # SideStore's root `version` (behaviour.md 11)

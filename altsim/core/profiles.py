@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-# behaviour.md §10.9: the install-time checks of the 1.x clients, and those 2.0 added
+# behaviour.md 10.9: the install-time checks of the 1.x clients, and those 2.0 added
 INSTALL_CHECKS_1 = frozenset({"bundleIdentifier", "minimumOSVersion", "sha256"})
 INSTALL_CHECKS_2 = INSTALL_CHECKS_1 | {"version", "buildVersion", "permissions"}
 
@@ -54,40 +54,40 @@ class ClientProfile:
     root: tuple[Field, ...]
     app: tuple[Field, ...]
     version: tuple[Field, ...]
-    legacy_version: tuple[Field, ...]  # app-level single-version keys (behaviour.md §2.2)
+    legacy_version: tuple[Field, ...]  # app-level single-version keys (behaviour.md 2.2)
     news: tuple[Field, ...]
     screenshot: tuple[Field, ...]
     patreon: tuple[Field, ...]
-    # behaviour.md §1.5 #6: "forbidden" (Classic), "required" (marketplace build) or "" (not
+    # behaviour.md 1.5 #6: "forbidden" (Classic), "required" (marketplace build) or "" (not
     # checked)
     marketplace_rule: str = "forbidden"
     # Clients of one market are compared with each other; a Classic source is not for PAL.
     market: str = "classic"
     # How missingPermissionUsageDescription names the permission type (SourceError.swift)
     privacy_permission_label: str = "privacy permission"
-    json5_from_ios: int = 15  # behaviour.md §1.1
-    lenient_urls_from_ios: int = 17  # behaviour.md §1.2
+    json5_from_ios: int = 15  # behaviour.md 1.1
+    lenient_urls_from_ios: int = 17  # behaviour.md 1.2
     # -- decisions (what the user sees) --
     update_rule: UpdateRule = "string"
-    # behaviour.md §8: "app" (2.0's app-level `patreon` object gates), "beta" (1.x: `beta` apps are
-    # hidden unless the user is a patron, behaviour.md §8.4) or "" (SideStore: every app is free and
-    # visible, behaviour.md §11)
+    # behaviour.md 8: "app" (2.0's app-level `patreon` object gates), "beta" (1.x: `beta` apps are
+    # hidden unless the user is a patron, behaviour.md 8.4) or "" (SideStore: every app is free and
+    # visible, behaviour.md 11)
     patreon_gating: str = "app"
-    price_from_ios: int = 15  # behaviour.md §8.3: the "$3/mo" title needs iOS 15; before it, PLEDGE
+    price_from_ios: int = 15  # behaviour.md 8.3: the "$3/mo" title needs iOS 15; before it, PLEDGE
     # Where the BETA badge shows: "beta" (any app with beta: true), "legacy" (SideStore 0.5:
     # only apps described by the single-version keys) or "channel" (SideStore 0.6: the latest
     # supported version is on the alpha or nightly track, S:AltStore/Components/
     # AppBannerView.swift:144-149 at 239fc7c2)
     beta_badge: str = "beta"
-    own_bundle_id: str = "com.rileytestut.AltStore"  # behaviour.md §10.1: never listed in Browse
-    # behaviour.md §10.9: what the client checks in a downloaded app before installing it. 2.0 added
+    own_bundle_id: str = "com.rileytestut.AltStore"  # behaviour.md 10.1: never listed in Browse
+    # behaviour.md 10.9: what the client checks in a downloaded app before installing it. 2.0 added
     # the version, build and permission checks; 1.x (VerifyAppOperation.swift of 1.x) checked only
     # the bundle ID, the minimum iOS and the hash.
     install_checks: frozenset[str] = INSTALL_CHECKS_2
-    # behaviour.md §11: SideStore checks permissions only for sources whose root `version` is >= 2
+    # behaviour.md 11: SideStore checks permissions only for sources whose root `version` is >= 2
     permissions_from_source_version: int = 0
-    # behaviour.md §2.4: AltStore skips the permission check for its Recommended sources
-    # (SideStore's behaviour.md §11 rule is the root version alone)
+    # behaviour.md 2.4: AltStore skips the permission check for its Recommended sources
+    # (SideStore's behaviour.md 11 rule is the root version alone)
     recommended_skip_permissions: bool = True
 
     def fields_for(self, model: str) -> tuple[Field, ...]:
@@ -101,10 +101,10 @@ CHECKED_ONLY = "_checked"
 MODELS = ("root", "app", "version", "legacy_version", "news", "screenshot", "patreon")
 
 # ---------------------------------------------------------------------------------------------
-# AltStore 2.0rc, the newest public code (behaviour.md §0). Orders follow the line numbers the spec
+# AltStore 2.0rc, the newest public code (behaviour.md 0). Orders follow the line numbers the spec
 # cites.
 
-_ALTSTORE_ROOT = (  # behaviour.md §1.3, Source.swift:143-213
+_ALTSTORE_ROOT = (  # behaviour.md 1.3, Source.swift:143-213
     Field("name", "string", required=True),
     Field("subtitle", "string"),
     Field("website", "url"),
@@ -137,7 +137,7 @@ _ALTSTORE_APP = (
     Field("patreon", "patreon"),
 )
 
-_ALTSTORE_VERSION = (  # behaviour.md §3, AppVersion.swift:78-104
+_ALTSTORE_VERSION = (  # behaviour.md 3, AppVersion.swift:78-104
     Field("version", "string", required=True),
     Field("buildVersion", "build", attr="build_version"),
     Field("date", "date", required=True),
@@ -149,7 +149,7 @@ _ALTSTORE_VERSION = (  # behaviour.md §3, AppVersion.swift:78-104
     Field("maxOSVersion", "os_version", attr="max_os_version"),
 )
 
-_ALTSTORE_LEGACY_VERSION = (  # behaviour.md §2.2, StoreApp.swift:326-344
+_ALTSTORE_LEGACY_VERSION = (  # behaviour.md 2.2, StoreApp.swift:326-344
     Field("version", "string", required=True),
     Field("versionDate", "date", required=True, attr="date"),
     Field("versionDescription", "string", attr="localized_description"),
@@ -157,7 +157,7 @@ _ALTSTORE_LEGACY_VERSION = (  # behaviour.md §2.2, StoreApp.swift:326-344
     Field("size", "Int32", required=True),
 )
 
-_ALTSTORE_NEWS = (  # behaviour.md §6.1, NewsItem.swift:35-82
+_ALTSTORE_NEWS = (  # behaviour.md 6.1, NewsItem.swift:35-82
     Field("identifier", "string", required=True),
     Field("date", "date", required=True),
     Field("title", "string", required=True),
@@ -169,13 +169,13 @@ _ALTSTORE_NEWS = (  # behaviour.md §6.1, NewsItem.swift:35-82
     Field("notify", "bool"),
 )
 
-_ALTSTORE_SCREENSHOT = (  # behaviour.md §2.3, AppScreenshot.swift:79-91
+_ALTSTORE_SCREENSHOT = (  # behaviour.md 2.3, AppScreenshot.swift:79-91
     Field("imageURL", "url", required=True, attr="image_url"),
     Field("width", "Int16"),
     Field("height", "Int16"),
 )
 
-_ALTSTORE_PATREON = (  # behaviour.md §8.1, StoreApp.swift:28-58
+_ALTSTORE_PATREON = (  # behaviour.md 8.1, StoreApp.swift:28-58
     Field("pledge", "pledge"),
     Field("currency", "string"),
     Field("tiers", "string_list"),
@@ -196,13 +196,13 @@ ALTSTORE = ClientProfile(
     patreon=_ALTSTORE_PATREON,
 )
 
-# The marketplace build: every app must carry `marketplaceID` (behaviour.md §1.5 #6).
+# The marketplace build: every app must carry `marketplaceID` (behaviour.md 1.5 #6).
 ALTSTORE_PAL = replace(
     ALTSTORE, name="altstore-pal", title="AltStore PAL (marketplace build)",
     marketplace_rule="required", market="marketplace",
 )
 
-# AltStore 1.7 (behaviour.md §1.3, §9.4, vector 74): the source's own `identifier` is its identity
+# AltStore 1.7 (behaviour.md 1.3, 9.4, vector 74): the source's own `identifier` is its identity
 # and is required; there was no marketplace check. Its trusted-source gate needs AltStore's network
 # list and is reported as a note, not a verdict.
 ALTSTORE_17 = replace(
@@ -243,7 +243,7 @@ SIDESTORE = replace(
     permissions_from_source_version=2, recommended_skip_permissions=False,
 )
 
-# SideStore 0.5 (AltStore 1.x based, behaviour.md §11; SideStore#895, EhPanda#416): `identifier`
+# SideStore 0.5 (AltStore 1.x based, behaviour.md 11; SideStore#895, EhPanda#416): `identifier`
 # required; the app-level single-version keys are always required, `versions` or not. The key order
 # follows its CodingKeys (UNVERIFIED: only users' error reports pin it).
 SIDESTORE_05 = replace(

@@ -1,4 +1,4 @@
-"""Problems the client accepts but a maintainer wants to know about (behaviour.md §12; the real
+"""Problems the client accepts but a maintainer wants to know about (behaviour.md 12; the real
 sources in tests/corpus/SOURCES.md show each).
 
 These look across entities (versions of an app, news against apps); warnings about a single
@@ -28,7 +28,7 @@ _LEADING_NUMBERS = re.compile(r"\D*?(\d+(?:\.\d+)*)(.*)")
 def loose_version_key(text: str) -> tuple[tuple[int, ...], int]:
     """A lenient ordering for maintainers' version strings: numbers first, a tag sorts below.
 
-    Only for advice: the client compares versions as exact strings (behaviour.md §5).
+    Only for advice: the client compares versions as exact strings (behaviour.md 5).
     """
     match = _LEADING_NUMBERS.match(text)
     if match is None:

@@ -1,7 +1,7 @@
 """What a refresh does to the user's store: merging, update and news notifications, the badge.
 
 Pure: the sources before and after, the user's installed apps and their store links in, the
-client's notifications out (behaviour.md §6.4, §9.2, §9.3). Fetching and saving live elsewhere.
+client's notifications out (behaviour.md 6.4, 9.2, 9.3). Fetching and saving live elsewhere.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from altsim.core.device import Device, User
 from altsim.core.model import App, Source, Version
 from altsim.core.profiles import ClientProfile
 
-UPDATE_TITLE = "New Update Available"  # AppDelegate.swift:444-446 (behaviour.md §9.3)
+UPDATE_TITLE = "New Update Available"  # AppDelegate.swift:444-446 (behaviour.md 9.3)
 
 
 @dataclass(frozen=True, slots=True)
 class PendingUpdate:
-    """An installed app's offered update (the My Apps "Updates" list, behaviour.md §9.3)."""
+    """An installed app's offered update (the My Apps "Updates" list, behaviour.md 9.3)."""
 
     bundle_id: str
     name: str
@@ -41,10 +41,10 @@ class Notification:
 class RefreshOutcome:
     """What one refresh leaves behind."""
 
-    # False: a background refresh with a failure saves (and posts) nothing (behaviour.md §6.4)
+    # False: a background refresh with a failure saves (and posts) nothing (behaviour.md 6.4)
     saved: bool
     sources: dict[str, Source]  # the store after the refresh, by source identifier
-    # failed sources and why (behaviour.md §9.2)
+    # failed sources and why (behaviour.md 9.2)
     errors: dict[str, str] = field(default_factory=dict)
     notifications: list[Notification] = field(default_factory=list)
     updates: list[PendingUpdate] = field(default_factory=list)  # after the refresh
@@ -52,7 +52,7 @@ class RefreshOutcome:
 
     @property
     def badge(self) -> int:
-        return len(self.updates)  # behaviour.md §9.3: the icon badge counts the available updates
+        return len(self.updates)  # behaviour.md 9.3: the icon badge counts the available updates
 
 
 def _linked_app(source: Source | None, bundle_id: str) -> App | None:
@@ -63,7 +63,7 @@ def _linked_app(source: Source | None, bundle_id: str) -> App | None:
 
 def pending_updates(sources: Mapping[str, Source], links: Mapping[str, str], user: User,
                     device: Device, profile: ClientProfile) -> list[PendingUpdate]:
-    """Every linked installed app with an update (InstalledApp.swift:192-221, behaviour.md §5)."""
+    """Every linked installed app with an update (InstalledApp.swift:192-221, behaviour.md 5)."""
     found = []
     for bundle_id, source_id in links.items():
         source = sources.get(source_id)
@@ -78,7 +78,7 @@ def pending_updates(sources: Mapping[str, Source], links: Mapping[str, str], use
 
 def update_notifications(before: list[PendingUpdate], after: list[PendingUpdate],
                          renotify_build_bug: bool = True) -> list[Notification]:
-    """behaviour.md §9.3 (AppDelegate.swift:396-419): new entries, and known ones whose version
+    """behaviour.md 9.3 (AppDelegate.swift:396-419): new entries, and known ones whose version
     changed.
 
     The shipped code maps the previous build with `{ $0.isEmpty ? nil : "" }`, so a pending
@@ -121,7 +121,7 @@ def reposted_every_refresh(pending: list[PendingUpdate]) -> set[str]:
 
 def news_notifications(known: set[str], sources: Mapping[str, Source], profile: ClientProfile
                        ) -> list[Notification]:
-    """behaviour.md §6.4 (AppDelegate.swift:380-442): items whose identifier no source had before,
+    """behaviour.md 6.4 (AppDelegate.swift:380-442): items whose identifier no source had before,
     with `notify: true`; titled by the linked app, else the client's brand."""
     posted = []
     for source_id, source in sources.items():
@@ -152,11 +152,11 @@ def refresh(before: Mapping[str, Source], fetched: Mapping[str, Source | str],
             renotify_build_bug: bool = True) -> RefreshOutcome:
     """Apply one refresh of every source. `fetched` maps each source to its new decode, or to
     the error that kept it from decoding. A successful source replaces its old copy whole:
-    apps and news it no longer lists disappear (behaviour.md §9.2, MergePolicy.swift:196-276).
+    apps and news it no longer lists disappear (behaviour.md 9.2, MergePolicy.swift:196-276).
 
     Foreground: the successes are saved, failed sources keep their old copy and get their
     error; nothing is posted. Background: any failure and nothing is saved or posted
-    (behaviour.md §6.4); otherwise updates and news are posted as behaviour.md §9.3 and §6.4 say.
+    (behaviour.md 6.4); otherwise updates and news are posted as behaviour.md 9.3 and 6.4 say.
     `known_news` is the set of news identifiers in the store before (default: those of `before`).
     """
     errors = {sid: result for sid, result in fetched.items() if isinstance(result, str)}

@@ -1,5 +1,5 @@
 """What the store's screens list: About page, Browse, Recently Updated, Sources, News
-(behaviour.md §6, §10).
+(behaviour.md 6, 10).
 
 Pure functions over decoded sources. `SourceForUser` pairs a source with its identity and the
 visibility of its apps for one user, which every screen needs; `source_for_user` builds it.
@@ -20,10 +20,10 @@ from altsim.core.model import App, NewsItem, Screenshot, Source
 from altsim.core.profiles import ClientProfile
 from altsim.core.values import OSVersion
 
-ABOUT_FEATURED, ABOUT_NEWS = 5, 5  # behaviour.md §10.2, §6.2
-BROWSE_FEATURED, RECENTLY_UPDATED = 5, 10  # behaviour.md §10.3
-UNSIZED_ASPECT = 9 / 19.5  # behaviour.md §2.3: width / height of an unsized screenshot
-# StoreCategory.swift:12-21, in its order; "other" is the last tile (behaviour.md §10.3)
+ABOUT_FEATURED, ABOUT_NEWS = 5, 5  # behaviour.md 10.2, 6.2
+BROWSE_FEATURED, RECENTLY_UPDATED = 5, 10  # behaviour.md 10.3
+UNSIZED_ASPECT = 9 / 19.5  # behaviour.md 2.3: width / height of an unsized screenshot
+# StoreCategory.swift:12-21, in its order; "other" is the last tile (behaviour.md 10.3)
 CATEGORY_ORDER = ("developer", "entertainment", "games", "lifestyle", "photo-video", "social",
                   "utilities", "other")
 
@@ -31,9 +31,9 @@ CATEGORY_ORDER = ("developer", "entertainment", "games", "lifestyle", "photo-vid
 @dataclass(slots=True)
 class SourceForUser:
     source: Source
-    identifier: str  # normalized URL (behaviour.md §1.4); for an unpublished file, its path
+    identifier: str  # normalized URL (behaviour.md 1.4); for an unpublished file, its path
     url: str | None = None  # as added, for the Sources row subtitle
-    # bundle IDs the user can see (behaviour.md §10.1)
+    # bundle IDs the user can see (behaviour.md 10.1)
     visible: set[str] = field(default_factory=set)
 
     def visible_apps(self) -> list[App]:
@@ -47,12 +47,12 @@ def source_for_user(source: Source, identifier: str, user: User, profile: Client
         app.bundle_id for app in source.apps if is_visible(app, source, user, profile)})
 
 
-# -- About page (behaviour.md §10.2)
+# -- About page (behaviour.md 10.2)
 # -------------------------------------------------------------------------
 
 def effective_featured(source: Source) -> list[App]:
     """featuredApps resolved to apps: absent = all apps, [] = none, unknown IDs dropped
-    (behaviour.md §1.3)."""
+    (behaviour.md 1.3)."""
     if source.featured_apps is None:
         return list(source.apps)
     by_id = {app.bundle_id: app for app in source.apps}
@@ -60,7 +60,7 @@ def effective_featured(source: Source) -> list[App]:
 
 
 def about_featured(view: SourceForUser) -> list[App]:
-    # behaviour.md §10.2: the first 5 *then* the visible ones: a hidden app is not back-filled
+    # behaviour.md 10.2: the first 5 *then* the visible ones: a hidden app is not back-filled
     return [app for app in effective_featured(view.source)[:ABOUT_FEATURED]
             if app.bundle_id in view.visible]
 
@@ -69,11 +69,11 @@ def about_news(source: Source) -> list[NewsItem]:
     return sorted(source.news, key=lambda n: (-n.date.timestamp(), n.sort_index))[:ABOUT_NEWS]
 
 
-# -- News (behaviour.md §6.2, §6.3)
+# -- News (behaviour.md 6.2, 6.3)
 # --------------------------------------------------------------------------
 
 def merged_news(views: Iterable[SourceForUser]) -> list[tuple[SourceForUser, NewsItem]]:
-    # behaviour.md §6.2 (NewsItem.swift:102-116): date desc, JSON position asc, source identifier
+    # behaviour.md 6.2 (NewsItem.swift:102-116): date desc, JSON position asc, source identifier
     # asc
     items = [(view, item) for view in views for item in view.source.news]
     return sorted(items, key=lambda p: (-p[1].date.timestamp(), p[1].sort_index,
@@ -81,7 +81,7 @@ def merged_news(views: Iterable[SourceForUser]) -> list[tuple[SourceForUser, New
 
 
 def news_opens(item: NewsItem, bundle_ids: Collection[str]) -> str | None:
-    """What a tap opens (behaviour.md §6.3): "url" first, else "app" when appID names an app of the
+    """What a tap opens (behaviour.md 6.3): "url" first, else "app" when appID names an app of the
     item's source (`bundle_ids`: that source's apps)."""
     if item.url is not None:
         return "url"
@@ -90,7 +90,7 @@ def news_opens(item: NewsItem, bundle_ids: Collection[str]) -> str | None:
     return None
 
 
-# -- Browse (behaviour.md §10.3, §10.4)
+# -- Browse (behaviour.md 10.3, 10.4)
 # ----------------------------------------------------------------------
 
 BrowseSort = Literal["default", "name", "developer", "updated"]
@@ -99,7 +99,7 @@ BROWSE_SORTS: tuple[BrowseSort, ...] = get_args(BrowseSort)  # in the order the 
 
 def browse_order(views: Iterable[SourceForUser], ios: OSVersion, sort: BrowseSort = "default"
                  ) -> list[tuple[SourceForUser, App]]:
-    """Browse's list of every visible app (behaviour.md §10.4, BrowseViewController.swift:186-237):
+    """Browse's list of every visible app (behaviour.md 10.4, BrowseViewController.swift:186-237):
     by default JSON position, then name, bundle ID, source; or by name, developer, last updated (the
     latest *supported* version's date, newest first)."""
     items = [(view, index, app) for view in views
@@ -123,7 +123,7 @@ def browse_order(views: Iterable[SourceForUser], ios: OSVersion, sort: BrowseSor
 
 
 def browse_featured(view: SourceForUser, installed: Iterable[str]) -> list[App]:
-    """A source's Browse section (behaviour.md §10.3): uninstalled first, featured first, at most 5.
+    """A source's Browse section (behaviour.md 10.3): uninstalled first, featured first, at most 5.
     The client shuffles the rest at each launch; altsim keeps JSON order there."""
     featured = {app.bundle_id for app in effective_featured(view.source)}
     owned = set(installed)
@@ -133,18 +133,18 @@ def browse_featured(view: SourceForUser, installed: Iterable[str]) -> list[App]:
 
 
 def category_of(app: App) -> str:
-    return app.category if app.category in KNOWN_CATEGORIES else "other"  # behaviour.md §2.6
+    return app.category if app.category in KNOWN_CATEGORIES else "other"  # behaviour.md 2.6
 
 
 def category_tiles(apps: Iterable[App]) -> list[str]:
     present = {category_of(app) for app in apps}
-    # behaviour.md §10.3: one per category, Other last
+    # behaviour.md 10.3: one per category, Other last
     return [c for c in CATEGORY_ORDER if c in present]
 
 
 def recently_updated(views: Iterable[SourceForUser], ios: OSVersion
                      ) -> list[tuple[SourceForUser, App]]:
-    # behaviour.md §10.3 (FeaturedViewController.swift:231-244): latest *supported* date desc, none
+    # behaviour.md 10.3 (FeaturedViewController.swift:231-244): latest *supported* date desc, none
     # last
     def key(pair: tuple[SourceForUser, App]) -> tuple[bool, float, str, str, str]:
         view, app = pair
@@ -156,7 +156,7 @@ def recently_updated(views: Iterable[SourceForUser], ios: OSVersion
     return sorted(pairs, key=key)[:RECENTLY_UPDATED]
 
 
-# -- Sources list (behaviour.md §10.5)
+# -- Sources list (behaviour.md 10.5)
 # -----------------------------------------------------------------------
 
 def last_updated(source: Source) -> datetime | None:
@@ -175,10 +175,10 @@ def source_subtitle(view: SourceForUser) -> str:
 
 
 def sources_order(views: Iterable[SourceForUser]) -> list[SourceForUser]:
-    return sorted(views, key=lambda v: (v.source.name, v.identifier))  # behaviour.md §10.5
+    return sorted(views, key=lambda v: (v.source.name, v.identifier))  # behaviour.md 10.5
 
 
-# -- screenshots (behaviour.md §2.3)
+# -- screenshots (behaviour.md 2.3)
 # -------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

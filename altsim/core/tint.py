@@ -1,4 +1,4 @@
-"""How the client draws a tint colour: the black/white adjustment of behaviour.md §2.5.
+"""How the client draws a tint colour: the black/white adjustment of behaviour.md 2.5.
 
 UIColor+AltStore.swift:18-61 (AltStore 2.0rc), applied to source tints in banners, source pages
 and the Browse tab; the stored colour never changes:

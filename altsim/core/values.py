@@ -97,7 +97,7 @@ def parse_plain_colour(text: str) -> int | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Dates — behaviour.md §3.1 (FetchSourceOperation.swift:101-120): ISO8601DateFormatter, first with
+# Dates — behaviour.md 3.1 (FetchSourceOperation.swift:101-120): ISO8601DateFormatter, first with
 # [.withFullDate, .withFullTime, .withTimeZone], then with [.withFullDate] (midnight UTC).
 
 _FULL_DATE_TIME = re.compile(
@@ -112,11 +112,11 @@ _FULL_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 _PLAIN_DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)", re.ASCII)
 _PLAIN_DATE = re.compile(r"\d{4}-\d\d-\d\d", re.ASCII)
 
-# (the date in UTC, only a prefix was read (behaviour.md §3.1, UNVERIFIED), month and day
+# (the date in UTC, only a prefix was read (behaviour.md 3.1, UNVERIFIED), month and day
 # zero-padded)
 ParsedDate = tuple[datetime, bool, bool]
 
-# behaviour.md §3.1: Foundation's Date has no year limits; Python's datetime stops at years 1 and
+# behaviour.md 3.1: Foundation's Date has no year limits; Python's datetime stops at years 1 and
 # 9999. Dates are kept a day inside those, so that every time zone can still show them.
 EARLIEST_DATE = datetime(1, 1, 2, tzinfo=UTC)
 LATEST_DATE = datetime(9999, 12, 30, tzinfo=UTC)
@@ -186,7 +186,7 @@ def parse_source_date(text: str, prefix_parse: bool = True) -> ParsedDate | None
 
 
 # ---------------------------------------------------------------------------------------------
-# OS versions — behaviour.md §3.2 (ALTDevice.m:17-41): split on ".", NSString.integerValue of the
+# OS versions — behaviour.md 3.2 (ALTDevice.m:17-41): split on ".", NSString.integerValue of the
 # first three components, missing ones are 0.
 
 OSVersion = tuple[int, int, int]
@@ -223,7 +223,7 @@ def parse_device_version(text: str) -> OSVersion | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# URLs — behaviour.md §1.2: URL(string:) rejects "" always; before iOS 17 it also rejects characters
+# URLs — behaviour.md 1.2: URL(string:) rejects "" always; before iOS 17 it also rejects characters
 # outside RFC 3986 and malformed percent escapes (on iOS 17 they are percent-encoded instead).
 # UNVERIFIED: the exact set CFURL accepts for "[" and "]" outside a host; we accept them.
 

@@ -1,5 +1,5 @@
 """Post-decode verification, per app in JSON order, as FetchSourceOperation.verify does
-(behaviour.md §1.5).
+(behaviour.md 1.5).
 
 The block list (#1) needs AltStore's network list and the changed-identifier check (#7) needs a
 previously stored source; both belong to the refresh simulation, not to checking a file.

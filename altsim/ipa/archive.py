@@ -4,7 +4,7 @@ An IPA is a zip holding ``Payload/<Name>.app/``: its ``Info.plist``, its executa
 ``CFBundleExecutable``) and its app extensions, ``PlugIns/<Name>.appex/``, each with its own
 ``Info.plist`` and executable. The client checks the bundle ID, versions and minimum iOS from
 the app's ``Info.plist``, and checks every entitlement and ``*UsageDescription`` key of the app
-and its extensions against the source (behaviour.md §2.4, §5.1 and §10 item 9).
+and its extensions against the source (behaviour.md 2.4, 5.1 and 10 item 9).
 
 Nothing is extracted: entries are read as streams, property lists up to ``max_plist`` bytes
 and executables only where their signature lies. The archive is hostile: every failure is an

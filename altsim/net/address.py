@@ -1,5 +1,5 @@
 """Where a source address points: a local file, or the URL the client would fetch
-(behaviour.md §9.5)."""
+(behaviour.md 9.5)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class Target:
     """What to read for an address.
 
     ``url`` is the URL the source is known by: its identity is ``normalize_source_url(url)``
-    (behaviour.md §1.4), whatever redirects follow. ``path`` is set for a local file.
+    (behaviour.md 1.4), whatever redirects follow. ``path`` is set for a local file.
     ``scheme_added`` says the address had no scheme and got ``https://`` or ``http://`` from the Add
     Source rule.
     """

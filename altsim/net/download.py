@@ -1,5 +1,5 @@
 """Downloading an app archive as the client does before installing it: to a file, never to
-memory, hashed while it streams (SHA-256 is one of the client's checks, behaviour.md §10.9)."""
+memory, hashed while it streams (SHA-256 is one of the client's checks, behaviour.md 10.9)."""
 
 from __future__ import annotations
 

@@ -2,17 +2,17 @@
 
 ``SourceFetcher`` keeps its httpx clients (connection pools) for its whole life;
 ``fetch_all`` refetches every source in parallel, as the client does on each refresh
-(behaviour.md §9.1), with at most ``FetchLimits.concurrency`` in flight. One source's failure is
-that source's result (a ``FetchError``); it never stops the others (behaviour.md §9.2 aggregates
+(behaviour.md 9.1), with at most ``FetchLimits.concurrency`` in flight. One source's failure is
+that source's result (a ``FetchError``); it never stops the others (behaviour.md 9.2 aggregates
 them afterwards).
 
-What the client does, reproduced here (behaviour.md §1.1):
+What the client does, reproduced here (behaviour.md 1.1):
 
 * The HTTP status is never checked. Whatever body arrives goes to the decoder: a 404 HTML page
   then fails as jsonSyntax (vector 5), a 404 or 500 carrying a valid source is accepted
   (vector 6). ``Fetched.status`` and a warning report the status; it is never an error.
 * Redirects are followed; the source keeps the **requested** URL as its identity
-(behaviour.md §1.4): ``Fetched.url``, never ``Fetched.final_url``.
+(behaviour.md 1.4): ``Fetched.url``, never ``Fetched.final_url``.
 * No retries.
 * The body is bytes: invalid UTF-8 is the decoder's jsonSyntax, not a fetch error.
 
@@ -80,8 +80,8 @@ KINDS: dict[FetchErrorKind, str] = {
 class Fetched:
     """A source's bytes and how they came.
 
-    ``url`` is the requested URL (the address after the Add Source rule, behaviour.md §9.5): the
-    source's identity is ``normalize_source_url(url)`` (behaviour.md §1.4). ``final_url`` is where
+    ``url`` is the requested URL (the address after the Add Source rule, behaviour.md 9.5): the
+    source's identity is ``normalize_source_url(url)`` (behaviour.md 1.4). ``final_url`` is where
     the redirects ended. ``status`` is None for a local file. ``elapsed`` is in seconds.
     """
 
@@ -102,7 +102,7 @@ class Fetched:
 
 
 def http_status_warning(status: int, reason_phrase: str = "") -> str | None:
-    """The one wording of a non-2xx status (behaviour.md §1.1: the client never checks it); None for
+    """The one wording of a non-2xx status (behaviour.md 1.1: the client never checks it); None for
     2xx."""
     if 200 <= status < 300:
         return None
@@ -207,7 +207,7 @@ class SourceFetcher:
                                   pool=limits.connect_timeout),
             follow_redirects=False,  # followed in _follow, to count them and name a loop
             headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING,
-                     # behaviour.md §1.1: the client ignores local caches
+                     # behaviour.md 1.1: the client ignores local caches
                      # (reloadIgnoringLocalCacheData)
                      "Cache-Control": "no-cache"},
             verify=ssl_context,

@@ -31,7 +31,7 @@ class FetchLimits:
       URLSession's limit; 16 is our choice (httpx's default is 20), far above what a source
       needs (GitHub and CDNs use one or two).
     * ``concurrency`` (64): fetches in flight at once for one fetcher. The client has no cap
-      (a fresh URLSession per source, all started together, behaviour.md §9.1); a cap keeps altsim
+      (a fresh URLSession per source, all started together, behaviour.md 9.1); a cap keeps altsim
       polite and its memory bounded (at most ``concurrency`` x ``max_bytes``). Why 64: 200 sources
       that each take 200 ms are 4 rounds (0.8 s ideal, ~0.9 s measured), a 2x margin on the 2 s
       target; 32 needs 7 rounds (1.4 s ideal, ~1.5 s measured), too close to it. See

@@ -1,4 +1,4 @@
-"""The background refresh loop (behaviour.md §6.4, §9.1): the client asks iOS for a fetch at least
+"""The background refresh loop (behaviour.md 6.4, 9.1): the client asks iOS for a fetch at least
 hourly; here any interval, never two refreshes at once, cancellable, "refresh now" on demand.
 """
 

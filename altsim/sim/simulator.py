@@ -1,6 +1,6 @@
 """The simulated client's flows over the simulated user's saved state: add and remove sources,
-refresh in the foreground or the background, install, update and remove apps (behaviour.md §4, §6.4,
-behaviour.md §8.3, §9).
+refresh in the foreground or the background, install, update and remove apps (behaviour.md 4, 6.4,
+behaviour.md 8.3, 9).
 
 Every change is one state transaction that re-reads the user state under the lock and decides
 there, so two altsim processes never undo each other's changes; network work and the first
@@ -52,7 +52,7 @@ class FlowError(Exception):
 
 @dataclass(slots=True)
 class SourcePreview:
-    """A fetched source awaiting the user's confirmation (behaviour.md §9.5)."""
+    """A fetched source awaiting the user's confirmation (behaviour.md 9.5)."""
 
     fetched: Fetched
     identifier: str
@@ -105,7 +105,7 @@ class InstallResult:
 
 
 def source_identity(fetched: Fetched) -> str:
-    """behaviour.md §1.4: the normalized requested URL; a local file is known by its own file URL, a
+    """behaviour.md 1.4: the normalized requested URL; a local file is known by its own file URL, a
     bundled sample by its altsim-sample: address."""
     if is_local(fetched.url):
         return fetched.url
@@ -199,7 +199,7 @@ class Simulator:
                 return identifier, source, app
         raise FlowError(f"no source lists an app with the bundle ID {bundle_id!r}")
 
-    # -- sources (behaviour.md §9.5)
+    # -- sources (behaviour.md 9.5)
     # ------------------------------------------------------------------------
 
     async def preview_source(self, address: str) -> SourcePreview:
@@ -226,7 +226,7 @@ class Simulator:
 
     def add_source(self, preview: SourcePreview) -> SourceRecord:
         """Save a confirmed preview. Its news is in the store from now on, so a background
-        refresh never notifies it (behaviour.md §6.4)."""
+        refresh never notifies it (behaviour.md 6.4)."""
         source = preview.source
         if source is None:
             raise FlowError("the client rejects this source: it cannot be added")
@@ -257,7 +257,7 @@ class Simulator:
             user_state.known_news = news_identifiers(self.sources(user_state))
         return record
 
-    # -- refresh (behaviour.md §9.2, §6.4, §9.3)
+    # -- refresh (behaviour.md 9.2, 6.4, 9.3)
     # --------------------------------------------------------------
 
     async def refresh(self, *, background: bool,
@@ -310,7 +310,7 @@ class Simulator:
 
     async def reload_file(self, identifier: str) -> FileReload:
         """Read a local source's file again after a save, and commit it as a foreground refresh
-        of that one source would (behaviour.md §9.2): the new bytes become the saved copy, or the
+        of that one source would (behaviour.md 9.2): the new bytes become the saved copy, or the
         client's error is recorded and the last good copy stays. Beside it, what a background
         refresh of the new file would post to this user (`FileReload.notifications`), and where the
         client's error is in the file (`FileReload.located`)."""
@@ -423,7 +423,7 @@ class Simulator:
             user_state.sources[identifier] = replace(
                 user_state.sources[identifier], name=outcome.sources[identifier].name,
                 last_refresh_at=now, last_error=None, copy=blob, last_status=fetched.status)
-        # behaviour.md §9.2: old data kept, error shown
+        # behaviour.md 9.2: old data kept, error shown
         for identifier, error in outcome.errors.items():
             user_state.sources[identifier] = replace(user_state.sources[identifier],
                                                 last_refresh_at=now, last_error=error)
@@ -457,13 +457,13 @@ class Simulator:
                 loaded.before_commit = lambda: show(pending)
         return len(pending)
 
-    # -- apps (behaviour.md §4, §5, §7, §8.3)
+    # -- apps (behaviour.md 4, 5, 7, 8.3)
     # --------------------------------------------------------------- Decided inside the
     # transaction, on the user state as it is then: an app another process installed, updated or
     # removed meanwhile is never overwritten with a stale decision.
 
     def install(self, bundle_id: str, *, accept_offer: bool = False) -> InstallResult:
-        """Tap the button of an app that is not installed (behaviour.md §4): install versions[0], or
+        """Tap the button of an app that is not installed (behaviour.md 4): install versions[0], or
         the alert's last compatible version when `accept_offer`."""
         self.sources(self.user_state())  # decoded outside the lock
         with self.changing() as user_state:

@@ -87,11 +87,11 @@ class SourceRecord:
     """A source the user added. Its last good copy is the blob named `copy`."""
 
     url: str  # as added
-    identifier: str  # normalized URL (behaviour.md §9.4): the source's identity
+    identifier: str  # normalized URL (behaviour.md 9.4): the source's identity
     name: str | None  # last known; None until a fetch succeeded
     added_at: datetime
     last_refresh_at: datetime | None = None
-    # behaviour.md §9.2: a failing source keeps its old data and shows its error (None: last refresh
+    # behaviour.md 9.2: a failing source keeps its old data and shows its error (None: last refresh
     # fine)
     last_error: str | None = None
     copy: str | None = None  # the blob of the last good copy; None: none yet
@@ -106,9 +106,9 @@ class SourceRecord:
 class SavedInstalledApp:
     bundle_id: str
     version: str  # the IPA's CFBundleShortVersionString
-    # the build recorded FROM THE SOURCE (behaviour.md §5.1), not the IPA's
+    # the build recorded FROM THE SOURCE (behaviour.md 5.1), not the IPA's
     build_version: str | None
-    source_identifier: str | None  # None once the store link is lost (behaviour.md §9.2)
+    source_identifier: str | None  # None once the store link is lost (behaviour.md 9.2)
     installed_at: datetime
 
 
@@ -131,7 +131,7 @@ class DeviceSettings:
 
 @dataclass(frozen=True, slots=True)
 class PatreonAccount:
-    amount: Decimal = Decimal(0)  # the pledge, in the campaign's currency (behaviour.md §8.2)
+    amount: Decimal = Decimal(0)  # the pledge, in the campaign's currency (behaviour.md 8.2)
     tiers: frozenset[str] = frozenset()
     benefits: frozenset[str] = frozenset()
 
@@ -139,9 +139,9 @@ class PatreonAccount:
 @dataclass(slots=True)
 class Settings:
     client: str = "altstore"  # a profile name (altsim.core.profiles.PROFILES)
-    # behaviour.md §9.1: iOS background fetch, at least hourly
+    # behaviour.md 9.1: iOS background fetch, at least hourly
     background_interval_minutes: int = 60
-    renotify_build_bug: bool = True  # behaviour.md §9.3: reproduce the shipped re-notification bug
+    renotify_build_bug: bool = True  # behaviour.md 9.3: reproduce the shipped re-notification bug
     dark_mode: bool = False
     beta_track: str | None = None  # SideStore's beta updates: the track, None while off
 
@@ -167,7 +167,7 @@ class UserState:
     patreon: PatreonAccount | None = None  # None: no Patreon account connected
     sources: dict[str, SourceRecord] = field(default_factory=dict)  # by identifier, as added
     installed: dict[str, SavedInstalledApp] = field(default_factory=dict)  # by bundle ID
-    # behaviour.md §6.4: news identifiers in the store
+    # behaviour.md 6.4: news identifiers in the store
     known_news: set[str] = field(default_factory=set)
     notifications: list[NotificationRecord] = field(default_factory=list)  # newest last
 

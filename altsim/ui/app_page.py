@@ -1,4 +1,4 @@
-"""The app page (behaviour.md §10.6): icon, name, developer, the install button as the client draws
+"""The app page (behaviour.md 10.6): icon, name, developer, the install button as the client draws
 it (in the app's tint), the pledge label, description (5 lines) and version notes (3 lines), size,
 permissions, and the screenshots this device gets, drawn (`altsim.ui.pictures`)."""
 
@@ -32,7 +32,7 @@ from altsim.ui.pictures import (
 from altsim.ui.snapshot import AppRow, StoreSnapshot
 from altsim.ui.text import literal, paragraph, tint
 
-DESCRIPTION_LINES, NOTES_LINES = 5, 3  # behaviour.md §10.6: collapsed, with "more"
+DESCRIPTION_LINES, NOTES_LINES = 5, 3  # behaviour.md 10.6: collapsed, with "more"
 
 
 def _collapsed(text: str | None, lines: int, expanded: bool) -> Text:

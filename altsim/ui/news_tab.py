@@ -1,5 +1,5 @@
 """The News tab: every source's news, newest first. Enter opens what an item links: its URL
-(in the client, a Safari view), else the linked app's page (behaviour.md §6.3)."""
+(in the client, a Safari view), else the linked app's page (behaviour.md 6.3)."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ class NewsTab(TableTab):
 
     @on(DataTable.RowSelected, "#news-table")
     def selected(self, event: DataTable.RowSelected) -> None:
-        """behaviour.md §6.3: a tap opens the URL first, else the linked app's page."""
+        """behaviour.md 6.3: a tap opens the URL first, else the linked app's page."""
         event.stop()
         key, snapshot = selected_key(self.table), self.snapshot
         if key is None or snapshot is None:

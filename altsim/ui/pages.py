@@ -1,4 +1,4 @@
-"""Pages over the store: a source's About page (behaviour.md §10.2, §10.5) and the notification
+"""Pages over the store: a source's About page (behaviour.md 10.2, 10.5) and the notification
 history."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def source_page(view: store.SourceForUser, record: SourceRecord, snapshot: Store
         literal(store.source_subtitle(view), limit=300),
         Text(f"{len(view.visible)} apps · {plain(record.identifier)}", "dim"),
     ]
-    if record.last_error:  # behaviour.md §9.2: the "!" row's error
+    if record.last_error:  # behaviour.md 9.2: the "!" row's error
         lines += [Text(""), Text.assemble(Text("! ", "bold red"), literal(record.last_error))]
     if source.description:
         lines += [Text(""), paragraph(source.description)]
@@ -79,7 +79,7 @@ def history_page(entries: list[tuple[str, str, str]]) -> Text:
 
 
 class ConfirmSource(ModalScreen[bool]):
-    """behaviour.md §9.5: the fetched source, then "Would you like to add the source “<name>”?"."""
+    """behaviour.md 9.5: the fetched source, then "Would you like to add the source “<name>”?"."""
 
     BINDINGS = [Binding("y", "dismiss(True)", "Add"), Binding("n,escape", "dismiss(False)",
                                                                 "Cancel")]

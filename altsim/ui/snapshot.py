@@ -38,13 +38,13 @@ class StoreSnapshot:
     apps: dict[tuple[str, str], tuple[store.SourceForUser, App]]  # (source, bundle ID)
     news: list[tuple[store.SourceForUser, NewsItem]]
     updates: list[PendingUpdate]
-    # future release dates of apps not installed (behaviour.md §7 countdowns)
+    # future release dates of apps not installed (behaviour.md 7 countdowns)
     releases: list[datetime]
     _rows: dict[tuple[str, str], AppRow] = field(default_factory=dict)
 
     @property
     def dark(self) -> bool:
-        """The device's appearance: tints are adjusted for it (behaviour.md §2.5)."""
+        """The device's appearance: tints are adjusted for it (behaviour.md 2.5)."""
         return self.user_state.settings.dark_mode
 
     @property

@@ -15,7 +15,7 @@ MAX_CELL = 200  # characters of one source string shown in a list cell
 def literal(value: object, *, limit: int | None = MAX_CELL, colour: int | None = None,
             dark: bool = False, bold: bool = False) -> Text:
     """Source text as a Rich Text: shown as written, one line, bounded, optionally tinted
-    with the client's black/white adjustment for light or dark mode (behaviour.md §2.5)."""
+    with the client's black/white adjustment for light or dark mode (behaviour.md 2.5)."""
     text = printable(str(value), keep_newlines=False)
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
@@ -30,7 +30,7 @@ def plain(value: object) -> str:
 
 
 def tint(argb: int | None, dark: bool) -> str:
-    """A tint as the client draws it (behaviour.md §2.5), grey where the source gives none."""
+    """A tint as the client draws it (behaviour.md 2.5), grey where the source gives none."""
     return rgb_hex(adjusted_tint(argb, dark)) if argb is not None else "#888888"
 
 
