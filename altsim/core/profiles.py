@@ -26,8 +26,21 @@ FieldKind = Literal[
 
 
 # How the client decides an update is offered (update_rules.py): "string" (AltStore: any
-# difference is an update) or "semver" (SideStore 0.6).
-UpdateRule = Literal["string", "semver"]
+# difference is an update), "semver" (SideStore 0.6) or "none" (the client never offers one).
+UpdateRule = Literal["string", "semver", "none"]
+# Which version is the latest the device gets: the first one whose minOSVersion and
+# maxOSVersion admit it (AltStore, SideStore), or simply the first (clients that ignore them).
+LatestRule = Literal["first-supported", "first"]
+# What a source is known by: its normalized URL (AltStore 2.x, SideStore 0.6), its JSON
+# `identifier` (AltStore 1.7, SideStore 0.5), `identifier` or else the URL as typed, or the exact
+# URL as typed.
+IdentityRule = Literal["normalized-url", "identifier", "identifier-or-url", "exact-url"]
+# The parts of a source a client can show; a profile lists those its client shows.
+Feature = Literal["news", "featured", "patreon", "screenshots", "screenshot_urls",
+                  "permissions", "categories"]
+ALL_FEATURES: frozenset[Feature] = frozenset(
+    {"news", "featured", "patreon", "screenshots", "screenshot_urls", "permissions",
+     "categories"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +82,11 @@ class ClientProfile:
     lenient_urls_from_ios: int = 17  # behaviour.md 1.2
     # -- decisions (what the user sees) --
     update_rule: UpdateRule = "string"
+    latest_rule: LatestRule = "first-supported"
+    identity_rule: IdentityRule = "normalized-url"
+    shows: frozenset[Feature] = ALL_FEATURES
+    # behaviour.md 1.5: duplicate bundle IDs and versions reject the source
+    rejects_duplicates: bool = True
     # behaviour.md 8: "app" (2.0's app-level `patreon` object gates), "beta" (1.x: `beta` apps are
     # hidden unless the user is a patron, behaviour.md 8.4) or "" (SideStore: every app is free and
     # visible, behaviour.md 11)
@@ -209,6 +227,7 @@ ALTSTORE_17 = replace(
     ALTSTORE, name="altstore-1.7", title="AltStore 1.7",
     root=(Field("identifier", "string", required=True, attr="json_identifier"), *_ALTSTORE_ROOT),
     marketplace_rule="", patreon_gating="beta", install_checks=INSTALL_CHECKS_1,
+    identity_rule="identifier",
 )
 
 # SideStore 0.6, as its code reads at 239fc7c2. Source.init(from:), AltStoreCore/Model/
@@ -265,7 +284,7 @@ SIDESTORE_05 = replace(
         Field("versions", "versions"),
     ),
     marketplace_rule="", update_rule="string",  # AltStore 1.x's comparison (UNVERIFIED)
-    beta_badge="legacy",
+    beta_badge="legacy", identity_rule="identifier",
 )
 
 PROFILES: dict[str, ClientProfile] = {

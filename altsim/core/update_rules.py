@@ -15,7 +15,7 @@ from altsim.core.semver import SemanticVersion, parse_semver
 
 # What decided: AltStore's `matches` (also SideStore's when a string is not SemVer), a newer
 # SemVer core, SideStore's beta-track rule, or plain SemVer precedence.
-UpdateBasis = Literal["matches", "semver-core", "semver-beta", "semver-precedence"]
+UpdateBasis = Literal["matches", "semver-core", "semver-beta", "semver-precedence", "none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,11 @@ def compare_for_update(
     "string", AltStore (A:AltStoreCore/Model/InstalledApp.swift:331-337): whenever it does not
     match the installed version, so downgrades and build-only changes count. "semver",
     SideStore 0.6: see `_sidestore_offers`. `beta_updates` and `latest_track` matter only there.
+    "none": clients that never compare an installed app with the source (Feather, Ksign and
+    LiveContainer have no update detection, behaviour.md 15.5, 17.3).
     """
+    if rule == "none":
+        return UpdateComparison(False, "none")
     if rule == "semver":
         return _sidestore_offers(installed_version, installed_build, latest_version,
                                  latest_build, beta_updates, latest_track)
