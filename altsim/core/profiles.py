@@ -36,11 +36,13 @@ LatestRule = Literal["first-supported", "first"]
 # URL as typed.
 IdentityRule = Literal["normalized-url", "identifier", "identifier-or-url", "exact-url"]
 # The parts of a source a client can show; a profile lists those its client shows.
+# ("countdown": a version dated in the future disables the button until then; "notifications":
+# background refreshes post update and news notifications.)
 Feature = Literal["news", "featured", "patreon", "screenshots", "screenshot_urls",
-                  "permissions", "categories"]
+                  "permissions", "categories", "countdown", "notifications"]
 ALL_FEATURES: frozenset[Feature] = frozenset(
     {"news", "featured", "patreon", "screenshots", "screenshot_urls", "permissions",
-     "categories"})
+     "categories", "countdown", "notifications"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class ClientProfile:
     shows: frozenset[Feature] = ALL_FEATURES
     # behaviour.md 1.5: duplicate bundle IDs and versions reject the source
     rejects_duplicates: bool = True
+    # The client's answer to adding a source it has (SourceError.swift:118-123 at 5a0f2de7)
+    duplicate_source_text: str = "A source with the identifier '{identifier}' already exists."
     # behaviour.md 8: "app" (2.0's app-level `patreon` object gates), "beta" (1.x: `beta` apps are
     # hidden unless the user is a patron, behaviour.md 8.4) or "" (SideStore: every app is free and
     # visible, behaviour.md 11)
