@@ -120,7 +120,8 @@ def build_document(old: Copy, new: Copy, user: User, device: Device, profile: Cl
     narrows the content diff to those apps (`keep_only` the rest)."""
     assumed = not user.installed
     if assumed and old.source is not None:  # what existing users have: OLD's latest versions
-        user = replace(user, installed=installed_at_latest(old.source.apps, device.ios))
+        user = replace(user, installed=installed_at_latest(old.source.apps, device.ios,
+                                                            profile.latest_rule))
     document: dict[str, Any] = {
         "accepted": new.source is not None,
         "rejection": rejection_json(new.verdict.rejection),

@@ -96,7 +96,7 @@ def _source_entry(view: store.SourceForUser, profile: ClientProfile, device: Dev
         "website": source.website,
         "featuredApps": [app.bundle_id for app in store.about_featured(view)],
         "aboutNews": [{"identifier": item.identifier, "title": item.title, "date": iso(item.date)}
-                      for item in store.about_news(source)],
+                      for item in store.about_news(view)],
         "lastUpdated": iso(store.last_updated(source)),
         "visibleAppCount": len(visible),
         "browse": {

@@ -26,6 +26,7 @@ from altsim.core.install_check import (
 )
 from altsim.core.latest import latest_supported
 from altsim.core.model import App, Source, Version
+from altsim.core.profiles import ClientProfile
 from altsim.core.safe_text import printable
 from altsim.core.values import OSVersion
 from altsim.net.limits import DOWNLOAD_LIMITS, FetchLimits
@@ -109,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
                      f"nothing from it: {printable(result.rejection.message)} "
                      "(see `altsim check`)")
         return 1
-    targets = choose(source, args, ios)
+    targets = choose(source, args, ios, profile)
     installer = Installer(profile, ios, source.json_version, args.recommended)
     if args.ipa is not None:
         results = [verify_file(args.ipa, targets[0], installer)]
@@ -127,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
     return 0 if all(r.verdict.ok for r in results) else 1
 
 
-def choose(source: Source, args: argparse.Namespace, ios: OSVersion) -> list[Target]:
+def choose(source: Source, args: argparse.Namespace, ios: OSVersion,
+           profile: ClientProfile) -> list[Target]:
     """The versions to check: by default, each app's version the device would install (the
     latest supported, behaviour.md 4), else its newest."""
     apps = source.apps
@@ -144,7 +146,8 @@ def choose(source: Source, args: argparse.Namespace, ios: OSVersion) -> list[Tar
         elif args.all:
             versions = app.versions
         else:
-            versions = [latest_supported(app, ios) or app.versions[0]] if app.versions else []
+            latest = latest_supported(app, ios, profile.latest_rule)
+            versions = [latest or app.versions[0]] if app.versions else []
         targets += [Target(app, version) for version in versions]
     if not targets:
         wanted = f"version {args.app_version!r}" if args.app_version else "versions"

@@ -98,7 +98,7 @@ def shows_beta_badge(app: App, profile: ClientProfile, ios: OSVersion) -> bool:
     an app whose latest supported version is on a beta track (S:AppBannerView.swift:144-149
     at 239fc7c2); SideStore 0.5 a `beta` app of single-version keys."""
     if profile.beta_badge == "channel":
-        latest = latest_supported(app, ios)
+        latest = latest_supported(app, ios, profile.latest_rule)
         return latest is not None and latest.channel in SIDESTORE_BETA_TRACKS
     return app.beta and (profile.beta_badge == "beta" or app.uses_legacy_keys)
 
@@ -142,18 +142,21 @@ class AppDecision:
 def decide(app: App, source: Source, user: User, device: Device,
            profile: ClientProfile) -> AppDecision:
     installed = user.installed.get(app.bundle_id)
-    first, supported = latest_available(app), latest_supported(app, device.ios)
+    first = latest_available(app)
+    supported = latest_supported(app, device.ios, profile.latest_rule)
     locked = _locked(app, source, user, profile)
     update = _update(installed, supported, locked, profile, user.beta_track is not None)
     button, _ = _banner(app, source, user, device, profile, installed, supported, update, locked)
     # behaviour.md 4 (AppViewController.swift:390-394,540-547): 2.0rc's app page says UPDATE
-    # whenever the installed app differs from versions[0], supported or not
-    page_update = installed is not None and first is not None and not matches(
-        installed.version, installed.build_version, first.version, first.build_version)
+    # whenever the installed app differs from versions[0], supported or not (a client with no
+    # update detection never does)
+    page_update = (profile.update_rule != "none" and installed is not None and first is not None
+                   and not matches(installed.version, installed.build_version, first.version,
+                                   first.build_version))
     page_button = Button("UPDATE") if page_update else button
-    install = _tap(app, device, button, update, locked)
+    install = _tap(app, device, profile, button, update, locked)
     if page_update and button.title != "UPDATE":
-        page_install = _download(app, device, installed)  # versions[0], or the alert
+        page_install = _download(app, device, profile, installed)  # versions[0], or the alert
     else:
         page_install = install
     return AppDecision(first, supported, update, button, page_button, install, page_install)
@@ -162,7 +165,8 @@ def decide(app: App, source: Source, user: User, device: Device,
 def available_update(app: App, source: Source, user: User, device: Device,
                      profile: ClientProfile) -> Version | None:
     """Only the update (My Apps, notifications): no button or install attempt to work out."""
-    return _update(user.installed.get(app.bundle_id), latest_supported(app, device.ios),
+    return _update(user.installed.get(app.bundle_id),
+                   latest_supported(app, device.ios, profile.latest_rule),
                    _locked(app, source, user, profile), profile, user.beta_track is not None)
 
 
@@ -201,7 +205,8 @@ ButtonBasis = Literal["update", "open", "free", "pledged", "price", "pledge", "c
 def banner(app: App, source: Source, user: User, device: Device, profile: ClientProfile
            ) -> tuple[Button, ButtonBasis]:
     """The button in Browse and on banners, and what decided its title (as `decide` does)."""
-    installed, supported = user.installed.get(app.bundle_id), latest_supported(app, device.ios)
+    installed = user.installed.get(app.bundle_id)
+    supported = latest_supported(app, device.ios, profile.latest_rule)
     locked = _locked(app, source, user, profile)
     update = _update(installed, supported, locked, profile, user.beta_track is not None)
     return _banner(app, source, user, device, profile, installed, supported, update, locked)
@@ -221,7 +226,8 @@ def _banner(app: App, source: Source, user: User, device: Device, profile: Clien
     else:
         price = _price(app, device, profile)
         title, basis = (price, "price") if price else ("PLEDGE", "pledge")
-    if supported is not None and supported.date > device.now:  # behaviour.md 7: not yet released
+    # behaviour.md 7: not yet released
+    if "countdown" in profile.shows and supported is not None and supported.date > device.now:
         countdown = countdown_title(device.now, supported.date, device.time_zone)
         return (Button(countdown or title, enabled=False, countdown_to=supported.date),
                 "countdown")
@@ -237,8 +243,8 @@ def _price(app: App, device: Device, profile: ClientProfile) -> str | None:
     return pledge_price(patreon.pledge, patreon.currency, device.locale)
 
 
-def _tap(app: App, device: Device, button: Button, update: Version | None,
-         locked: bool) -> InstallAttempt:
+def _tap(app: App, device: Device, profile: ClientProfile, button: Button,
+         update: Version | None, locked: bool) -> InstallAttempt:
     if button.title == "UPDATE":
         return InstallAttempt("install", update)
     if not button.enabled:
@@ -250,16 +256,18 @@ def _tap(app: App, device: Device, button: Button, update: Version | None,
         # re-check fails
         return InstallAttempt("fail", message=f"{app.name} requires an active pledge in order "
                               "to be installed.")
-    return _download(app, device, None)
+    return _download(app, device, profile, None)
 
 
-def _download(app: App, device: Device, installed: InstalledApp | None) -> InstallAttempt:
+def _download(app: App, device: Device, profile: ClientProfile,
+              installed: InstalledApp | None) -> InstallAttempt:
     """DownloadAppOperation (behaviour.md 4): versions[0], else an offer of the last compatible
-    version."""
+    version; a client that reads no OS bounds downloads versions[0] (behaviour.md 15.5, 17.3)."""
     first = latest_available(app)
     if first is None:
         return InstallAttempt("fail", message=f"{app.name} has no version to install.")
-    reason = unsupported_reason(app, first, device.ios)
+    reason = None if profile.latest_rule == "first" else unsupported_reason(app, first,
+                                                                             device.ios)
     if reason is None:
         return InstallAttempt("install", first)
     # behaviour.md 4 (DownloadAppOperation.swift:64-121): the last compatible version, unless

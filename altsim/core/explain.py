@@ -159,8 +159,15 @@ def _pledge_evidence(app: App, source: Source, user: User) -> tuple[Evidence, ..
 
 def _latest(app: App, device: Device, profile: ClientProfile) -> list[Reason]:
     ios = os_version_string(device.ios)
-    reasons = []
-    supported = latest_supported(app, device.ios)
+    reasons: list[Reason] = []
+    supported = latest_supported(app, device.ios, profile.latest_rule)
+    if profile.latest_rule == "first":  # behaviour.md 15.5, 17.3
+        text = (f"{supported.localized_version} is the latest: {profile.brand} offers the first "
+                "version, and reads no minOSVersion or maxOSVersion." if supported is not None
+                else "The app has no versions.")
+        evidence = (_field(supported, "version", supported.version),) if supported else ()
+        return [Reason("latest", "found" if supported else "none", LATEST_RULE, text,
+                       evidence)]
     for version in app.versions:
         if version is supported:
             break
@@ -199,7 +206,7 @@ def _update(app: App, source: Source, user: User, device: Device, profile: Clien
             decision: d.AppDecision) -> Reason:
     """`decisions._update`'s preconditions in its order, then the comparison it made."""
     installed = user.installed.get(app.bundle_id)
-    supported = latest_supported(app, device.ios)
+    supported = latest_supported(app, device.ios, profile.latest_rule)
     if installed is None:
         return Reason("update", "not-installed", MATCHES_RULE,
                       "Not installed: no update to offer.")
@@ -256,7 +263,7 @@ def _button(app: App, source: Source, user: User, device: Device,
             profile: ClientProfile) -> Reason:
     button, basis = d.banner(app, source, user, device, profile)
     patreon_evidence = _pledge_evidence(app, source, user)
-    supported = latest_supported(app, device.ios)
+    supported = latest_supported(app, device.ios, profile.latest_rule)
     title = button.title
     if basis == "countdown":
         assert supported is not None

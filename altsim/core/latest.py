@@ -7,6 +7,7 @@ from typing import Literal, TypeVar
 
 from altsim.core.device import InstalledApp
 from altsim.core.model import App, Version
+from altsim.core.profiles import LatestRule
 from altsim.core.semver import parse_semver
 from altsim.core.values import OSVersion, os_version_string
 
@@ -42,18 +43,24 @@ def latest_available(app: App) -> Version | None:
     return app.versions[0] if app.versions else None  # behaviour.md 4: JSON order, no sorting
 
 
-def latest_supported(app: App, ios: OSVersion) -> Version | None:
-    return next((v for v in app.versions if is_supported(v, ios)), None)  # behaviour.md 4
+def latest_supported(app: App, ios: OSVersion, rule: LatestRule = "first-supported"
+                     ) -> Version | None:
+    """The version the device is offered: the first it supports (behaviour.md 4), or, for
+    clients that read no minOSVersion or maxOSVersion, the first (behaviour.md 15.5, 17.3)."""
+    if rule == "first":
+        return latest_available(app)
+    return next((v for v in app.versions if is_supported(v, ios)), None)
 
 
-def installed_at_latest(apps: Iterable[App], ios: OSVersion) -> dict[str, InstalledApp]:
+def installed_at_latest(apps: Iterable[App], ios: OSVersion,
+                        rule: LatestRule = "first-supported") -> dict[str, InstalledApp]:
     """Each app as installed at its latest supported version, by bundle ID: what a user who
     installed everything has once they took every update. The record keeps the source's
     version and build (AltStore/Operations/InstallAppOperation.swift:50-73 at 5a0f2de7).
     Apps no version of which runs on `ios` are left out: nothing of them could be installed."""
     installed = {}
     for app in apps:
-        latest = latest_supported(app, ios)
+        latest = latest_supported(app, ios, rule)
         if latest is not None:
             installed[app.bundle_id] = InstalledApp(app.bundle_id, latest.version,
                                                     latest.build_version)

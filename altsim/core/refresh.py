@@ -169,7 +169,9 @@ def refresh(before: Mapping[str, Source], fetched: Mapping[str, Source | str],
     live = {bundle: sid for bundle, sid in links.items() if bundle not in lost}
     updates = pending_updates(after, live, user, device, profile)
     outcome = RefreshOutcome(True, after, errors, updates=updates, lost_links=lost)
-    if background:
+    # a client that posts no notifications (Feather, Ksign, LiveContainer: behaviour.md 15.5,
+    # 17.3) only refreshes its list
+    if background and "notifications" in profile.shows:
         snapshot = pending_updates(before, links, user, device, profile)
         known = news_identifiers(before) if known_news is None else known_news
         outcome.notifications = (update_notifications(snapshot, updates, renotify_build_bug)

@@ -17,7 +17,7 @@ from altsim.core.device import User
 from altsim.core.keys import KNOWN_CATEGORIES
 from altsim.core.latest import latest_available, latest_supported
 from altsim.core.model import App, NewsItem, Screenshot, Source
-from altsim.core.profiles import ClientProfile
+from altsim.core.profiles import DEFAULT_PROFILE, ClientProfile
 from altsim.core.values import OSVersion
 
 ABOUT_FEATURED, ABOUT_NEWS = 5, 5  # behaviour.md 10.2, 6.2
@@ -35,6 +35,7 @@ class SourceForUser:
     url: str | None = None  # as added, for the Sources row subtitle
     # bundle IDs the user can see (behaviour.md 10.1)
     visible: set[str] = field(default_factory=set)
+    profile: ClientProfile = DEFAULT_PROFILE  # the client: what it shows, which version is latest
 
     def visible_apps(self) -> list[App]:
         return [app for app in self.source.apps if app.bundle_id in self.visible]
@@ -44,7 +45,7 @@ def source_for_user(source: Source, identifier: str, user: User, profile: Client
                   url: str | None = None) -> SourceForUser:
     """A source with the apps this user sees in this client (`decisions.is_visible`)."""
     return SourceForUser(source, identifier, url, {
-        app.bundle_id for app in source.apps if is_visible(app, source, user, profile)})
+        app.bundle_id for app in source.apps if is_visible(app, source, user, profile)}, profile)
 
 
 # -- About page (behaviour.md 10.2)
@@ -61,12 +62,16 @@ def effective_featured(source: Source) -> list[App]:
 
 def about_featured(view: SourceForUser) -> list[App]:
     # behaviour.md 10.2: the first 5 *then* the visible ones: a hidden app is not back-filled
+    if "featured" not in view.profile.shows:
+        return []
     return [app for app in effective_featured(view.source)[:ABOUT_FEATURED]
             if app.bundle_id in view.visible]
 
 
-def about_news(source: Source) -> list[NewsItem]:
-    return sorted(source.news, key=lambda n: (-n.date.timestamp(), n.sort_index))[:ABOUT_NEWS]
+def about_news(view: SourceForUser) -> list[NewsItem]:
+    if "news" not in view.profile.shows:
+        return []
+    return sorted(view.source.news, key=lambda n: (-n.date.timestamp(), n.sort_index))[:ABOUT_NEWS]
 
 
 # -- News (behaviour.md 6.2, 6.3)
@@ -75,7 +80,8 @@ def about_news(source: Source) -> list[NewsItem]:
 def merged_news(views: Iterable[SourceForUser]) -> list[tuple[SourceForUser, NewsItem]]:
     # behaviour.md 6.2 (NewsItem.swift:102-116): date desc, JSON position asc, source identifier
     # asc
-    items = [(view, item) for view in views for item in view.source.news]
+    items = [(view, item) for view in views if "news" in view.profile.shows
+             for item in view.source.news]
     return sorted(items, key=lambda p: (-p[1].date.timestamp(), p[1].sort_index,
                                         p[0].identifier))
 
@@ -116,7 +122,7 @@ def browse_order(views: Iterable[SourceForUser], ios: OSVersion, sort: BrowseSor
         items.sort(key=lambda t: (t[2].developer_name, *tie(t)))
     else:  # "updated"
         def updated(t: tuple[SourceForUser, int, App]) -> tuple[bool, float, str, str, str]:
-            latest = latest_supported(t[2], ios)
+            latest = latest_supported(t[2], ios, t[0].profile.latest_rule)
             return latest is None, -latest.date.timestamp() if latest else 0.0, *tie(t)
         items.sort(key=updated)
     return [(view, app) for view, _, app in items]
@@ -125,6 +131,8 @@ def browse_order(views: Iterable[SourceForUser], ios: OSVersion, sort: BrowseSor
 def browse_featured(view: SourceForUser, installed: Iterable[str]) -> list[App]:
     """A source's Browse section (behaviour.md 10.3): uninstalled first, featured first, at most 5.
     The client shuffles the rest at each launch; altsim keeps JSON order there."""
+    if "featured" not in view.profile.shows:
+        return []
     featured = {app.bundle_id for app in effective_featured(view.source)}
     owned = set(installed)
     apps = sorted(view.visible_apps(),
@@ -148,7 +156,7 @@ def recently_updated(views: Iterable[SourceForUser], ios: OSVersion
     # last
     def key(pair: tuple[SourceForUser, App]) -> tuple[bool, float, str, str, str]:
         view, app = pair
-        latest = latest_supported(app, ios)
+        latest = latest_supported(app, ios, view.profile.latest_rule)
         stamp = -latest.date.timestamp() if latest is not None else 0.0
         return latest is None, stamp, app.name, app.bundle_id, view.identifier
 

@@ -59,7 +59,7 @@ def source_page(view: store.SourceForUser, record: SourceRecord, snapshot: Store
     lines += [Text.assemble(Text("  "), literal(app.name, colour=app.tint_colour, dark=dark))
               for app in featured] or [Text("  (none)", "dim")]
     lines += [Text(""), Text("News", "bold")]
-    for item in store.about_news(source):
+    for item in store.about_news(view):
         when = relative_date(item.date, device.now, device.time_zone, device.locale)
         lines.append(Text.assemble(Text(f"  {when}  "),
                                    literal(item.title, colour=item.tint_colour, dark=dark)))

@@ -100,7 +100,7 @@ def take_snapshot(simulator: Simulator) -> StoreSnapshot:
         for app in source.apps:
             apps[(identifier, app.bundle_id)] = (view, app)
             if app.bundle_id not in user.installed:
-                latest = latest_supported(app, device.ios)
+                latest = latest_supported(app, device.ios, profile.latest_rule)
                 if latest is not None and latest.date > device.now:
                     releases.append(latest.date)
     links = {b: r.source_identifier for b, r in user_state.installed.items()

@@ -1,0 +1,95 @@
+"""Decisions that third-party clients make differently, as profile data: the first version is
+the latest whatever its OS bounds, no update is ever offered, no countdown, no notifications,
+no news or featured apps where the client shows none (behaviour.md 15.5, 15.6, 17.3).
+
+A profile built here from AltStore's with only those fields changed shows that nothing else
+branches on the client."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from altsim.core import decisions as d
+from altsim.core import store
+from altsim.core.check import client_verdict
+from altsim.core.device import Device, InstalledApp, User
+from altsim.core.explain import explain_app
+from altsim.core.model import Source
+from altsim.core.profiles import ALTSTORE, ClientProfile
+from altsim.core.refresh import refresh
+
+from .builders import app, news, source, version
+
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+IOS14 = (14, 8, 0)
+# A client that reads no OS bounds, detects no updates, posts nothing and shows no news
+PLAIN: ClientProfile = replace(ALTSTORE, name="plain", latest_rule="first", update_rule="none",
+                               shows=frozenset({"screenshot_urls", "permissions"}))
+TWO = source(apps=[app(versions=[version(version="2.0", minOSVersion="99.0"),
+                                 version(version="1.0")])],
+             news=[news(notify=True)], featuredApps=["com.a"])
+
+
+def decode(doc: dict[str, Any]) -> Source:
+    result = client_verdict(json.dumps(doc).encode(), ALTSTORE, (17, 0, 0))
+    assert result.source is not None, result.rejection
+    return result.source
+
+
+def user(**installed: str) -> User:
+    return User({b: InstalledApp(b, v, None) for b, v in installed.items()})
+
+
+def test_the_first_version_is_offered_whatever_its_bounds() -> None:
+    src = decode(TWO)
+    altstore = d.decide(src.apps[0], src, user(), Device(IOS14, NOW), ALTSTORE)
+    plain = d.decide(src.apps[0], src, user(), Device(IOS14, NOW), PLAIN)
+    assert altstore.latest_supported.version == "1.0"
+    assert plain.latest_supported.version == "2.0"
+    assert (plain.install.outcome, plain.install.version.version) == ("install", "2.0")
+    reasons = explain_app(src.apps[0], src, user(), Device(IOS14, NOW), PLAIN).reasons
+    latest = next(r for r in reasons if r.topic == "latest")
+    assert "reads no minOSVersion or maxOSVersion" in latest.text
+
+
+def test_no_update_is_offered_and_the_page_says_open() -> None:
+    src = decode(TWO)
+    decision = d.decide(src.apps[0], src, user(**{"com.a": "1.0"}), Device(IOS14, NOW), PLAIN)
+    assert decision.update is None
+    assert (decision.button.title, decision.app_page_button.title) == ("OPEN", "OPEN")
+
+
+def test_a_future_version_has_no_countdown() -> None:
+    later = NOW + timedelta(days=3)
+    src = decode(source(apps=[app(versions=[version(date=later.isoformat())])]))
+    assert d.decide(src.apps[0], src, user(), Device(IOS14, NOW), ALTSTORE).button.countdown_to
+    assert d.decide(src.apps[0], src, user(), Device(IOS14, NOW), PLAIN).button.enabled
+
+
+def test_no_news_and_no_featured_apps_where_the_client_shows_none() -> None:
+    src = decode(TWO)
+    shown = store.source_for_user(src, "s", user(), ALTSTORE)
+    hidden = store.source_for_user(src, "s", user(), PLAIN)
+    assert store.merged_news([shown])
+    assert store.about_news(shown)
+    assert store.about_featured(shown)
+    assert store.browse_featured(shown, [])
+    assert not store.merged_news([hidden])
+    assert not store.about_news(hidden)
+    assert not store.about_featured(hidden)
+    assert not store.browse_featured(hidden, [])
+
+
+def test_a_background_refresh_posts_nothing() -> None:
+    before, after = decode(source(apps=[app(versions=[version(version="1.0")])])), decode(TWO)
+    links, device = {"com.a": "s"}, Device((17, 0, 0), NOW)
+    installed = user(**{"com.a": "1.0"})
+    posted = refresh({"s": before}, {"s": after}, links, installed, device, ALTSTORE,
+                     background=True, known_news=set())
+    silent = refresh({"s": before}, {"s": after}, links, installed, device, PLAIN,
+                     background=True, known_news=set())
+    assert posted.notifications
+    assert (silent.saved, silent.notifications, silent.updates) == (True, [], [])
