@@ -18,8 +18,10 @@ from altsim.core.check import client_verdict
 from altsim.core.device import Device, InstalledApp, User
 from altsim.core.explain import explain_app
 from altsim.core.model import Source
-from altsim.core.profiles import ALTSTORE, ClientProfile
+from altsim.core.profiles import ALTSTORE, ALTSTORE_17, ClientProfile
 from altsim.core.refresh import refresh
+from altsim.net.fetch import Fetched
+from altsim.sim.simulator import source_identity
 
 from .builders import app, news, source, version
 
@@ -33,8 +35,8 @@ TWO = source(apps=[app(versions=[version(version="2.0", minOSVersion="99.0"),
              news=[news(notify=True)], featuredApps=["com.a"])
 
 
-def decode(doc: dict[str, Any]) -> Source:
-    result = client_verdict(json.dumps(doc).encode(), ALTSTORE, (17, 0, 0))
+def decode(doc: dict[str, Any], profile: ClientProfile = ALTSTORE) -> Source:
+    result = client_verdict(json.dumps(doc).encode(), profile, (17, 0, 0))
     assert result.source is not None, result.rejection
     return result.source
 
@@ -93,3 +95,23 @@ def test_a_background_refresh_posts_nothing() -> None:
                      background=True, known_news=set())
     assert posted.notifications
     assert (silent.saved, silent.notifications, silent.updates) == (True, [], [])
+
+
+def fetched(url: str) -> Fetched:
+    return Fetched(url, url, url, 200, b"", 0.0)
+
+
+def test_what_a_source_is_known_by() -> None:
+    # AltStore 1.7 reads the JSON identifier (2.0 does not)
+    declared = decode(source(identifier="com.example.src"), ALTSTORE_17)
+    bare = decode(source())
+    url = "https://www.Example.com/apps.json/"
+    rules = {rule: replace(ALTSTORE, identity_rule=rule) for rule in
+             ("normalized-url", "identifier", "identifier-or-url", "exact-url")}
+    assert source_identity(fetched(url), rules["normalized-url"], declared) == \
+        "example.com/apps.json"
+    assert source_identity(fetched(url), rules["identifier"], declared) == "com.example.src"
+    assert source_identity(fetched(url), rules["identifier-or-url"], declared) == \
+        "com.example.src"
+    assert source_identity(fetched(url), rules["identifier-or-url"], bare) == url
+    assert source_identity(fetched(url), rules["exact-url"], declared) == url

@@ -104,12 +104,21 @@ class InstallResult:
     record: SavedInstalledApp | None  # None: nothing was installed
 
 
-def source_identity(fetched: Fetched) -> str:
-    """behaviour.md 1.4: the normalized requested URL; a local file is known by its own file URL, a
-    bundled sample by its altsim-sample: address."""
+def source_identity(fetched: Fetched, profile: ClientProfile, source: Source | None) -> str:
+    """What the client knows the source by (its `identity_rule`): the normalized requested URL
+    (behaviour.md 1.4), the JSON `identifier` (behaviour.md 9.4), that or else the URL as typed
+    (Feather, Ksign: behaviour.md 15.5), or the URL as typed (LiveContainer: behaviour.md 17.3).
+    A local file is known by its own file URL, a bundled sample by its altsim-sample: address,
+    wherever the rule takes a URL."""
+    rule = profile.identity_rule
+    declared = source.json_identifier if source is not None else None
+    if rule in ("identifier", "identifier-or-url") and declared is not None:
+        return declared
     if is_local(fetched.url):
         return fetched.url
-    return normalize_source_url(fetched.url)
+    if rule == "normalized-url":
+        return normalize_source_url(fetched.url)
+    return fetched.url
 
 
 class Simulator:
@@ -209,20 +218,21 @@ class Simulator:
             fetched = await (await self.fetcher()).fetch(address)
         except FetchError as error:
             raise FlowError(str(error)) from None
+        profile = self.profile(user_state)
+        result = self.decode_cache.verdict(fetched.body, profile, self.device(user_state).ios,
+                                           user_state.settings.beta_track)
         try:
-            identifier = source_identity(fetched)
+            identifier = source_identity(fetched, profile, result.source)
         except ValueError as error:
             raise FlowError(f"{fetched.url}: {error}") from None
-        self._refuse_duplicate(user_state, identifier)
-        result = self.decode_cache.verdict(fetched.body, self.profile(user_state),
-                                           self.device(user_state).ios,
-                                           user_state.settings.beta_track)
+        self._refuse_duplicate(user_state, identifier, profile)
         return SourcePreview(fetched, identifier, result)
 
     @staticmethod
-    def _refuse_duplicate(user_state: UserState, identifier: str) -> None:
-        if identifier in user_state.sources:  # SourceError.duplicate (SourceError.swift:118-123)
-            raise FlowError(f"A source with the identifier '{identifier}' already exists.")
+    def _refuse_duplicate(user_state: UserState, identifier: str,
+                          profile: ClientProfile) -> None:
+        if identifier in user_state.sources:  # the client's own words, e.g. SourceError.swift
+            raise FlowError(profile.duplicate_source_text.format(identifier=identifier))
 
     def add_source(self, preview: SourcePreview) -> SourceRecord:
         """Save a confirmed preview. Its news is in the store from now on, so a background
@@ -233,7 +243,7 @@ class Simulator:
         now = self.clock()
         with self._committing() as loaded:
             user_state = loaded.value
-            self._refuse_duplicate(user_state, preview.identifier)
+            self._refuse_duplicate(user_state, preview.identifier, preview.result.profile)
             blob = loaded.add_blob(preview.fetched.body)
             record = SourceRecord(preview.fetched.url, preview.identifier, source.name, now,
                                   now, None, blob, preview.fetched.status)
