@@ -79,14 +79,21 @@ def test_the_text_summary_has_sources_as_rows_and_clients_as_columns(tmp_path):
     run = altsim("check", "--client", "all", str(MISTAKES), str(CLEAN), str(missing))
     assert run.returncode == 2
     assert run.stderr.count("cannot read") == 1  # one input, read once
-    before, summary = run.stdout.split("\nSummary: ")
+    before, *per_source, summary = run.stdout.split("\nSummary: ")
     # each client's result as with one client, the client named on its verdict line
     for profile in PROFILES.values():
         assert f"{MISTAKES}: REJECTED by {profile.title} on iOS 17.0" in before
-    header, *rows, legend = summary.splitlines()[1:]
+    # one table per source, a row per client with the client's own message
+    mistakes = per_source[0].splitlines()
+    assert mistakes[0].startswith(f"{MISTAKES} on iOS 17.0, client by client")
+    rows = {line.split()[0]: line for line in mistakes[1:] if not line.startswith(" ")}
+    assert list(rows) == ALL
+    assert "The privacy permission 'NSCameraUsageDescription' for Camera Plus is missing a " \
+        "usage description." in rows["altstore"]
+    header, *grid, legend = summary.splitlines()[1:]
     assert header.split() == ["source", "\\", "client", *ALL]
     assert legend.startswith("+Nw: N warnings")
-    by_input = {row.split()[0]: row for row in rows}
+    by_input = {row.split()[0]: row for row in grid}
     assert list(by_input) == [str(MISTAKES), str(CLEAN), str(missing)]
     assert "rejected (missingPermissionUsageDescription)" in by_input[str(MISTAKES)]
     clean = by_input[str(CLEAN)]

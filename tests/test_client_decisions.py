@@ -15,6 +15,7 @@ from typing import Any
 from altsim.core import decisions as d
 from altsim.core import store
 from altsim.core.check import client_verdict
+from altsim.core.client_differences import differences
 from altsim.core.device import Device, InstalledApp, User
 from altsim.core.explain import explain_app
 from altsim.core.model import Source
@@ -115,3 +116,17 @@ def test_what_a_source_is_known_by() -> None:
         "com.example.src"
     assert source_identity(fetched(url), rules["identifier-or-url"], bare) == url
     assert source_identity(fetched(url), rules["exact-url"], declared) == url
+
+
+def test_the_differences_from_altstore_most_important_first() -> None:
+    src = decode(TWO)
+    assert differences(src, ALTSTORE, src, ALTSTORE, (17, 0, 0)) == []
+    found = differences(src, ALTSTORE, src, PLAIN, (17, 0, 0))
+    assert found == [
+        "offers 2.0 of App to iOS 17.0 devices where AltStore offers 1.0: AltStore reads no "
+        "minOSVersion or maxOSVersion",
+        "shows none of the 1 news items",
+        "ignores featuredApps"]
+    skipped = decode(source(apps=[app(bundleIdentifier="com.b")]))
+    assert differences(src, ALTSTORE, skipped, PLAIN, (17, 0, 0))[0].startswith(
+        "lists 1 app fewer")  # not the same bytes, but what a client that skips apps shows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,10 @@ from altsim.cli.options import (
 )
 from altsim.cli.report import render_github, render_json, render_summary, render_text
 from altsim.core.check import CheckResult, check_source
+from altsim.core.client_differences import differences
 from altsim.core.diagnostics import Diagnostic, Severity
-from altsim.core.profiles import ClientProfile
+from altsim.core.model import Source
+from altsim.core.profiles import DEFAULT_PROFILE, ClientProfile
 from altsim.core.safe_text import printable
 from altsim.core.values import OSVersion
 from altsim.net.limits import FetchLimits
@@ -42,6 +44,8 @@ class Outcome:
     result: CheckResult | None = None
     error: str | None = None
     silenced: int = 0  # findings left out of the report (see cli/noise.py)
+    # how this client shows the source differently from AltStore (with several clients asked)
+    differences: list[str] = field(default_factory=list)
 
 
 def add_parser(commands: Any) -> None:
@@ -167,15 +171,28 @@ def check_input(name: str, profiles: list[ClientProfile], ios: OSVersion,
     except InputError as error:
         cli_output.error(f"altsim check: cannot read {error}")
         return [Outcome(name, profile, error=str(error)) for profile in profiles]
-    outcomes = []
-    for profile in profiles:
+    several = len(profiles) > 1
+    # AltStore first, when asked: the others are compared with its model
+    order = sorted(profiles, key=lambda p: p is not DEFAULT_PROFILE) if several else profiles
+    reference: Source | None = None
+    outcomes = {}
+    for profile in order:
         result = check_source(source.body, profile, ios, date_prefix_parse=date_prefix_parse)
         if (status := source.status_diagnostic()) is not None:
             result.diagnostics.insert(0, status)  # no line: it sorts first, as it happened first
-        if len(profiles) > 1:
+        outcome = Outcome(name, profile, result)
+        # only what users see compares: a rejected source shows nothing
+        if profile is DEFAULT_PROFILE and result.accepted:
+            reference = result.source
+        elif reference is not None and result.accepted and result.source is not None:
+            outcome.differences = differences(reference, DEFAULT_PROFILE, result.source,
+                                              profile, ios)
+        if several and profile is not DEFAULT_PROFILE:
             result.source = None  # only the verdict and diagnostics are shown: one model at a time
-        outcomes.append(Outcome(name, profile, result))
-    return outcomes
+        outcomes[profile.name] = outcome
+    if several and DEFAULT_PROFILE.name in outcomes:
+        outcomes[DEFAULT_PROFILE.name].result.source = None  # type: ignore[union-attr]
+    return [outcomes[profile.name] for profile in profiles]
 
 
 def exit_status(outcomes: list[Outcome], noises: dict[str, Noise]) -> int:

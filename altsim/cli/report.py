@@ -44,6 +44,8 @@ def render_json(outcomes: list[Outcome], profiles: list[ClientProfile], ios: OSV
             }
             entry["diagnostics"] = [_diagnostic_json(d) for d in result.diagnostics]
             entry["silenced"] = outcome.silenced
+            if outcome.differences:
+                entry["differences"] = outcome.differences
         results.append(entry)
     document: dict[str, Any] = {}
     if len(profiles) == 1:  # the contract before --client took a list
@@ -126,25 +128,51 @@ def _counts(result: CheckResult, silenced: int) -> str:
 
 def render_summary(outcomes: list[Outcome], profiles: list[ClientProfile], ios: OSVersion,
                    *, colour: bool) -> str:
-    """One screen: inputs as rows, clients as columns, each cell the client's verdict."""
-    verdicts: dict[str, dict[str, tuple[str, str]]] = {}
+    """For each source, one row per client: its verdict in its own words and how it shows the
+    source differently from AltStore; then, with several sources, one screen of every verdict
+    (inputs as rows, clients as columns)."""
+    by_input: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
-        verdicts.setdefault(outcome.input, {})[outcome.profile.name] = _verdict_cell(outcome)
+        by_input.setdefault(outcome.input, []).append(outcome)
+    parts = [_clients_table(name, rows, ios, colour) for name, rows in by_input.items()]
+    if len(by_input) > 1:
+        parts.append(_sources_grid(by_input, profiles, ios, colour))
+    return "\n".join(parts)
+
+
+def _clients_table(name: str, outcomes: list[Outcome], ios: OSVersion, colour: bool) -> str:
+    width = max(len(o.profile.name) for o in outcomes)
+    lines = [f"Summary: {printable(name, keep_newlines=False)} on iOS {os_version_string(ios)}, "
+             "client by client (· how each shows it differently from AltStore)"]
+    for outcome in outcomes:
+        text, style = _verdict_cell(outcome)
+        if outcome.result is not None and outcome.result.rejection is not None:
+            text = f"{text}: {printable(outcome.result.rejection.message, keep_newlines=False)}"
+        painted = f"{style}{text}{_RESET}" if colour and style else text
+        lines.append(f"{outcome.profile.name.ljust(width)}  {painted}")
+        lines += [f"{'':{width}}  · {printable(d, keep_newlines=False)}"
+                  for d in outcome.differences]
+    return "\n".join(lines) + "\n"
+
+
+def _sources_grid(by_input: dict[str, list[Outcome]], profiles: list[ClientProfile],
+                  ios: OSVersion, colour: bool) -> str:
     header = ["source \\ client", *(p.name for p in profiles)]
-    rows = [[(printable(name, keep_newlines=False), "")]
-            + [cells[p.name] for p in profiles] for name, cells in verdicts.items()]
+    cells = {name: {o.profile.name: _verdict_cell(o) for o in rows}
+             for name, rows in by_input.items()}
+    rows = [[(printable(name, keep_newlines=False), "")] + [row[p.name] for p in profiles]
+            for name, row in cells.items()]
     widths = [max(len(text) for text in column) for column in
               zip(header, *([text for text, _ in row] for row in rows), strict=True)]
 
-    def line(cells: list[tuple[str, str]]) -> str:
-        padded = [text.ljust(width) for (text, _), width in zip(cells, widths, strict=True)]
+    def line(row: list[tuple[str, str]]) -> str:
+        padded = [text.ljust(width) for (text, _), width in zip(row, widths, strict=True)]
         painted = [f"{style}{text}{_RESET}" if colour and style else text
-                   for text, (_, style) in zip(padded, cells, strict=True)]
+                   for text, (_, style) in zip(padded, row, strict=True)]
         return "  ".join(painted).rstrip()
 
-    lines = [f"Summary: {len(verdicts)} source{'s' if len(verdicts) != 1 else ''} × "
-             f"{len(profiles)} clients on iOS {os_version_string(ios)}",
-             line([(h, _BOLD) for h in header])]
+    lines = [f"Summary: {len(cells)} sources × {len(profiles)} clients on iOS "
+             f"{os_version_string(ios)}", line([(h, _BOLD) for h in header])]
     lines += [line(row) for row in rows]
     lines.append("+Nw: N warnings (listed above, under each client's verdict)")
     return "\n".join(lines) + "\n"
