@@ -47,10 +47,15 @@ class MyAppsTab(TableTab):
     def compose(self) -> ComposeResult:
         # hidden until a Refresh All (an idle, total-less bar would animate)
         yield ProgressBar(id="refresh-progress", show_eta=False, total=1)
+        yield self.client_note()
         yield DataTable(id=self.TABLE_ID, cursor_type="row")
 
     def show(self, snapshot: StoreSnapshot) -> None:
         self.snapshot = snapshot
+        profile = snapshot.profile
+        self.say_for_client(None if profile.update_rule != "none" else
+                            f"{profile.brand} has no update detection: it never offers an "
+                            "update, and a background refresh posts nothing.")
         updates = {u.bundle_id: u for u in snapshot.updates}
         self.updates = len(updates)
         rows = []

@@ -32,10 +32,14 @@ class NewsTab(TableTab):
         super().__init__(id="news-tab")
 
     def compose(self) -> ComposeResult:
+        yield self.client_note()
         yield DataTable(id=self.TABLE_ID, cursor_type="row")
 
     def show(self, snapshot: StoreSnapshot) -> None:
         self.snapshot = snapshot
+        profile = snapshot.profile
+        self.say_for_client(None if "news" in profile.shows else
+                            f"{profile.brand} shows no news: this tab stays empty there.")
         device, rows = snapshot.device, []
         names = {view.identifier: {a.bundle_id: a.name for a in view.source.apps}
                  for view in snapshot.views}

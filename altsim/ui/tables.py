@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.containers import Vertical
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from altsim.ui.snapshot import StoreSnapshot
 
@@ -32,6 +32,16 @@ class TableTab(Vertical):
 
     def on_mount(self) -> None:
         self.table.add_columns(*self.COLUMNS)
+
+    @staticmethod
+    def client_note() -> Static:
+        """The line that says what the client does not do here ("Feather shows no news")."""
+        return Static(classes="client-note", markup=False)
+
+    def say_for_client(self, note: str | None) -> None:
+        line = self.query_one(".client-note", Static)
+        line.update(note or "")
+        line.display = note is not None
 
     def forget(self) -> None:
         """Let go of the old snapshot before a new one is built."""
