@@ -4,7 +4,6 @@ without a command, the terminal UI."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,7 @@ from altsim.cli import (
     check,
     device,
     diff,
+    hard_exit,
     matrix,
     output,
     permissions,
@@ -87,8 +87,5 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()  # the reader went away (| head): nothing more to say
         return 1
     if getattr(args, "hard_exit", False):
-        # Everything is printed; freeing a 20 MB source object by object at interpreter exit
-        # would only add time (mypy does the same).
-        output.flush()
-        os._exit(status)
+        hard_exit.exit_now(status)  # what the command built is not freed (cli/hard_exit.py)
     return status

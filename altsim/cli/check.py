@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from altsim.cli import hard_exit
 from altsim.cli import output as cli_output
 from altsim.cli.errors import UsageError
 from altsim.cli.inputs import SOURCE_LIMITS, InputError, read_source
@@ -107,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
         outcomes = [row[column] for column in range(len(profiles)) for row in by_input]
         silence(outcomes, noises, default_severity, update_baseline=args.update_baseline)
         write_report(args, outcomes, profiles, ios)
+        if not args.watch:
+            hard_exit.keep(outcomes)
         return outcomes
 
     outcomes = report(args.sources)

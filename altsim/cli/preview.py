@@ -7,7 +7,7 @@ import gc
 from dataclasses import dataclass, field
 from typing import Any
 
-from altsim.cli import options
+from altsim.cli import hard_exit, options
 from altsim.cli import output as cli_output
 from altsim.cli.each_client import EachClientOutput
 from altsim.cli.errors import UsageError
@@ -95,10 +95,13 @@ def run(args: argparse.Namespace) -> int:
             known = {app.bundle_id for item in loaded if item.result.source is not None
                      for app in item.result.source.apps}
             only = options.check_apps(args.apps, known, "the SOURCEs")
+        if len(profiles) == 1:
+            hard_exit.keep(loaded)  # freed by no one: the process ends after the output
         return preview_document(loaded, profile, device, user, only=only, explain=args.explain)
 
     if len(profiles) == 1:
         document = document_for(profiles[0])
+        hard_exit.keep(document)
         if args.format == "json":
             # compact: with an indent, json falls back to its pure-Python encoder (10× slower)
             cli_output.write_json(document, compact=True)
