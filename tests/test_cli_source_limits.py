@@ -4,6 +4,7 @@ refused past --max-size, each with one line on stderr. Real processes, a real se
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +43,25 @@ def test_max_size_caps_files_too_and_says_how_to_raise_it(tmp_path: Path) -> Non
     assert refused.returncode == 2
     assert "larger than 1,024 bytes (--max-size raises the limit)" in refused.stderr
     assert altsim("check", str(CLEAN), "--max-size", "1M").returncode == 0
+
+
+def test_a_local_file_past_the_download_cap_is_read_whole(tmp_path: Path) -> None:
+    # 65 MiB of a valid source: a download would stop at 64 MiB, the user's own file does not
+    big = tmp_path / "big.json"
+    with big.open("wb") as file:
+        file.write(b'{"name": "Big", "apps": [], "padding": "')
+        file.write(b"a" * (65 << 20))
+        file.write(b'"}')
+    run = altsim("check", "--format", "json", "--select", "unread-key", str(big))
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["results"][0]["accepted"] is True
+    assert altsim("check", str(big), "--max-size", "64M").returncode == 2
+
+
+def test_a_device_stops_at_the_cap() -> None:
+    run = altsim("check", "/dev/zero", "--max-size", "1M")
+    assert run.returncode == 2
+    assert "/dev/zero: larger than 1 MiB" in run.stderr
 
 
 def test_help_shows_the_source_limits_with_their_defaults() -> None:

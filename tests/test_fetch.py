@@ -19,6 +19,7 @@ import struct
 import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from http import HTTPStatus
 
 import pytest
@@ -605,9 +606,12 @@ async def test_local_files(tmp_path):
     assert by_path.body == by_url.body == SOURCE
     assert by_path.url == by_url.url == source.as_uri()
     assert by_path.status is None
+    # the user's own file is not held to the download cap; a cap given for files is kept
     big = tmp_path / "big.json"
     big.write_bytes(b" " * (FAST.max_bytes + 1))
-    assert (await fetch_error(str(big))).kind == "too-large"
+    assert len((await fetch_one(str(big))).body) == FAST.max_bytes + 1
+    capped = replace(FAST, max_file_bytes=FAST.max_bytes)
+    assert (await fetch_error(str(big), capped)).kind == "too-large"
     assert (await fetch_error(str(tmp_path))).kind == "file"
     missing = await fetch_error((tmp_path / "nope.json").as_uri())
     assert missing.kind == "file"
@@ -678,5 +682,5 @@ async def test_local_archive_streams_in_pieces(tmp_path):
     assert got.sha256 == hashlib.sha256(ARCHIVE * 3).hexdigest()
     assert [received for received, _ in seen] == [1 << 20, 2 << 20, 3 << 20]
     with pytest.raises(FetchError) as caught:
-        await download(str(path), FetchLimits(max_bytes=(2 << 20) + 5))
+        await download(str(path), FetchLimits(max_file_bytes=(2 << 20) + 5))
     assert caught.value.kind == "too-large"

@@ -11,6 +11,7 @@ from altsim.core.diagnostics import Diagnostic, Severity
 from altsim.core.safe_text import printable
 from altsim.net.address import SAMPLE_SCHEME, is_sample, sample_path
 from altsim.net.limits import FetchLimits, size_limit
+from altsim.net.local_file import file_cap, read_capped
 
 if TYPE_CHECKING:
     from altsim.net.fetch import FetchError
@@ -59,12 +60,17 @@ def read_source(name: str, limits: FetchLimits = SOURCE_LIMITS) -> SourceInput:
     try:
         if path.is_dir():
             raise InputError(f"{name}: is a directory")
-        if path.stat().st_size > limits.max_bytes:
-            raise InputError(f"{name}: larger than {size_limit(limits.max_bytes)} "
-                             "(--max-size raises the limit)")
-        return SourceInput(path.read_bytes())
+        cap = file_cap(path, limits)
+        body = read_capped(path, cap)
+        if body is None:
+            assert cap is not None
+            raise InputError(f"{name}: larger than {size_limit(cap)} (--max-size raises the "
+                             "limit)")
+        return SourceInput(body)
     except OSError as error:
         raise InputError(f"{name}: {error.strerror or error}") from None
+    except MemoryError:
+        raise InputError(f"{name}: not enough memory to read a file this large") from None
 
 
 _FROM_HERE = "check your network, or that the host is up"

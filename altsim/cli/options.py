@@ -161,14 +161,16 @@ def add_fetch_limit_arguments(parser: argparse.ArgumentParser, defaults: FetchLi
                        f"keeps coming (default: {defaults.budget:g})")
     group.add_argument("--max-size", type=_byte_count, metavar="SIZE",
                        help="largest body after decompression, in bytes or with K, M or G "
-                       f"(KiB, MiB, GiB) (default: {size_limit(defaults.max_bytes)})")
+                       f"(KiB, MiB, GiB) (default: {size_limit(defaults.max_bytes)}); given, "
+                       "it caps a local file too, which otherwise only memory limits")
 
 
 def fetch_limits_from(args: argparse.Namespace, defaults: FetchLimits) -> FetchLimits:
     """``defaults`` with what --connect-timeout, --stall-timeout, --max-time and --max-size
     changed."""
     given = {"connect_timeout": args.connect_timeout, "read_timeout": args.stall_timeout,
-             "budget": args.max_time, "max_bytes": args.max_size}
+             "budget": args.max_time, "max_bytes": args.max_size,
+             "max_file_bytes": args.max_size}
     return dataclasses.replace(defaults, **{k: v for k, v in given.items() if v is not None})
 
 

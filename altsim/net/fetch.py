@@ -23,14 +23,11 @@ limits in ``FetchLimits``. A failure is a ``FetchError`` whose ``kind`` is one o
 from __future__ import annotations
 
 import asyncio
-import errno
 import http.cookiejar
 import math
-import os
 import re
 import socket
 import ssl
-import stat
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -44,6 +41,7 @@ from altsim import __version__
 from altsim.net.address import Target, resolve_address
 from altsim.net.bounded_body import ACCEPT_ENCODING, BadContent, BodyTooLarge, BoundedBody
 from altsim.net.limits import STALL_BYTES, FetchLimits, amount, size_limit
+from altsim.net.local_file import file_cap, read_capped
 
 __all__ = ["KINDS", "BodySink", "FetchError", "FetchLimits", "Fetched", "SourceFetcher",
            "fetch_source", "http_status_warning"]
@@ -52,7 +50,6 @@ _E = TypeVar("_E", bound=BaseException)
 
 USER_AGENT = f"altsim/{__version__} (+AltStore source simulator)"
 LANE_CONNECTIONS = 16  # most connections in one httpx pool (see SourceFetcher)
-FILE_STEP = 1024 * 1024  # a local file streams to a sink in pieces of this size
 
 FetchErrorKind = Literal[
     "address", "timeout", "budget", "too-large", "redirects", "connect", "tls", "reset",
@@ -271,14 +268,18 @@ class SourceFetcher:
 
     async def _read_file(self, target: Target, path: Path, sink: BodySink | None) -> Fetched:
         start = time.perf_counter()
-        cap = self.limits.max_bytes
         try:
-            body = await asyncio.to_thread(_read_capped, path, cap, sink)
+            cap = file_cap(path, self.limits)
+            body = await asyncio.to_thread(read_capped, path, cap, sink)
         except OSError as error:
             reason = error.strerror or str(error)
             raise FetchError("file", target.url, f"cannot read {path}: {reason}",
                              address=target.address) from None
+        except MemoryError:
+            raise FetchError("file", target.url, f"cannot read {path}: not enough memory for "
+                             "a file this large", address=target.address) from None
         if body is None:
+            assert cap is not None
             raise FetchError("too-large", target.url,
                              f"the file is larger than {size_limit(cap)}",
                              address=target.address)
@@ -394,29 +395,6 @@ def fetch_source(address: str, limits: FetchLimits | None = None, *,
 
 async def _once(data: bytes) -> AsyncIterator[bytes]:
     yield data
-
-
-def _read_capped(path: Path, cap: int, sink: BodySink | None) -> bytes | None:
-    """The file's bytes (or b"" once they went to ``sink``), or None if it holds more than
-    ``cap``. It reads at most ``cap + 1`` bytes, whatever the file's size says, so /dev/zero
-    or a growing file stops there too."""
-    info = path.stat()
-    if stat.S_ISDIR(info.st_mode):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
-    if not (stat.S_ISREG(info.st_mode) or stat.S_ISCHR(info.st_mode)):  # a FIFO would block
-        raise OSError(errno.EINVAL, "not a regular file")
-    with path.open("rb") as file:
-        if sink is None:
-            body = file.read(cap + 1)
-            return None if len(body) > cap else body
-        received = 0
-        while piece := file.read(min(FILE_STEP, cap + 1 - received)):
-            received += len(piece)
-            if received > cap:
-                return None
-            sink.write(piece)
-            sink.progress(received, info.st_size or None)
-        return b""
 
 
 def _classify(error: httpx.HTTPError, progress: _Progress,

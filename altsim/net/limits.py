@@ -27,6 +27,9 @@ class FetchLimits:
       coming and never ends. Counted from when the fetch gets its concurrency slot.
     * ``max_bytes`` (64 MiB): the body after decompression; the largest source in the shared
       corpus is 1.5 MB.
+    * ``max_file_bytes`` (None): a local file; None reads any size memory allows (a file on
+      this machine is the user's own, not a server's), a device such as /dev/zero stops at
+      ``max_bytes``.
     * ``max_redirects`` (16): redirects followed before giving up. Apple does not document
       URLSession's limit; 16 is our choice (httpx's default is 20), far above what a source
       needs (GitHub and CDNs use one or two).
@@ -42,6 +45,7 @@ class FetchLimits:
     read_timeout: float = 20.0
     budget: float = 60.0
     max_bytes: int = MAX_BODY_BYTES
+    max_file_bytes: int | None = None
     max_redirects: int = 16
     concurrency: int = 64
 
@@ -49,6 +53,8 @@ class FetchLimits:
         for name in ("connect_timeout", "read_timeout", "budget", "max_bytes", "concurrency"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"FetchLimits.{name} must be positive")
+        if self.max_file_bytes is not None and self.max_file_bytes <= 0:
+            raise ValueError("FetchLimits.max_file_bytes must be positive")
         if self.max_redirects < 0:
             raise ValueError("FetchLimits.max_redirects must not be negative")
 
