@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from .conftest import SAMPLES
+
 CORE = Path(__file__).resolve().parent.parent / "altsim" / "core"
 
 
@@ -30,3 +34,34 @@ def test_the_command_line_starts_light():
             "print(','.join(sorted({m.split('.')[0] for m in sys.modules} & set(heavy))))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# What each QA command may load beyond the standard library, for a clean local file: `check`
+# nothing heavy; the page-drawing commands Babel, for dates and prices in the user's locale.
+RUN_LIGHT = """
+import os, sys
+import altsim.cli.hard_exit as hard_exit
+from altsim.cli import main
+
+def report(status=0):
+    heavy = ('textual', 'rich', 'httpx', 'asyncio', 'regex', 'babel', 'pyjson5', 'watchfiles',
+             'PIL', 'textual_image')
+    print(','.join(sorted({m.split('.')[0] for m in sys.modules} & set(heavy))), file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(0)
+
+hard_exit.exit_now = report
+main(sys.argv[1:])
+report()
+"""
+
+
+@pytest.mark.parametrize(("command", "allowed"), [
+    (["check"], ""), (["preview"], "babel"), (["matrix"], "babel"),
+    (["diff", str(SAMPLES / "showcase.json")], "babel")])
+def test_each_qa_command_loads_only_what_it_needs(command: list[str], allowed: str) -> None:
+    clean = str(SAMPLES / "clean.json")
+    args = [command[0], clean, *command[1:]]
+    out = subprocess.run([sys.executable, "-c", RUN_LIGHT, *args], capture_output=True,
+                         text=True, check=True)
+    assert out.stderr.splitlines()[-1] == allowed
