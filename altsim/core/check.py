@@ -11,7 +11,7 @@ from altsim.core.diagnostics import FORMAT_TEXT, Diagnostic, Rejection, Severity
 from altsim.core.jsontext import Document, SyntaxFailure, parse_document
 from altsim.core.locate import line_columns, locate
 from altsim.core.model import App, Source
-from altsim.core.profiles import PROFILES, ClientProfile
+from altsim.core.profiles import NEVER, PROFILES, ClientProfile
 from altsim.core.qa import review_source
 from altsim.core.values import OSVersion
 from altsim.core.verify import verify_source
@@ -40,13 +40,20 @@ def check_source(
     *,
     date_prefix_parse: bool = True,
     now: datetime | None = None,
+    source_url: str | None = None,
+    http_status: int | None = None,
 ) -> CheckResult:
+    """`source_url`: where the bytes came from (LiveContainer resolves relative URLs against
+    it); `http_status`: the server's status, for a client that stops at a non-2xx one."""
     now = now or datetime.now(UTC)
+    refused = http_status_rejection(profile, ios, http_status)
+    if refused is not None:
+        return refused
     parsed = _parse(raw, profile, ios)
     if not isinstance(parsed, Document):
         return parsed
 
-    decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse)
+    decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse, source_url=source_url)
     try:
         source = decoder.decode_source(parsed.value)
         # The client verifies only a source that decoded; every app that could be read is
@@ -85,16 +92,20 @@ def _readable(document: Any, source: Source | None, apps: list[App]) -> Source:
 
 
 def client_verdict(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
-                   date_prefix_parse: bool = True, beta_track: str | None = None
+                   date_prefix_parse: bool = True, beta_track: str | None = None,
+                   source_url: str | None = None, http_status: int | None = None
                    ) -> CheckResult:
     """Only what the client does: decode and verify, stopping at the first error (no QA)."""
+    refused = http_status_rejection(profile, ios, http_status)
+    if refused is not None:
+        return refused
     parsed = _parse(raw, profile, ios)
     if not isinstance(parsed, Document):
         return parsed
     value = parsed.value
     del parsed  # its text goes before the model is built: 44 MB less at the peak for 10,000 apps
     decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse, collect=False,
-                      warnings=False, beta_track=beta_track)
+                      warnings=False, beta_track=beta_track, source_url=source_url)
     try:
         source = decoder.decode_source(value)
         if source is not None:
@@ -109,8 +120,8 @@ def client_verdict(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
 
 
 def readable_source(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
-                    date_prefix_parse: bool = True, beta_track: str | None = None
-                    ) -> Source | None:
+                    date_prefix_parse: bool = True, beta_track: str | None = None,
+                    source_url: str | None = None) -> Source | None:
     """A source the client rejects, as far as it can be read: every app, version and news item
     that decodes, errors passed over (the client itself keeps nothing of it). None when the
     text is not JSON (or JSON5 where the client reads it)."""
@@ -118,7 +129,7 @@ def readable_source(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
     if not isinstance(parsed, Document):
         return None
     decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse, warnings=False,
-                      beta_track=beta_track)
+                      beta_track=beta_track, source_url=source_url)
     try:
         return _readable(parsed.value, decoder.decode_source(parsed.value),
                          decoder.readable_apps)
@@ -139,6 +150,20 @@ def decoding_ios(profile: ClientProfile, ios: OSVersion, beta_track: str | None 
     return max((t for t in thresholds if ios >= t), default=(0, 0, 0))
 
 
+def http_status_rejection(profile: ClientProfile, ios: OSVersion, status: int | None
+                          ) -> CheckResult | None:
+    """The verdict of a client that stops at a non-2xx status ("HTTP 404", LiveContainer:
+    `LiveContainerSwiftUI/Views/LCAltStoreSourcesView.swift:320-323` (LiveContainer/
+    LiveContainer @ 1a87ea9)); None where the client reads the body (behaviour.md 1.1)."""
+    if status is None or 200 <= status < 300 or not profile.http_status_is_error:
+        return None
+    text = f"HTTP {status}"
+    return CheckResult(profile, ios, Rejection("httpStatus", profile.error_prefix + text, ""),
+                       [Diagnostic(Severity.ERROR, "httpStatus",
+                                   f"{text}: {profile.title} stops at the status and reads "
+                                   "nothing of the body", "")])
+
+
 def _parse(raw: bytes, profile: ClientProfile, ios: OSVersion) -> Document | CheckResult:
     """The document, or the client's jsonSyntax verdict. The client parses strict JSON before
     iOS 15 and JSON5 from it (AltStore/Operations/FetchSourceOperation.swift:125-128 at
@@ -147,8 +172,8 @@ def _parse(raw: bytes, profile: ClientProfile, ios: OSVersion) -> Document | Che
     parsed = parse_document(raw, allow_json5)
     if isinstance(parsed, Document):
         return parsed
-    return CheckResult(profile, ios, Rejection("jsonSyntax", FORMAT_TEXT, "",
-                                               "The given data was not valid JSON."),
+    return CheckResult(profile, ios, Rejection("jsonSyntax", profile.error_prefix + FORMAT_TEXT,
+                                               "", "The given data was not valid JSON."),
                        _syntax_diagnostics(parsed, profile, allow_json5))
 
 
@@ -163,6 +188,11 @@ def _syntax_diagnostics(failure: SyntaxFailure, profile: ClientProfile, allow_js
     """Each parser's first error with the devices it breaks, this device's (the verdict) first.
     An error is the client's jsonSyntax on the devices it names, so each is an error."""
     strict, json5 = failure.strict, failure.json5
+    if profile.json5_from_ios >= NEVER:  # the client reads strict JSON on every device
+        return [Diagnostic(Severity.ERROR, "jsonSyntax",
+                           strict.message if failure.everywhere else
+                           f"not valid JSON: {strict.message} — {profile.title} never reads "
+                           "JSON5", "", strict.line, strict.column)]
     if failure.everywhere:  # an HTML page, an empty file, bytes that are not text
         return [Diagnostic(Severity.ERROR, "jsonSyntax", strict.message, "", strict.line,
                            strict.column)]

@@ -21,6 +21,10 @@ Stage = Literal["decoding", "verification", "warning", "info"]
 
 _ALTSTORE = "altstoreio/AltStore @ 5a0f2de7"
 _VERIFY = f"`AltStore/Operations/FetchSourceOperation.swift:207-247` ({_ALTSTORE})"
+_FEATHER = "khcrysalis/Feather @ 65799dd"
+_ASR = "`AltSourceKit/Sources/AltSourceKit/Models/ASRepository.swift"
+_LCV = "`LiveContainerSwiftUI/Views/LCAltStoreSourcesView.swift"
+_LC = "LiveContainer/LiveContainer @ 1a87ea9"
 
 
 # Built at every start: no slots (they build the class twice), and a docstring (without one,
@@ -116,12 +120,56 @@ _ENTRIES = (
         "in a separate source for classic AltStore.",
         clients="AltStore PAL",
         reference=_VERIFY),
+    CodeInfo(
+        "emptySource", "decoding", ("error",),
+        "The source has no apps (`apps` missing, null or empty): Feather refuses it with "
+        "\"This source does not contain any apps.\".",
+        "List at least one app.",
+        clients="Feather", reference=f"{_ASR}:82-94` ({_FEATHER})"),
+    CodeInfo(
+        "palNotSupported", "decoding", ("error",),
+        "An app has a `marketplaceID` that is not blank: Feather refuses the source as an "
+        "AltStore PAL source.",
+        "Keep notarized apps in a separate source for AltStore PAL.",
+        clients="Feather", reference=f"{_ASR}:296-304` ({_FEATHER})"),
+    CodeInfo(
+        "sourceNotValid", "decoding", ("error",),
+        "The source has no `name`: LiveContainer shows \"The source file is not valid.\" "
+        "under the source's URL, which stays added.",
+        "Give the source a `name`.",
+        clients="LiveContainer", reference=f"{_LCV}:349-351` ({_LC})"),
+    CodeInfo(
+        "httpStatus", "decoding", ("error",),
+        "The server answered with a non-2xx status: LiveContainer shows \"HTTP <code>\" and "
+        "reads nothing of the body.",
+        "Serve the file with status 200 at the URL users add; check the URL for a typo.",
+        clients="LiveContainer", reference=f"{_LCV}:320-323` ({_LC})"),
     # -- altsim's warnings: accepted, but wrong or surprising ---------------------------------
     CodeInfo(
         "http-status", "warning", ("warning",),
         "The server answered with a non-2xx status; the client ignores it and decodes the body.",
         "Serve the file with status 200 at the URL users add; check the URL for a typo.",
         reference=f"`AltStore/Operations/FetchSourceOperation.swift:91-98` ({_ALTSTORE})"),
+    CodeInfo(
+        "ignored-value", "warning", ("warning",),
+        "A value the client reads with `try?` or parses leniently, and drops without an error: "
+        "a size that is not a number, a date in no form it reads, a colour it reads as black or "
+        "as none.",
+        "Write the value in the form the message names, or leave the key out.",
+        clients="Feather, Ksign, LiveContainer",
+        reference=f"{_ASR}:266-277, 411-427` ({_FEATHER}); {_LCV}:427-481` ({_LC})"),
+    CodeInfo(
+        "skipped-app", "warning", ("warning",),
+        "An app without a `name` or `bundleIdentifier`: LiveContainer leaves it out of the list "
+        "without a word.",
+        "Give the app both keys.",
+        clients="LiveContainer", reference=f"{_LCV}:352-354, 368-372` ({_LC})"),
+    CodeInfo(
+        "skipped-version", "warning", ("warning",),
+        "A version without a `version` or a usable `downloadURL`: LiveContainer leaves it out "
+        "without a word, and the next version becomes the latest.",
+        "Give every version both keys (a non-empty `downloadURL`).",
+        clients="LiveContainer", reference=f"{_LCV}:392-399` ({_LC})"),
     CodeInfo(
         "json5-syntax", "warning", ("warning",),
         "The file is JSON5 (comments, trailing commas, single quotes) but not strict JSON: "

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from types import CodeType
@@ -41,23 +43,31 @@ from altsim.core.profiles import CHECKED_ONLY, MODELS, ClientProfile
 from altsim.core.safe_text import control_character_note
 from altsim.core.values import (
     INT_RANGES,
+    UNDATED,
     HexColour,
     OSVersion,
     fits_integer,
+    has_scheme,
     is_clean_os_version,
     is_valid_url,
     os_version_string,
+    parse_date_parsed,
+    parse_feather_colour,
     parse_hex_colour,
+    parse_livecontainer_colour,
+    parse_livecontainer_date,
     parse_os_version,
     parse_plain_colour,
     parse_plain_date,
     parse_source_date,
+    resolve_url,
 )
 
 INVALID: Any = object()  # a value the client failed to decode
 CUSTOM_PLEDGE = "custom"
 # Keys whose kind runs even when the key is absent: they fall back to other keys.
-_ALWAYS = frozenset({"versions", "release_channels", "app_download_url", "screenshots"})
+_ALWAYS = frozenset({"versions", "release_channels", "app_download_url", "screenshots",
+                     "versions_or_legacy", "valid_versions", "apps_nonempty", "source_name"})
 _TRACK_KEYS = frozenset({"track", "releases"})
 _PLATFORMS = (0, 1, 2)  # S:StoreApp.swift:55-59, `enum Platform: UInt`: ios, tvos, macos
 _LEGACY_SCREENSHOT_SIZE = (750, 1334)  # behaviour.md 2.3, StoreApp.swift:253-262
@@ -108,8 +118,15 @@ class Decoder:
         build_models: bool = True,
         beta_track: str | None = None,
         fast_paths: bool = True,
+        source_url: str | None = None,
     ) -> None:
         self.profile = profile
+        # The URL the source was read from: LiveContainer resolves relative URLs against it
+        # (behaviour.md 17.2); None for a file read without one.
+        self.source_url = source_url
+        self.error_prefix = profile.error_prefix
+        self.date_formats = profile.date_formats
+        self.privacy_dict = profile.privacy_dict
         self.ios = ios
         self.fast_paths = fast_paths
         self.generated: dict[str, str] = {}  # per model, the code of its decoder, for reading
@@ -148,7 +165,8 @@ class Decoder:
             device: functools.partial(self.decoders["screenshot"], device=device)
             for device in ("iphone", "ipad")
         }
-        self.reads_marketplace_id = any(f.key == "marketplaceID" for f in profile.app)
+        self.reads_marketplace_id = any(f.key == "marketplaceID" and f.kind == "string"
+                                        for f in profile.app)
 
     def close(self) -> None:
         """Break the decoder's own cycles (its tables and generated code hold bound methods),
@@ -171,7 +189,8 @@ class Decoder:
         self.errors += 1
         if self.rejection is None:
             self.rejection = Rejection(
-                code, client_text, coding_path(pointer) if path is None else path, detail
+                code, self.error_prefix + client_text,
+                coding_path(pointer) if path is None else path, detail
             )
         if not self.collect:
             raise StopDecoding
@@ -227,6 +246,14 @@ class Decoder:
         assembles them.
         """
         cls, extra, guard = _BUILDS.get(model, (None, "", ""))
+        if cls and self.build_models and not self.tables[model]:
+            # a model this client never reads (Feather's patreon): nothing to build
+            self.generated[model] = ("def decode(obj, ptr, index=0, device=None):\n"
+                                     f"    return INVALID  # {self.profile.name} reads no {model}")
+            scope: dict[str, Any] = {"INVALID": INVALID}
+            exec(_compiled(self.generated[model]), scope)  # noqa: S102
+            empty: Callable[..., Any] = scope["decode"]
+            return empty
         defaults = {f.name: f for f in dataclasses.fields(cls)} if cls else {}
         env: dict[str, Any] = {"INVALID": INVALID, "missing": self._missing, "dec": self,
                                "valid_url": is_valid_url,
@@ -265,12 +292,19 @@ class Decoder:
             if required:
                 lines.append(f"        missing(obj, ptr, {key!r}, {swift_type!r})")
                 lines.append(f"        f{i} = INVALID")
-            else:  # absent: the model's default
+            else:  # absent: the field's `absent`, else the model's default
                 default = defaults.get(name)
-                if default is not None and default.default_factory is not dataclasses.MISSING:
+                absent = self.profile.fields_for(model)[i].absent
+                if absent is not None:
+                    env[f"default{i}"] = absent
+                    lines.append(f"        f{i} = default{i}")
+                elif default is not None and default.default_factory is not dataclasses.MISSING:
                     env[f"default{i}"] = default.default_factory
                     lines.append(f"        f{i} = default{i}()")
                 else:
+                    if default is not None and default.default is dataclasses.MISSING:
+                        raise ValueError(f"{self.profile.name}: {model} needs an `absent` value "
+                                         f"for the optional key {key!r}")
                     env[f"default{i}"] = None if default is None else default.default
                     lines.append(f"        f{i} = default{i}")
             lines.append(f"    else:\n        f{i} = {call}")
@@ -848,6 +882,329 @@ class Decoder:
             self.quiet_os_versions[key].add(text)  # the fast path takes it from now on
         return text
 
+    # -- third-party clients: Feather and Ksign (behaviour.md 15, 16) ----------------------------
+    # Citations: AltSourceKit/Sources/AltSourceKit/Models/ASRepository.swift (khcrysalis/Feather
+    # @ 65799dd), "ASR" below.
+
+    def _ignored(self, ptr: str, key: str, value: Any, reading: str) -> None:
+        """A value the client's `try?` (or its parser) drops without an error."""
+        if self.warnings:
+            self.warn("ignored-value", pointer_join(ptr, key),
+                      f"{json_type_name(value)} {_shown(value)} is not read by "
+                      f"{self.profile.title}: {reading}")
+
+    def _k_apps_nonempty(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        """`decodeIfPresent([App])`, then no apps at all is an error (ASR:82-94)."""
+        apps = [] if value is None else self._k_apps(value, ptr, key, obj)
+        if value is None or value == []:
+            self.reject("emptySource", pointer_join(ptr, key) if value is not None else ptr,
+                        f"{self.profile.title} rejects a source without apps",
+                        "This source does not contain any apps.", path="")
+            return INVALID
+        return apps
+
+    def _k_versions_or_legacy(self, value: Any, ptr: str, key: str, app: dict[str, Any]
+                              ) -> Any:
+        """`versions`, then the single-version keys, both always decoded (ASR:228-253). The
+        first version takes the app-level values it lacks, field by field, as Feather shows the
+        current version (ASR:373-383); without `versions`, the app-level `version` is it."""
+        versions = [] if value is None else self._list(value, ptr, key, self.decoders["version"])
+        legacy = self._fields(app, ptr, "legacy_version", check_keys=False)
+        if versions is INVALID or legacy is None or not self.build_models:
+            return INVALID if versions is INVALID else []
+        legacy = {name: None if v is INVALID else v for name, v in legacy.items()}
+        date = legacy.get("date") or legacy.get("app_date")
+        if value is None:
+            if legacy["version"] is None:
+                return []
+            return [Version(legacy["version"], date or UNDATED, legacy["download_url"] or "",
+                            legacy["size"] or 0,
+                            localized_description=legacy["localized_description"],
+                            pointer=ptr)]
+        if versions and versions[0] is not None:
+            first = versions[0]
+            if not first.download_url and legacy["download_url"]:
+                first.download_url = legacy["download_url"]
+            if first.date is UNDATED and date is not None:
+                first.date = date
+        return versions
+
+    def _k_date_parsed(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        """DateParsed where a failure fails the source (ASR:611-661)."""
+        if type(value) is not str and type(value) is not int and type(value) is not float:
+            return self._mismatch(pointer_join(ptr, key), "String", value)
+        date = parse_date_parsed(value, self.date_formats)
+        if date is None:
+            return self._corrupt(pointer_join(ptr, key),
+                                 f"date {value!r} is in none of the forms {self.profile.title} "
+                                 "reads (YYYY-MM-DD, ISO 8601, Unix seconds, …)",
+                                 f"Failed to decode date from: {str(value).strip()}")
+        return date
+
+    def _k_tolerant_date(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        """`try? decodeIfPresent(DateParsed.self)`: unreadable is no date (ASR:411-414)."""
+        if type(value) is str or type(value) is int or type(value) is float:
+            date = parse_date_parsed(value, self.date_formats)
+            if date is not None:
+                return date
+        self._ignored(ptr, key, value, "the version has no date")
+        return UNDATED
+
+    def _tolerant_integer(self, value: Any, ptr: str, key: str, width: str) -> int:
+        """`try? decodeIfPresent(<width>)` ?? `try? decodeIfPresent(String)` read as one."""
+        if (type(value) is int or type(value) is float) and fits_integer(value, width):
+            return int(value)
+        if type(value) is str and _SWIFT_INTEGER.fullmatch(value):
+            number = int(value)
+            low, high = INT_RANGES[width]
+            if low <= number <= high:
+                return number
+        self._ignored(ptr, key, value, f"not a {width} or a string of one, so no size")
+        return 0
+
+    def _k_tolerant_Int64(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        return self._tolerant_integer(value, ptr, key, "Int64")  # ASR:266-269
+
+    def _k_tolerant_UInt(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        return self._tolerant_integer(value, ptr, key, "UInt")  # ASR:424-427
+
+    def _k_tolerant_bool(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        if type(value) is bool:  # `(try? decodeIfPresent(Bool.self)) ?? false` (ASR:276-277)
+            return value
+        self._ignored(ptr, key, value, "read as false")
+        return False
+
+    def _k_hex_or_black(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        """Color(from:): a string, any string (Color+Codable.swift:24-29, 83-110)."""
+        if type(value) is not str:
+            return self._mismatch(pointer_join(ptr, key), "String", value)
+        argb, is_colour = parse_feather_colour(value)
+        if not is_colour:
+            self._ignored(ptr, key, value, "not 6 or 8 hex digits (RRGGBB or RRGGBBAA), so "
+                          "black")
+        return argb
+
+    def _k_lenient_url(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        """A String, then `URL(string:)` if not empty, else nil (ASR:64-75)."""
+        if type(value) is not str:
+            return self._mismatch(pointer_join(ptr, key), "String", value)
+        if not value:
+            return None
+        if not is_valid_url(value, self.lenient_urls):
+            self._ignored(ptr, key, value, "not a URL, so none")
+            return None
+        return value
+
+    def _k_user_info(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        """UserInfo {patreonAccessToken: String?} (ASR:554-557)."""
+        if type(value) is not dict:
+            return self._mismatch(pointer_join(ptr, key), "Dictionary<String, Any>", value)
+        token = value.get("patreonAccessToken")
+        if token is None:
+            return {}
+        if type(token) is not str:
+            return self._mismatch(pointer_join(pointer_join(ptr, key), "patreonAccessToken"),
+                                  "String", token)
+        return {"patreonAccessToken": token}
+
+    def _k_nullable_string_list(self, value: Any, ptr: str, key: str, obj: dict[str, Any]
+                                ) -> Any:
+        """[App.ID], App.ID being String?: null items are allowed (ASR:97-98)."""
+        list_at = pointer_join(ptr, key)
+        if type(value) is not list:
+            return self._mismatch(list_at, "Array<Any>", value)
+        for i, item in enumerate(value):
+            if item is not None and type(item) is not str:
+                return self._mismatch(f"{list_at}/{i}", "String", item)
+        return [item for item in value if item is not None]
+
+    def _k_pal_marketplace_id(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
+        """A marketplaceID with anything but white space throws (ASR:296-304)."""
+        if type(value) is not str:
+            return self._mismatch(pointer_join(ptr, key), "String", value)
+        if value.strip():
+            bundle_id = app.get("bundleIdentifier")
+            self.reject("palNotSupported", pointer_join(ptr, key),
+                        f"{self.profile.title} rejects any source with a marketplaceID (AltStore "
+                        "PAL sources)",
+                        "AltStore PAL repositories aren't supported: "
+                        f"{bundle_id if type(bundle_id) is str else ''}", path="")
+            return INVALID
+        return value
+
+    def _k_stub(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        """Decoded by an initializer that reads nothing: any value, never an error
+        (ASR:188-210, Screenshots)."""
+        if self.warnings:
+            self.warn("ignored-key", pointer_join(ptr, key),
+                      f"'{key}' is ignored by {self.profile.title}: its decoder is a stub that "
+                      "reads nothing (screenshots show from 'screenshotURLs' only)")
+        return None
+
+    def _k_screenshot_urls(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        """[URL] (ASR:293-294): the only screenshots Feather shows."""
+        return self._list(value, ptr, key, self._screenshot_url)
+
+    def _screenshot_url(self, value: Any, ptr: str, index: int) -> Any:
+        url = self._url(value, ptr)
+        return INVALID if url is INVALID else Screenshot(url, "iphone", pointer=ptr)
+
+    def _k_permission_list(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        """[Permission], each {type: String, usageDescription: String} (ASR:486-490)."""
+        def permission(item: Any, item_at: str, index: int) -> Any:
+            if type(item) is not dict:
+                return self._not_dictionary(item, item_at)
+            kind = self._required(item, item_at, "type", self._k_string, "String")
+            text = self._required(item, item_at, "usageDescription", self._k_string, "String")
+            return INVALID if INVALID in (kind, text) else item
+        return self._list(value, ptr, key, permission)
+
+    def _k_tolerant_permissions(self, value: Any, ptr: str, key: str, obj: dict[str, Any]
+                                ) -> Any:
+        """AppPermissions: an object whose `entitlements` and `privacy` are `try?` reads
+        (ASR:525-545); `privacy` as {key: text} only where the profile reads it."""
+        permissions_at = pointer_join(ptr, key)
+        if type(value) is not dict:
+            return self._mismatch(permissions_at, "Dictionary<String, Any>", value)
+        permissions = Permissions()
+        entitlements = value.get("entitlements")
+        if entitlements is not None:
+            if type(entitlements) is list and all(type(e) is str for e in entitlements):
+                permissions.entitlements = entitlements
+            else:
+                self._ignored(permissions_at, "entitlements", entitlements,
+                              "not an array of strings, so no entitlements are listed")
+        privacy = value.get("privacy")
+        privacy_at = pointer_join(permissions_at, "privacy")
+        if type(privacy) is list and all(
+            type(p) is dict and type(p.get("name")) is str
+            and type(p.get("usageDescription")) is str for p in privacy
+        ):
+            permissions.privacy = [PrivacyPermission(p["name"], p["usageDescription"] or None,
+                                                     f"{privacy_at}/{i}")
+                                   for i, p in enumerate(privacy)]
+        elif (self.privacy_dict and type(privacy) is dict
+              and all(type(text) is str for text in privacy.values())):
+            permissions.privacy = [
+                PrivacyPermission(name, text or None, pointer_join(privacy_at, name))
+                for name, text in privacy.items()]
+        elif privacy is not None:
+            self._ignored(permissions_at, "privacy", privacy,
+                          "not an array of {name, usageDescription}"
+                          + (" or an object of strings" if self.privacy_dict else "")
+                          + ", so no privacy permissions are listed")
+        return permissions
+
+    # -- third-party clients: LiveContainer (behaviour.md 17) ------------------------------------
+    # Citations: LiveContainerSwiftUI/Views/LCAltStoreSourcesView.swift (LiveContainer/
+    # LiveContainer @ 1a87ea9), "LCV" below.
+
+    def _k_source_name(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        """`guard let name = response.name`, after the whole source decoded (LCV:349-351)."""
+        if value is None:
+            self.reject("sourceNotValid", ptr, f"the source has no 'name': {self.profile.title} "
+                        "refuses it", "The source file is not valid.", path="")
+            return INVALID
+        return self._k_string(value, ptr, key, obj)
+
+    def _k_relative_url(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        """A String, turned into a URL afterwards: "" is none, a URL without a scheme is
+        resolved against the source's URL (LCV:437-443). "" stands for none in the model."""
+        if type(value) is not str:
+            return self._mismatch(pointer_join(ptr, key), "String", value)
+        if not value or not is_valid_url(value, self.lenient_urls):
+            if value:
+                self._ignored(ptr, key, value, "not a URL, so none")
+            return ""
+        if has_scheme(value):
+            if self.warnings and value.startswith("http://"):
+                self.warn("insecure-url", pointer_join(ptr, key), "plain http URL: use https")
+            return value
+        if self.source_url is None:
+            self.warn("relative-url", pointer_join(ptr, key),
+                      f"relative URL: {self.profile.title} resolves it against the source's "
+                      "URL, which this check was not given, so it is left as written")
+            return value
+        return resolve_url(value, self.source_url)
+
+    def _k_rrggbbaa_colour(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        if type(value) is not str:
+            return self._mismatch(pointer_join(ptr, key), "String", value)
+        colour = parse_livecontainer_colour(value)
+        if colour is None:
+            self._ignored(ptr, key, value, "not 3, 6 or 8 hex digits (RGB, RRGGBB, RRGGBBAA), "
+                          "so no colour")
+        return colour
+
+    def _k_iso_or_short_date(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
+        if type(value) is not str:
+            return self._mismatch(pointer_join(ptr, key), "String", value)
+        date = parse_livecontainer_date(value)
+        if date is None:
+            self._ignored(ptr, key, value, "neither ISO 8601 nor YYYY-MM-DD, so no date")
+            return UNDATED
+        return date
+
+    def _k_apps_skipping_unnamed(self, value: Any, ptr: str, key: str, obj: dict[str, Any]
+                                 ) -> Any:
+        """Every app decoded, then those without a name or bundle identifier dropped, and an
+        app without a tint given the source's (LCV:352-354, 368-390)."""
+        apps = self._k_apps(value, ptr, key, obj)
+        if apps is INVALID or not self.build_models:
+            return apps
+        source_tint = obj.get("tintColor")
+        tint = parse_livecontainer_colour(source_tint) if type(source_tint) is str else None
+        kept = []
+        for i, item in enumerate(value):
+            app = apps[i] if len(apps) == len(value) else None
+            if type(item) is not dict:
+                continue
+            lacking = [k for k in ("name", "bundleIdentifier") if item.get(k) is None]
+            if lacking:
+                self.warn("skipped-app", f"{pointer_join(ptr, key)}/{i}",
+                          f"no {' or '.join(repr(k) for k in lacking)}: {self.profile.title} "
+                          "skips this app without a word")
+                continue
+            if app is None or app is INVALID:
+                continue
+            if item.get("tintColor") is None:
+                app.tint_colour = tint
+            kept.append(app)
+        return kept
+
+    def _k_valid_versions(self, value: Any, ptr: str, key: str, app: dict[str, Any]) -> Any:
+        """Every version decoded, then those without a version or a download URL dropped; none
+        left, the single-version keys make one if they have both (LCV:374-375, 392-425)."""
+        versions = [] if value is None else self._list(value, ptr, key, self.decoders["version"])
+        legacy = self._fields(app, ptr, "legacy_version", check_keys=False)
+        if versions is INVALID or legacy is None or not self.build_models:
+            return INVALID if versions is INVALID else []
+        kept: list[Version] = []
+        for i, item in enumerate(value or ()):
+            version = versions[i] if len(versions) == len(value) else None
+            if type(item) is not dict or version is None or version is INVALID:
+                continue
+            lacking = [k for k in ("version", "downloadURL") if item.get(k) is None]
+            if not lacking and not version.download_url:
+                lacking = ["a usable downloadURL"]
+            if lacking:
+                self.warn("skipped-version", f"{pointer_join(ptr, key)}/{i}",
+                          f"no {' or '.join(lacking)}: {self.profile.title} skips this version "
+                          "without a word" + (", and takes the next one as the latest"
+                                              if not kept else ""))
+                continue
+            kept.append(version)
+        if kept:
+            return kept
+        legacy = {name: None if v is INVALID else v for name, v in legacy.items()}
+        if legacy["version"] is None or not legacy["download_url"]:
+            return []
+        description = legacy["localized_description"]
+        if description is None and type(app.get("localizedDescription")) is str:
+            description = app["localizedDescription"]
+        return [Version(legacy["version"], legacy["date"] or UNDATED, legacy["download_url"], 0,
+                        localized_description=description, pointer=ptr)]
+
 
 @functools.lru_cache(maxsize=256)
 def _compiled(source: str) -> CodeType:
@@ -890,6 +1247,15 @@ _FAST_PATHS = {
     **{width: (f"type(v) is int and {low} <= v <= {high}", "v")
        for width, (low, high) in INT_RANGES.items()},
 }
+
+_SWIFT_INTEGER = re.compile(r"[+-]?[0-9]+")  # Int64(String) and UInt(String)
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: short, as JSON."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "…"
+
 
 _SWIFT_TYPES = {"url": "URL", "date": "Date", "bool": "Bool", "Int16": "Int16", "Int32": "Int32",
                 "Int64": "Int64", "Int": "Int", "apps": "Array<Any>", "news_items": "Array<Any>"}

@@ -71,6 +71,9 @@ _NOTES: dict[str, dict[str, tuple[str, str]]] = {
     "news": {}, "screenshot": {}, "patreon": {},
 }
 
+# The markets of AltStore and SideStore, for which _NOTES is written
+_ALTSTORE_MARKETS = frozenset({"classic", "marketplace"})
+
 # Keys read by fallbacks rather than by a table entry of their own (behaviour.md 2.2, 2.3).
 _READ_BY_FALLBACK = {
     "app": frozenset({"screenshotURLs", "version", "versionDate", "versionDescription",
@@ -90,13 +93,22 @@ def known_keys(profile: ClientProfile, model: str) -> frozenset[str]:
 
 
 def extra_key_notes(profile: ClientProfile, model: str) -> dict[str, tuple[str, str]]:
-    """Notes for keys this profile ignores: ours, else "read by <other clients> only"."""
-    readers: dict[str, list[str]] = {}
+    """Notes for keys this profile ignores: ours, else "read by <other clients> only" (a
+    warning when a client of the same market reads it, else info: a key for AltStore is no
+    fault in a source a third-party client reads), then the profile's own."""
+    readers: dict[str, list[ClientProfile]] = {}
     for other in PROFILES.values():
         if other is not profile:
             for key in _table_keys(other, model) - known_keys(profile, model):
-                readers.setdefault(key, []).append(other.title)
-    notes = {key: ("ignored-key", "read by " + ", ".join(titles) + " only")
-             for key, titles in readers.items()}
-    notes.update(_NOTES.get(model, {}))
+                readers.setdefault(key, []).append(other)
+    notes = {key: ("ignored-key" if any(o.market == profile.market for o in others)
+                   else "unread-key",
+                   "read by " + ", ".join(o.title for o in others) + " only")
+             for key, others in readers.items()}
+    ours = _NOTES.get(model, {})
+    if profile.market not in _ALTSTORE_MARKETS:  # the notes' advice is for AltStore's family
+        ours = {key: note for key, note in ours.items() if note[0] == "unread-key"}
+    notes.update(ours)
+    notes.update({key: (code, note) for where, key, code, note in profile.key_notes
+                  if where == model})
     return notes

@@ -9,7 +9,9 @@ branches on the client's name.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
+
+from altsim.core.values import ALL_DATE_PARSED, UNDATED
 
 # behaviour.md 10.9: the install-time checks of the 1.x clients, and those 2.0 added
 INSTALL_CHECKS_1 = frozenset({"bundleIdentifier", "minimumOSVersion", "sha256"})
@@ -22,6 +24,12 @@ FieldKind = Literal[
     "colour", "date", "news_items", "os_version", "patreon", "permissions", "platform_urls",
     "pledge", "release_channels", "screenshots", "sha256", "sidestore_download_url", "string",
     "string_list", "string_map", "url", "versions",
+    # third-party clients (behaviour.md 15-17)
+    "apps_nonempty", "apps_skipping_unnamed", "date_parsed", "hex_or_black",
+    "iso_or_short_date", "lenient_url", "nullable_string_list", "pal_marketplace_id",
+    "permission_list", "relative_url", "rrggbbaa_colour", "screenshot_urls", "source_name",
+    "stub", "tolerant_Int64", "tolerant_UInt", "tolerant_bool", "tolerant_date",
+    "tolerant_permissions", "user_info", "valid_versions", "versions_or_legacy",
 ]
 
 
@@ -30,7 +38,7 @@ FieldKind = Literal[
 UpdateRule = Literal["string", "semver", "none"]
 # Which version is the latest the device gets: the first one whose minOSVersion and
 # maxOSVersion admit it (AltStore, SideStore), or simply the first (clients that ignore them).
-LatestRule = Literal["first-supported", "first"]
+LatestRule = Literal["first", "first-supported"]
 # What a source is known by: its normalized URL (AltStore 2.x, SideStore 0.6), its JSON
 # `identifier` (AltStore 1.7, SideStore 0.5), `identifier` or else the URL as typed, or the exact
 # URL as typed.
@@ -51,6 +59,9 @@ class Field:
     kind: FieldKind
     required: bool = False
     attr: str = ""  # model attribute; defaults to the key
+    # The model's value when the key is absent or null, for an optional key whose attribute the
+    # model requires (a third-party client's optional name or date); None: the model's default.
+    absent: Any = None
 
     @property
     def name(self) -> str:
@@ -111,6 +122,23 @@ class ClientProfile:
     # behaviour.md 2.4: AltStore skips the permission check for its Recommended sources
     # (SideStore's behaviour.md 11 rule is the root version alone)
     recommended_skip_permissions: bool = True
+    # -- third-party clients (behaviour.md 15-17) --
+    # The client's verification after decoding (behaviour.md 1.5: duplicates, privacy usage
+    # descriptions, iPad screenshot sizes, marketplace); the third-party clients run none of it.
+    source_checks: bool = True
+    # What the client puts before every error's text ("Failed to parse data: " in Feather's
+    # NBFetchService, behaviour.md 15.8), and the heading it shows the text under.
+    error_prefix: str = ""
+    error_heading: str = "Error"
+    # A non-2xx answer is an error "HTTP <code>", the body unread (LiveContainer, behaviour.md
+    # 17.1); else the client decodes whatever body arrives (behaviour.md 1.1).
+    http_status_is_error: bool = False
+    # The formats of the `date_parsed` kinds, in the client's order (values.DATE_PARSED_FORMATS).
+    date_formats: tuple[str, ...] = ALL_DATE_PARSED
+    # `tolerant_permissions`: a privacy object {key: description} is read (Feather) or ignored
+    privacy_dict: bool = True
+    # Per profile, what to tell a maintainer about a key it ignores: (model, key, code, note)
+    key_notes: tuple[tuple[str, str, str, str], ...] = ()
 
     def fields_for(self, model: str) -> tuple[Field, ...]:
         fields: tuple[Field, ...] = getattr(self, model)
@@ -291,7 +319,180 @@ SIDESTORE_05 = replace(
     beta_badge="legacy", identity_rule="identifier",
 )
 
+# A json5_from_ios no device reaches: the client never reads JSON5.
+NEVER = 99
+
+# ---------------------------------------------------------------------------------------------
+# Feather (khcrysalis/Feather @ 65799dd), behaviour.md 15. Every table follows an `init(from:)`
+# of `AltSourceKit/Sources/AltSourceKit/Models/ASRepository.swift` (ASR below), in its order.
+# Optional keys are `decodeIfPresent` (a wrong type still fails the source); the `tolerant_`
+# kinds are its `try?` reads, which never fail. An empty string, where the model needs text,
+# means absent ("Unknown" on screen for a name, ASR:361-364).
+
+_FEATHER_ROOT = (  # ASR:39-100, behaviour.md 15.2
+    Field("identifier", "string", attr="json_identifier"),
+    Field("name", "string", absent=""),
+    Field("subtitle", "string"),
+    Field("description", "string"),
+    Field("website", "url"),
+    Field("iconURL", "url", attr="icon_url"),
+    Field("headerURL", "url", attr="header_url"),
+    Field("tintColor", "hex_or_black", attr="tint_colour"),
+    Field("patreonURL", "lenient_url", attr="patreon_url"),
+    Field("userInfo", "user_info", attr="user_info"),
+    Field("apps", "apps_nonempty", required=True),
+    Field("featuredApps", "nullable_string_list", attr="featured_apps"),
+    Field("news", "news_items", attr="news"),
+)
+
+_FEATHER_APP = (  # ASR:212-305, behaviour.md 15.3
+    Field("bundleIdentifier", "string", attr="bundle_id", absent=""),
+    Field("name", "string", absent=""),
+    Field("subtitle", "string"),
+    Field("description", "string", attr=CHECKED_ONLY),
+    Field("developerName", "string", attr="developer_name", absent=""),
+    # `versions`, then the single-version keys (the legacy table), always read (ASR:228-253)
+    Field("versions", "versions_or_legacy"),
+    Field("localizedDescription", "string", attr="localized_description", absent=""),
+    Field("iconURL", "url", required=True, attr="icon_url"),
+    Field("tintColor", "hex_or_black", attr="tint_colour"),
+    Field("category", "string"),
+    Field("beta", "tolerant_bool"),
+    Field("permissions", "permission_list", attr=CHECKED_ONLY),
+    Field("appPermissions", "tolerant_permissions", attr="permissions"),
+    Field("screenshots", "stub", attr=CHECKED_ONLY),
+    Field("screenshotURLs", "screenshot_urls", attr="screenshots"),
+    Field("marketplaceID", "pal_marketplace_id", attr="marketplace_id"),
+)
+
+_FEATHER_LEGACY_VERSION = (  # ASR:233-253, 266-269: read whether or not `versions` is given
+    Field("version", "string"),
+    Field("versionDate", "date_parsed", attr="date"),
+    Field("date", "date_parsed", attr="app_date"),
+    Field("versionDescription", "string", attr="localized_description"),
+    Field("downloadURL", "url", attr="download_url"),
+    Field("size", "tolerant_Int64"),
+)
+
+_FEATHER_VERSION = (  # ASR:404-432, behaviour.md 15.4
+    Field("version", "string", required=True),
+    Field("buildVersion", "build", attr="build_version"),
+    Field("date", "tolerant_date", absent=UNDATED),
+    Field("localizedDescription", "string", attr="localized_description"),
+    Field("downloadURL", "url", attr="download_url", absent=""),
+    Field("size", "tolerant_UInt", absent=0),
+    Field("minOSVersion", "string", attr="min_os_version"),  # read, never used (ASR:428-431)
+)
+
+_FEATHER_NEWS = (  # ASR:462-477, behaviour.md 15.6
+    Field("identifier", "string", required=True),
+    Field("title", "string", required=True),
+    Field("caption", "string", required=True),
+    Field("tintColor", "hex_or_black", attr="tint_colour"),
+    Field("imageURL", "url", attr="image_url"),
+    Field("url", "url"),
+    Field("appID", "string", attr="app_id"),
+    Field("date", "date_parsed", absent=UNDATED),
+    Field("notify", "bool"),
+)
+
+FEATHER = ClientProfile(
+    name="feather", title="Feather (65799dd)", brand="Feather",
+    root=_FEATHER_ROOT, app=_FEATHER_APP, version=_FEATHER_VERSION,
+    legacy_version=_FEATHER_LEGACY_VERSION, news=_FEATHER_NEWS, screenshot=(), patreon=(),
+    marketplace_rule="",  # the PAL check is in the decoder (ASR:296-304)
+    market="feather",  # compared with no other client
+    json5_from_ios=NEVER,  # a plain JSONDecoder (NBFetchService.swift:63)
+    update_rule="none", latest_rule="first", identity_rule="identifier-or-url",
+    shows=frozenset({"news", "screenshot_urls", "permissions", "categories"}),
+    rejects_duplicates=False, patreon_gating="", install_checks=frozenset(),
+    source_checks=False, error_prefix="Failed to parse data: ",
+)
+
+# Ksign (Nyasami/Ksign @ b387774), behaviour.md 16: an older copy of Feather's AltSourceKit.
+# Its tables are Feather's with the differences below; the order of its reads is taken to be
+# Feather's (UNVERIFIED: only the differences were compared line by line).
+_KSIGN_DATE_FORMATS = tuple(f for f in ALL_DATE_PARSED if f != "yyyy-MM-dd'T'HH:mm")
+KSIGN = replace(
+    FEATHER, name="ksign", title="Ksign (b387774)", brand="Ksign", market="ksign",
+    root=tuple(
+        Field("apps", "apps") if f.key == "apps"  # `?? []` (K:ASR:73)
+        else Field("patreonURL", "url", attr="patreon_url") if f.key == "patreonURL"  # K:ASR:64-67
+        else f
+        for f in _FEATHER_ROOT),
+    app=tuple(f for f in _FEATHER_APP if f.key != "marketplaceID"),  # not a CodingKey
+    legacy_version=tuple(
+        Field("size", "tolerant_UInt") if f.key == "size" else f  # K:ASR:234-237
+        for f in _FEATHER_LEGACY_VERSION if f.key != "date"),  # app-level `date` unread
+    news=tuple(f for f in _FEATHER_NEWS if f.key != "url"),
+    date_formats=_KSIGN_DATE_FORMATS,  # no "yyyy-MM-dd'T'HH:mm" (K:ASR:523-529)
+    privacy_dict=False,  # K:ASR:470-473
+)
+
+# LiveContainer (LiveContainer/LiveContainer @ 1a87ea9), behaviour.md 17: a private Decodable
+# mirror in `LiveContainerSwiftUI/Views/LCAltStoreSourcesView.swift` (LCV below), every property
+# optional and typed (LCV:51-113): absent or null is fine, a wrong type fails the source. URLs
+# and dates are strings there, turned into values afterwards (LCV:427-443).
+_LC_ROOT = (  # AltStoreSourceResponse, LCV:51-61, 348-365
+    Field("identifier", "string", attr="json_identifier"),
+    Field("subtitle", "string"),
+    Field("description", "string"),
+    Field("iconURL", "relative_url", attr="icon_url"),
+    Field("headerURL", "relative_url", attr="header_url"),
+    Field("tintColor", "rrggbbaa_colour", attr="tint_colour"),
+    Field("website", "relative_url"),
+    Field("apps", "apps_skipping_unnamed"),
+    # Checked after decoding (LCV:349-351), so last: a wrong type anywhere is reported first
+    Field("name", "source_name", required=True),
+)
+
+_LC_APP = (  # AltStoreSourceAppResponse, LCV:63-95; buildApp LCV:368-390
+    Field("beta", "bool"),
+    Field("name", "string", absent=""),
+    Field("bundleIdentifier", "string", attr="bundle_id", absent=""),
+    Field("developerName", "string", attr="developer_name", absent=""),
+    Field("subtitle", "string"),
+    # the valid `versions`, else the single-version keys (the legacy table, always decoded)
+    Field("versions", "valid_versions"),
+    Field("localizedDescription", "string", attr="localized_description", absent=""),
+    Field("iconURL", "relative_url", attr="icon_url", absent=""),
+    Field("tintColor", "rrggbbaa_colour", attr="tint_colour"),
+    Field("screenshotURLs", "string_list", attr=CHECKED_ONLY),  # read, not shown
+)
+
+_LC_LEGACY_VERSION = (  # LCV:69-72, 411-425
+    Field("version", "string"),
+    Field("versionDate", "iso_or_short_date", attr="date"),
+    Field("versionDescription", "string", attr="localized_description"),
+    Field("downloadURL", "relative_url", attr="download_url"),
+)
+
+_LC_VERSION = (  # AltStoreSourceAppVersionResponse, LCV:97-113; buildVersions LCV:392-409
+    Field("version", "string", absent=""),
+    Field("buildNumber", "string", attr="build_version"),  # `buildVersion = "buildNumber"`
+    Field("date", "iso_or_short_date", absent=UNDATED),
+    Field("localizedDescription", "string", attr="localized_description"),
+    Field("downloadURL", "relative_url", attr="download_url", absent=""),
+    Field("size", "Int64", absent=0),
+)
+
+LIVECONTAINER = ClientProfile(
+    name="livecontainer", title="LiveContainer (1a87ea9)", brand="LiveContainer",
+    root=_LC_ROOT, app=_LC_APP, version=_LC_VERSION, legacy_version=_LC_LEGACY_VERSION,
+    news=(), screenshot=(), patreon=(),
+    marketplace_rule="", market="livecontainer", json5_from_ios=NEVER,
+    update_rule="none", latest_rule="first", identity_rule="exact-url", shows=frozenset(),
+    rejects_duplicates=False, patreon_gating="", install_checks=frozenset(),
+    source_checks=False, error_heading="Unable to refresh this source.",
+    http_status_is_error=True,  # LCV:320-323
+    key_notes=(("version", "buildVersion", "ignored-key",
+                "LiveContainer reads a version's build from 'buildNumber' (LiveContainerSwiftUI/"
+                "Views/LCAltStoreSourcesView.swift:107): give \"buildNumber\" too for it to "
+                "show the build"),),
+)
+
 PROFILES: dict[str, ClientProfile] = {
-    p.name: p for p in (ALTSTORE, ALTSTORE_PAL, ALTSTORE_17, SIDESTORE, SIDESTORE_05)
+    p.name: p for p in (ALTSTORE, ALTSTORE_PAL, ALTSTORE_17, SIDESTORE, SIDESTORE_05, FEATHER,
+                        KSIGN, LIVECONTAINER)
 }
 DEFAULT_PROFILE = ALTSTORE

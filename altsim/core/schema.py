@@ -19,7 +19,7 @@ from typing import Any
 
 from altsim.core.keys import KNOWN_CATEGORIES
 from altsim.core.profiles import CHECKED_ONLY, ClientProfile, Field
-from altsim.core.values import INT_RANGES
+from altsim.core.values import INT_RANGES, date_parsed_pattern
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 STABLE_TRACK = "stable"  # the release channel SideStore reads (core/latest.py)
@@ -31,6 +31,11 @@ _DEFS = {"app": "app", "version": "version", "news": "newsItem", "screenshot": "
          "patreon": "patreon"}
 _NOT_NULL: Schema = {"not": {"type": "null"}}
 _VERSION_KINDS = frozenset({"versions", "release_channels"})  # kinds that fall back to legacy
+# Kinds that always read the single-version keys beside `versions` (Feather, LiveContainer)
+_ALWAYS_LEGACY_KINDS = frozenset({"versions_or_legacy", "valid_versions"})
+# Kinds whose value never fails the source (the client's `try?`, a stub decoder)
+_NEVER_FAILS = frozenset({"tolerant_Int64", "tolerant_UInt", "tolerant_bool", "tolerant_date",
+                          "stub"})
 
 # What the client does with each key, in plain words; how the value is decoded (type, null,
 # required) is added from the field's kind and table. A key with no entry here still gets the
@@ -169,7 +174,7 @@ class _Builder:
         return schema
 
     def field(self, model: str, f: Field) -> Schema:
-        if model == "app" and f.key == "marketplaceID":
+        if model == "app" and f.key == "marketplaceID" and f.kind == "string":
             rule = self.profile.marketplace_rule
             if rule == "forbidden":
                 return {"type": "null", "description": f"{_PURPOSE[(model, f.key)]} "
@@ -211,7 +216,9 @@ class _Builder:
             how += " Required: missing or null, the client rejects the whole source."
         else:
             how += " Optional: null is the same as leaving it out."
-        return " ".join(part for part in (purpose, note, how.strip(), _REJECTS) if part)
+        rejects = ("Never an error: a value the client cannot read is dropped."
+                   if f.kind in _NEVER_FAILS else _REJECTS)
+        return " ".join(part for part in (purpose, note, how.strip(), rejects) if part)
 
     # -- the app's rules between keys --------------------------------------------------------
 
@@ -221,6 +228,9 @@ class _Builder:
         rules: list[Schema] = []
         kinds: dict[str, Field] = {f.kind: f for f in self.profile.app}
         legacy = self.legacy_keys(properties) if kinds.keys() & _VERSION_KINDS else {}
+        if kinds.keys() & _ALWAYS_LEGACY_KINDS:  # read beside `versions`, each as its kind
+            for f in self.profile.legacy_version:
+                properties.setdefault(f.key, self.field("app", f))
         if "versions" in kinds:
             key = kinds["versions"].key
             rules.append({"if": _present(key), "else": legacy})
@@ -258,7 +268,7 @@ class _Builder:
             rules.append({"if": _present("platformURLs"),
                           "then": {"properties": {key: _nullable(_url())}},
                           "else": {"required": [key], "properties": {key: _url()}}})
-        if any(f.key == "marketplaceID" for f in self.profile.app):
+        if any(f.key == "marketplaceID" and f.kind == "string" for f in self.profile.app):
             rules.append(self.build_rule(kinds))
         if self.profile.marketplace_rule == "required":
             required.append("marketplaceID")
@@ -302,8 +312,16 @@ class _Builder:
         simple = _SIMPLE_KINDS.get(kind)
         if simple is not None:
             return dict(simple)
-        if kind == "apps":
+        if kind in ("apps", "apps_skipping_unnamed"):
             return {"type": "array", "items": self.ref("app")}
+        if kind == "apps_nonempty":
+            return {"type": "array", "minItems": 1, "items": self.ref("app")}
+        if kind in _ALWAYS_LEGACY_KINDS:
+            return {"type": "array", "items": self.ref("version")}
+        if kind == "date_parsed":
+            return {"anyOf": [{"type": "number"}, {
+                "type": "string", "pattern": date_parsed_pattern(self.profile.date_formats),
+                "examples": ["2024-05-31", "2024-05-31T12:00:00Z", "1717156800"]}]}
         if kind == "news_items":
             return {"type": "array", "items": self.ref("news")}
         if kind == "versions":
@@ -425,6 +443,27 @@ _SIMPLE_KINDS: dict[str, Schema] = {
     "colour": {"type": "string", "examples": ["#5C7AEA", "5C7AEA"],
                "if": {"pattern": "^[ -~]*$"}, "then": {"pattern": _COLOUR_PATTERN}},
     "pledge": {"anyOf": [{"type": "number"}, {"const": "custom"}]},
+    # third-party clients (behaviour.md 15-17)
+    "source_name": {"type": "string"},
+    "relative_url": {"type": "string"},
+    "lenient_url": {"type": "string"},
+    "hex_or_black": {"type": "string", "examples": ["#5C7AEA", "5C7AEA"]},
+    "rrggbbaa_colour": {"type": "string", "examples": ["#5C7AEA", "#5C7AEAFF"]},
+    "iso_or_short_date": {"type": "string", "examples": ["2024-05-31", "2024-05-31T12:00:00Z"]},
+    "nullable_string_list": {"type": "array", "items": {"type": ["string", "null"]}},
+    "pal_marketplace_id": {"type": "string", "pattern": r"^\s*$"},
+    "screenshot_urls": {"type": "array", "items": _url()},
+    "tolerant_permissions": {"type": "object"},
+    "user_info": {"type": "object", "properties": {"patreonAccessToken": {
+        "type": ["string", "null"], "description": "A Patreon access token (unused)."}},
+        "additionalProperties": True},
+    "permission_list": {"type": "array", "items": {
+        "type": "object", "required": ["type", "usageDescription"],
+        "properties": {
+            "type": {"type": "string", "description": "The permission's type."},
+            "usageDescription": {"type": "string", "description": "Why the app asks."}},
+        "additionalProperties": True}},
+    **{kind: {} for kind in _NEVER_FAILS},
 }
 
 # How a kind decodes its value, in words.
@@ -451,6 +490,35 @@ _KIND_WORDS = {
     "screenshots": "An array, or an object with iphone and ipad arrays.",
     "permissions": "An object with entitlements and privacy.",
     "sidestore_download_url": "A URL.",
+    "source_name": "A string; without it the client refuses the source (\"The source file is "
+    "not valid.\").",
+    "relative_url": "A URL; an empty string is none, a URL without a scheme is resolved against "
+    "the source's URL.",
+    "lenient_url": "A string: a URL, or none when empty or not a URL.",
+    "hex_or_black": "A string: 6 (RRGGBB) or 8 (RRGGBBAA) hex digits, # optional; any other "
+    "string is black.",
+    "rrggbbaa_colour": "A string: 3, 6 or 8 (RRGGBBAA) hex digits, # optional; any other string "
+    "is no colour.",
+    "iso_or_short_date": "A string: ISO 8601 or YYYY-MM-DD; any other string is no date.",
+    "date_parsed": "A number (Unix seconds), or a string: YYYY-MM-DD, ISO 8601, RFC 1123 and a "
+    "few more forms, or Unix seconds as text.",
+    "tolerant_date": "A date as for versionDate, or anything else, which is no date.",
+    "tolerant_Int64": "An integer, or a string of one; anything else is no size.",
+    "tolerant_UInt": "A non-negative integer, or a string of one; anything else is no size.",
+    "tolerant_bool": "true or false; anything else is false.",
+    "stub": "Anything: not read.",
+    "nullable_string_list": "An array of strings (null items are skipped).",
+    "pal_marketplace_id": "Only blank text: any other value makes the client refuse the source "
+    "as an AltStore PAL source.",
+    "screenshot_urls": "An array of URLs.",
+    "tolerant_permissions": "An object; entitlements and privacy in a form the client does not "
+    "read are ignored.",
+    "user_info": "An object with an optional patreonAccessToken string.",
+    "permission_list": "An array of {\"type\", \"usageDescription\"} objects.",
+    "apps_nonempty": "An array of apps, at least one.",
+    "apps_skipping_unnamed": "An array of apps; one without name or bundleIdentifier is skipped.",
+    "versions_or_legacy": "An array of versions, newest first (may be empty).",
+    "valid_versions": "An array of versions; one without version or downloadURL is skipped.",
     "app_download_url": "A URL.",
     **{width: f"An integer that fits {width} ({low} to {high}); 12.0 counts as 12."
        for width, (low, high) in INT_RANGES.items()},

@@ -259,3 +259,177 @@ def fits_integer(value: int | float, width: str) -> bool:
         value = int(value)
     low, high = INT_RANGES[width]
     return low <= value <= high
+
+
+# ---------------------------------------------------------------------------------------------
+# Third-party clients (behaviour.md 15.4, 16, 17.2).
+
+# A date the client decodes as absent (Feather's `try?` date, LiveContainer's unreadable date):
+# the model has no "no date", so it holds the earliest date, which sorts after every real one.
+UNDATED = EARLIEST_DATE
+
+_ZONE = r"(Z|[+-]\d{2}:?\d{2})"
+_YMD = r"(\d{4})-(\d{1,2})-(\d{1,2})"
+_HMS = r"(\d{1,2}):(\d{1,2}):(\d{1,2})"
+_WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH = "(" + "|".join(_MONTHS) + ")"
+
+# Feather's DateParsed, in its order: the two ISO8601DateFormatters ([.withInternetDateTime],
+# with and without fractional seconds), then the DateFormatters (en_US_POSIX, UTC):
+# `AltSourceKit/Sources/AltSourceKit/Models/ASRepository.swift:574-609` (khcrysalis/Feather @
+# 65799dd). Per format: (its name, a regex, the fields it holds in order). DateFormatter reads
+# one or two digits for MM, dd, HH, mm, ss and the zones Z, +hhmm and +hh:mm here (UNVERIFIED:
+# ICU's exact leniency); RFC 1123's `zzz` is read as GMT, UTC or an offset only (UNVERIFIED).
+_ISO_DATE_TIME = r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})"
+DATE_PARSED_FORMATS: tuple[tuple[str, str, str], ...] = (
+    ("iso8601-fractional", rf"{_ISO_DATE_TIME}\.\d+{_ZONE}", "YmdHMSz"),
+    ("iso8601", rf"{_ISO_DATE_TIME}{_ZONE}", "YmdHMSz"),
+    ("yyyy-MM-dd'T'HH:mm:ss.SSSZ", rf"{_YMD}T{_HMS}\.\d{{1,3}}{_ZONE}", "YmdHMSz"),
+    ("yyyy-MM-dd'T'HH:mm:ssZ", rf"{_YMD}T{_HMS}{_ZONE}", "YmdHMSz"),
+    ("yyyy-MM-dd'T'HH:mm:ss", rf"{_YMD}T{_HMS}", "YmdHMS"),
+    ("yyyy-MM-dd'T'HH:mm", rf"{_YMD}T(\d{{1,2}}):(\d{{1,2}})", "YmdHM"),
+    ("yyyy-MM-dd", _YMD, "Ymd"),
+    ("EEE, dd MMM yyyy HH:mm:ss zzz",
+     rf"{_WEEKDAY}, (\d{{1,2}}) {_MONTH} (\d{{4}}) {_HMS} (GMT|UTC|[+-]\d{{2}}:?\d{{2}})",
+     "dbYHMSz"),
+    ("EEE MMM dd HH:mm:ss Z yyyy", rf"{_WEEKDAY} {_MONTH} (\d{{1,2}}) {_HMS} {_ZONE} (\d{{4}})",
+     "bdHMSzY"),
+    ("yyyy-MM-dd HH:mm:ss", rf"{_YMD} {_HMS}", "YmdHMS"),
+)
+# Swift's Double(String), for the numeric string DateParsed reads last (Unix seconds).
+SWIFT_DOUBLE = (r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+                r"|0[xX](?:[0-9A-Fa-f]+\.?[0-9A-Fa-f]*|\.[0-9A-Fa-f]+)(?:[pP][+-]?\d+)?"
+                r"|[nN][aA][nN]|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)")
+_SWIFT_DOUBLE = re.compile(SWIFT_DOUBLE)
+_DATE_PARSED = {name: (re.compile(pattern), fields)
+                for name, pattern, fields in DATE_PARSED_FORMATS}
+ALL_DATE_PARSED = tuple(name for name, _, _ in DATE_PARSED_FORMATS)
+
+
+def date_parsed_pattern(formats: tuple[str, ...]) -> str:
+    """One regex for the strings DateParsed may read (values within range aside), for a schema."""
+    patterns = {name: pattern for name, pattern, _ in DATE_PARSED_FORMATS}
+    alternatives = "|".join([*(patterns[name] for name in formats), SWIFT_DOUBLE])
+    return rf"^\s*(?:{alternatives})\s*$"
+
+
+def _zone_offset(text: str) -> timedelta:
+    if text in ("Z", "GMT", "UTC"):
+        return timedelta(0)
+    digits = text[1:].replace(":", "")
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return -offset if text[0] == "-" else offset
+
+
+def _date_of(match: re.Match[str], fields: str) -> datetime | None:
+    parts = dict(zip(fields, match.groups(), strict=True))
+    try:
+        month = (_MONTHS.index(parts["b"]) + 1) if "b" in parts else int(parts["m"])
+        local = datetime(int(parts["Y"]), month, int(parts["d"]), int(parts.get("H", 0)),
+                         int(parts.get("M", 0)), int(parts.get("S", 0)),
+                         tzinfo=timezone(_zone_offset(parts.get("z", "Z"))))
+    except ValueError:  # out-of-range fields: the formatters are not lenient
+        return None
+    return utc_date(local)
+
+
+def unix_date(seconds: float) -> datetime:
+    """Date(timeIntervalSince1970:), kept within the dates Python can hold."""
+    if seconds != seconds:  # NaN: no date Python can show
+        return UNDATED
+    try:
+        return utc_date(datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds))
+    except OverflowError:
+        return EARLIEST_DATE if seconds < 0 else LATEST_DATE
+
+
+def parse_date_parsed(value: str | int | float, formats: tuple[str, ...]) -> datetime | None:
+    """Feather's DateParsed (ASRepository.swift:611-661 (khcrysalis/Feather @ 65799dd)): a JSON
+    number is Unix seconds; a string, trimmed, is tried against `formats` in order, then read as
+    a numeric string; None where the client throws "Failed to decode date from: …"."""
+    if type(value) is not str:
+        return unix_date(float(value))
+    text = value.strip()
+    for name in formats:
+        pattern, fields = _DATE_PARSED[name]
+        match = pattern.fullmatch(text)
+        if match is not None:
+            date = _date_of(match, fields)
+            if date is not None:
+                return date
+    if _SWIFT_DOUBLE.fullmatch(text):
+        return unix_date(float.fromhex(text) if "x" in text.lower() else float(text))
+    return None
+
+
+_ISO_INTERNET = re.compile(rf"{_ISO_DATE_TIME}{_ZONE}")
+_SHORT_DATE = re.compile(_YMD)
+
+
+def parse_livecontainer_date(text: str) -> datetime | None:
+    """LiveContainer's parseDate: ISO8601DateFormatter() (no fractional seconds), else
+    DateFormatter "yyyy-MM-dd", else nil (`LiveContainerSwiftUI/Views/LCAltStoreSourcesView.swift:
+    427-435` (LiveContainer/LiveContainer @ 1a87ea9)). The short form is read in the device's
+    time zone; altsim takes UTC."""
+    match = _ISO_INTERNET.fullmatch(text)
+    if match is not None and (date := _date_of(match, "YmdHMSz")) is not None:
+        return date
+    match = _SHORT_DATE.fullmatch(text)
+    return None if match is None else _date_of(match, "Ymd")
+
+
+# Colours. Feather: trimmed, every "#" removed, `Scanner.scanHexInt64` reads the leading hex
+# digits; 6 characters are RGB, 8 RRGGBBAA, any other length (or no digit) is opaque black and
+# never an error (`AltSourceKit/Sources/AltSourceKit/Extensions/Color/Color+Codable.swift:83-110`
+# (khcrysalis/Feather @ 65799dd)).
+_SCAN_HEX = re.compile(r"(?:0[xX](?=[0-9A-Fa-f]))?([0-9A-Fa-f]*)")
+BLACK = 0xFF000000
+
+
+def parse_feather_colour(text: str) -> tuple[int, bool]:
+    """(0xAARRGGBB, whether the text is a colour rather than black by default)."""
+    cleaned = text.strip().replace("#", "")
+    match = _SCAN_HEX.match(cleaned)
+    digits = match[1] if match else ""
+    rgb = int(digits[:16], 16) if digits else 0
+    if len(cleaned) == 6:
+        return 0xFF000000 | rgb & 0xFFFFFF, len(digits) == 6
+    if len(cleaned) == 8:
+        return (rgb & 0xFF) << 24 | (rgb >> 8) & 0xFFFFFF, len(digits) == 8
+    return BLACK, False
+
+
+_LC_HEX = re.compile(r"[0-9A-Fa-f]{8}")
+
+
+def parse_livecontainer_colour(text: str) -> int | None:
+    """LiveContainer's Color(hexString:): trimmed, "#" removed, 3 digits doubled, 6 given alpha FF,
+    then exactly 8 hex digits RRGGBBAA, else nil (LCAltStoreSourcesView.swift:451-481
+    (LiveContainer/LiveContainer @ 1a87ea9))."""
+    cleaned = text.strip().replace("#", "")
+    if len(cleaned) == 3:
+        cleaned = "".join(c * 2 for c in cleaned)
+    if len(cleaned) == 6:
+        cleaned += "FF"
+    if not _LC_HEX.fullmatch(cleaned):
+        return None
+    rgba = int(cleaned, 16)
+    return (rgba & 0xFF) << 24 | rgba >> 8
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def has_scheme(text: str) -> bool:
+    return _SCHEME.match(text) is not None
+
+
+def resolve_url(text: str, base: str | None) -> str:
+    """`URL(string: text, relativeTo: base)?.absoluteURL` for a text without a scheme; the text
+    as it is without a base."""
+    if base is None:
+        return text
+    from urllib.parse import urljoin  # only for relative URLs
+
+    return urljoin(base, text)

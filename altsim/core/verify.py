@@ -20,6 +20,8 @@ Report = Callable[[str, str, str, str], None]
 def verify_source(source: Source, profile: ClientProfile, report: Report,
                   checks: tuple[str, ...] = ("apps", "marketplace")) -> None:
     """Report every failure in the client's order; the client stops at the first."""
+    if not profile.source_checks:  # the third-party clients verify nothing (behaviour.md 18)
+        return
     name = source.name
     bundle_ids: set[str] = set()
     for app in source.apps:
