@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from altsim.cli import output
 from altsim.core.diagnostics import Diagnostic, Severity
+from altsim.core.profiles import ClientProfile
 from altsim.core.safe_text import printable
 from altsim.net.address import SAMPLE_SCHEME, is_sample, sample_path
 from altsim.net.limits import FetchLimits, size_limit
@@ -34,11 +35,14 @@ class SourceInput:
 
     body: bytes = field(repr=False)
     status_warning: str | None = None
+    status: int | None = None  # the HTTP status; None for a file
+    url: str | None = None  # where the body came from (relative URLs resolve against it)
 
-    def status_diagnostic(self) -> Diagnostic | None:
+    def status_diagnostic(self, profile: ClientProfile | None = None) -> Diagnostic | None:
         """The server's non-2xx status as a warning on the result (the client decodes the body
-        anyway, behaviour.md 1.1)."""
-        if self.status_warning is None:
+        anyway, behaviour.md 1.1). None for a client that stops at the status: its verdict says
+        so (check_source's `http_status`, behaviour.md 17.1)."""
+        if self.status_warning is None or (profile is not None and profile.http_status_is_error):
             return None
         return Diagnostic(Severity.WARNING, HTTP_STATUS, self.status_warning, "")
 
@@ -52,7 +56,7 @@ def read_source(name: str, limits: FetchLimits = SOURCE_LIMITS) -> SourceInput:
             fetched = fetch_source(name, limits)
         except FetchError as error:
             raise InputError(f"{error.url}: {fetch_failure(error)}") from None
-        return SourceInput(fetched.body, fetched.status_warning)
+        return SourceInput(fetched.body, fetched.status_warning, fetched.status, fetched.url)
     try:
         path = sample_path(name[len(SAMPLE_SCHEME):]) if is_sample(name) else Path(name)
     except ValueError as error:
