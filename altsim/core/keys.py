@@ -101,9 +101,11 @@ def extra_key_notes(profile: ClientProfile, model: str) -> dict[str, tuple[str, 
         if other is not profile:
             for key in _table_keys(other, model) - known_keys(profile, model):
                 readers.setdefault(key, []).append(other)
+    everyone = len(PROFILES) - (profile.name in PROFILES)
     notes = {key: ("ignored-key" if any(o.market == profile.market for o in others)
                    else "unread-key",
-                   "read by " + ", ".join(o.title for o in others) + " only")
+                   "read by every other client" if len(others) == everyone
+                   else "read by " + ", ".join(o.title for o in others) + " only")
              for key, others in readers.items()}
     ours = _NOTES.get(model, {})
     if profile.market not in _ALTSTORE_MARKETS:  # the notes' advice is for AltStore's family

@@ -485,7 +485,7 @@ LIVECONTAINER = ClientProfile(
     rejects_duplicates=False, patreon_gating="", install_checks=frozenset(),
     source_checks=False, error_heading="Unable to refresh this source.",
     http_status_is_error=True,  # LCV:320-323
-    key_notes=(("version", "buildVersion", "ignored-key",
+    key_notes=(("version", "buildVersion", "unread-key",
                 "LiveContainer reads a version's build from 'buildNumber' (LiveContainerSwiftUI/"
                 "Views/LCAltStoreSourcesView.swift:107): give \"buildNumber\" too for it to "
                 "show the build"),),
