@@ -951,7 +951,8 @@ class Decoder:
         return UNDATED
 
     def _tolerant_integer(self, value: Any, ptr: str, key: str, width: str) -> int:
-        """`try? decodeIfPresent(<width>)` ?? `try? decodeIfPresent(String)` read as one."""
+        """`try? decodeIfPresent(<width>)` ?? `try? decodeIfPresent(String)` read as one. An
+        integral number such as 100.0 counts as an integer (UNVERIFIED, as for fits_integer)."""
         if (type(value) is int or type(value) is float) and fits_integer(value, width):
             return int(value)
         if type(value) is str and _SWIFT_INTEGER.fullmatch(value):
@@ -1169,6 +1170,10 @@ class Decoder:
                 continue
             if item.get("tintColor") is None:
                 app.tint_colour = tint
+            if item.get("localizedDescription") is None:
+                # `localizedDescription ?? versionDescription` (LCV:382)
+                description = item.get("versionDescription")
+                app.localized_description = description if type(description) is str else ""
             kept.append(app)
         return kept
 

@@ -409,9 +409,9 @@ FEATHER = ClientProfile(
     source_checks=False, error_prefix="Failed to parse data: ",
 )
 
-# Ksign (Nyasami/Ksign @ b387774), behaviour.md 16: an older copy of Feather's AltSourceKit.
-# Its tables are Feather's with the differences below; the order of its reads is taken to be
-# Feather's (UNVERIFIED: only the differences were compared line by line).
+# Ksign (Nyasami/Ksign @ b387774), behaviour.md 16: an older copy of Feather's AltSourceKit, whose
+# `AltSourceKit/Sources/AltSourceKit/Models/ASRepository.swift` ("K:ASR" below) reads the same keys
+# in the same order, but for the differences below.
 _KSIGN_DATE_FORMATS = tuple(f for f in ALL_DATE_PARSED if f != "yyyy-MM-dd'T'HH:mm")
 KSIGN = replace(
     FEATHER, name="ksign", title="Ksign (b387774)", brand="Ksign", market="ksign",
@@ -420,13 +420,13 @@ KSIGN = replace(
         else Field("patreonURL", "url", attr="patreon_url") if f.key == "patreonURL"  # K:ASR:64-67
         else f
         for f in _FEATHER_ROOT),
-    app=tuple(f for f in _FEATHER_APP if f.key != "marketplaceID"),  # not a CodingKey
+    app=tuple(f for f in _FEATHER_APP if f.key != "marketplaceID"),  # K:ASR:304-312
     legacy_version=tuple(
         Field("size", "tolerant_UInt") if f.key == "size" else f  # K:ASR:234-237
-        for f in _FEATHER_LEGACY_VERSION if f.key != "date"),  # app-level `date` unread
-    news=tuple(f for f in _FEATHER_NEWS if f.key != "url"),
-    date_formats=_KSIGN_DATE_FORMATS,  # no "yyyy-MM-dd'T'HH:mm" (K:ASR:523-529)
-    privacy_dict=False,  # K:ASR:470-473
+        for f in _FEATHER_LEGACY_VERSION if f.key != "date"),  # no app-level `date` (K:ASR:338-340)
+    news=tuple(f for f in _FEATHER_NEWS if f.key != "url"),  # K:ASR:414-433
+    date_formats=_KSIGN_DATE_FORMATS,  # no "yyyy-MM-dd'T'HH:mm" (K:ASR:522-530)
+    privacy_dict=False,  # K:ASR:463-474
 )
 
 # LiveContainer (LiveContainer/LiveContainer @ 1a87ea9), behaviour.md 17: a private Decodable

@@ -138,6 +138,28 @@ _PURPOSE_IF_OPTIONAL = {
 _REJECTS = "A value of another type makes the client reject the whole source."
 
 
+def _decided_purpose(profile: ClientProfile, model: str, key: str) -> str | None:
+    """What a key is for where the client's decisions differ from AltStore's (the third-party
+    clients, behaviour.md 18); None: _PURPOSE says it."""
+    if (model, key) == ("root", "identifier"):
+        return {"identifier-or-url": "The source's identity: without it, the URL it was added "
+                "from. A second source with the same identifier is refused.",
+                "exact-url": "Read, not used: the source's identity is the URL as added."
+                }.get(profile.identity_rule)
+    if not profile.rejects_duplicates and (model, key) == ("app", "bundleIdentifier"):
+        return "The app's bundle identifier, shown on its page; two apps may share one."
+    if not profile.rejects_duplicates and (model, key) == ("version", "buildVersion"):
+        return "The build number."
+    if profile.latest_rule == "first" and (model, key) == ("app", "versions"):
+        return "The app's versions, newest first: the first one is offered, on any device."
+    if profile.latest_rule == "first" and (model, key) in (("version", "minOSVersion"),
+                                                            ("version", "maxOSVersion")):
+        return "Not used by this client: every device is offered the first version."
+    if not profile.patreon_gating and (model, key) == ("root", "patreonURL"):
+        return "A link to the source's Patreon page."
+    return None
+
+
 class _Builder:
     def __init__(self, profile: ClientProfile) -> None:
         self.profile = profile
@@ -199,9 +221,12 @@ class _Builder:
                  note: str = "", when: str = "", purpose: str | None = None) -> str:
         """What the client does with the key, then how it reads the value (from the kind)."""
         required = f.required if required is None else required
-        purpose = _PURPOSE.get((model, f.key), "") if purpose is None else purpose
-        if not required:
-            purpose = _PURPOSE_IF_OPTIONAL.get((model, f.key), purpose)
+        if purpose is None:
+            purpose = _decided_purpose(self.profile, model, f.key)
+        if purpose is None:
+            purpose = _PURPOSE.get((model, f.key), "")
+            if not required:
+                purpose = _PURPOSE_IF_OPTIONAL.get((model, f.key), purpose)
         if model == "app" and f.key == "beta" and self.profile.patreon_gating == "beta":
             note = (f"{note} {self.profile.title} hides beta apps from users who are not "
                     "patrons of the source.").strip()
