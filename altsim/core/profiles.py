@@ -473,6 +473,7 @@ _LC_VERSION = (  # AltStoreSourceAppVersionResponse, LCV:97-113; buildVersions L
     Field("date", "iso_or_short_date", absent=UNDATED),
     Field("localizedDescription", "string", attr="localized_description"),
     Field("downloadURL", "relative_url", attr="download_url", absent=""),
+    # Int64: "123" fails; 100.0 is taken as 100 (UNVERIFIED, values.fits_integer)
     Field("size", "Int64", absent=0),
 )
 
