@@ -352,3 +352,13 @@ def test_no_client_reads_json5(client: str) -> None:
         result = check_source(raw, PROFILES[client], ios, now=NOW)
         assert result.rejection is not None
         assert result.rejection.code == "jsonSyntax"
+
+
+def test_the_status_warning_is_left_to_the_verdict_where_the_client_stops_at_it() -> None:
+    from altsim.cli.inputs import SourceInput
+
+    fetched = SourceInput(b"{}", "HTTP 404 Not Found: the client ignores the status and "
+                          "decodes the body anyway", 404, SOURCE_URL)
+    assert fetched.status_diagnostic(PROFILES["livecontainer"]) is None
+    assert fetched.status_diagnostic(PROFILES["feather"]) is not None
+    assert fetched.status_diagnostic() is not None
