@@ -102,6 +102,11 @@ class ClientProfile:
     rejects_duplicates: bool = True
     # The client's answer to adding a source it has (SourceError.swift:118-123 at 5a0f2de7)
     duplicate_source_text: str = "A source with the identifier '{identifier}' already exists."
+    # What the user sees of a source whose refresh failed after it was added: "keep" its last
+    # good copy and the error on its row (behaviour.md 9.2), "hide" it with no error, its page
+    # spinning (Feather, Ksign: behaviour.md 15.1), or "error": `error_heading` and the reason
+    # in place of its apps (LiveContainer: behaviour.md 17.1)
+    refresh_failure: Literal["keep", "hide", "error"] = "keep"
     # behaviour.md 8: "app" (2.0's app-level `patreon` object gates), "beta" (1.x: `beta` apps are
     # hidden unless the user is a patron, behaviour.md 8.4) or "" (SideStore: every app is free and
     # visible, behaviour.md 11)
@@ -407,6 +412,8 @@ FEATHER = ClientProfile(
     shows=frozenset({"news", "screenshot_urls", "permissions", "categories"}),
     rejects_duplicates=False, patreon_gating="", install_checks=frozenset(),
     source_checks=False, error_prefix="Failed to parse data: ",
+    duplicate_source_text="Repository already added.",  # Feather/Utilities/FR.swift:164-173
+    refresh_failure="hide",  # SourcesViewModel.swift:57-59, SourceAppsView.swift:57-71
 )
 
 # Ksign (Nyasami/Ksign @ b387774), behaviour.md 16: an older copy of Feather's AltSourceKit, whose
@@ -485,6 +492,8 @@ LIVECONTAINER = ClientProfile(
     update_rule="none", latest_rule="first", identity_rule="exact-url", shows=frozenset(),
     rejects_duplicates=False, patreon_gating="", install_checks=frozenset(),
     source_checks=False, error_heading="Unable to refresh this source.",
+    duplicate_source_text="This source is already added.",  # LCV:166-179
+    refresh_failure="error",  # LCV:903-919
     http_status_is_error=True,  # LCV:320-323
     key_notes=(("version", "buildVersion", "unread-key",
                 "LiveContainer reads a version's build from 'buildNumber' (LiveContainerSwiftUI/"
