@@ -8,8 +8,10 @@ branches on the client."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from altsim.core import decisions as d
@@ -25,6 +27,7 @@ from altsim.net.fetch import Fetched
 from altsim.sim.simulator import source_identity
 
 from .builders import app, news, source, version
+from .conftest import altsim
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 IOS14 = (14, 8, 0)
@@ -130,3 +133,36 @@ def test_the_differences_from_altstore_most_important_first() -> None:
     skipped = decode(source(apps=[app(bundleIdentifier="com.b")]))
     assert differences(src, ALTSTORE, skipped, PLAIN, (17, 0, 0))[0].startswith(
         "lists 1 app fewer")  # not the same bytes, but what a client that skips apps shows
+
+
+def test_a_failed_refresh_as_each_client_shows_it() -> None:
+    src = decode(TWO)
+    error = "The data couldn’t be read because it isn’t in the correct format."
+    kept = store.source_for_user(src, "s", user(), ALTSTORE, error=error)
+    hidden = store.source_for_user(src, "s", user(), replace(PLAIN, refresh_failure="hide"),
+                                   error=error)
+    boxed = store.source_for_user(src, "s", user(), replace(
+        PLAIN, refresh_failure="error", error_heading="Unable to refresh this source."),
+        error=error)
+    assert (kept.visible, kept.error, kept.spinning) == ({"com.a"}, error, False)
+    assert (hidden.visible, hidden.error, hidden.spinning) == (set(), None, True)
+    assert (boxed.visible, boxed.spinning) == (set(), False)
+    assert boxed.error == f"Unable to refresh this source. {error}"
+
+
+def test_sources_list_after_a_source_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "apps.json"
+    path.write_text(json.dumps(source(identifier="com.example.src")))
+    env = {**os.environ, "ALTSIM_HOME": str(tmp_path / "home")}
+    assert altsim("sources", "add", "--yes", str(path), env=env).returncode == 0
+    path.write_text("{broken")
+    altsim("refresh", env=env)
+    lines = {}
+    for client in ("altstore", "feather", "livecontainer"):
+        assert altsim("client", client, env=env).returncode == 0
+        lines[client] = altsim("sources", "list", env=env).stdout
+    assert "[!]" in lines["altstore"]
+    assert "[1]" not in lines["feather"]
+    assert "[…]" in lines["feather"]
+    assert "! " not in lines["feather"]
+    assert "! Unable to refresh this source. " in lines["livecontainer"]

@@ -8,8 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Button, DataTable, Input, Label, Switch, TabbedContent, Tabs
+from textual.widgets import (
+    Button,
+    DataTable,
+    Input,
+    Label,
+    Static,
+    Switch,
+    TabbedContent,
+    Tabs,
+)
 
+from altsim.core.profiles import PROFILES
 from altsim.sim.simulator import Simulator
 from altsim.state import open_user_state
 from altsim.ui.app import AltsimApp
@@ -598,3 +608,23 @@ async def test_pledge_and_dark_mode_by_keys(tmp_path):
         assert app_.theme == "textual-dark"
         row = app_.snapshot.row_for(pledge)
         assert (row.decision.button.title, row.pledge_label) == ("INSTALL", "Pledged")
+
+
+async def test_a_third_party_client_chosen_by_keys_says_what_it_does_not_do(tmp_path):
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        app_ = pilot.app
+        assert not app_.news_tab.query_one(".client-note", Static).display
+        await pilot.press("5")  # the Simulator form, the cursor in its first field
+        await pilot.pause()
+        downs = list(PROFILES).index("livecontainer")
+        await pilot.press("tab", "tab", "enter", *["down"] * downs, "enter", "ctrl+s")
+        await pilot.pause()
+        assert app_.simulator.user_state().settings.client == "livecontainer"
+        await pilot.press("escape", "3")
+        note = app_.news_tab.query_one(".client-note", Static)
+        assert note.display
+        assert str(note.render()) == "LiveContainer shows no news: this tab stays empty there."
+        assert not app_.news_tab.table.row_count
+        await pilot.press("4")
+        assert "LiveContainer has no update detection" in str(
+            app_.my_apps_tab.query_one(".client-note", Static).render())

@@ -180,8 +180,9 @@ def check_input(name: str, profiles: list[ClientProfile], ios: OSVersion,
     reference: Source | None = None
     outcomes = {}
     for profile in order:
-        result = check_source(source.body, profile, ios, date_prefix_parse=date_prefix_parse)
-        if (status := source.status_diagnostic()) is not None:
+        result = check_source(source.body, profile, ios, date_prefix_parse=date_prefix_parse,
+                              source_url=source.url, http_status=source.status)
+        if (status := source.status_diagnostic(profile)) is not None:
             result.diagnostics.insert(0, status)  # no line: it sorts first, as it happened first
         outcome = Outcome(name, profile, result)
         # only what users see compares: a rejected source shows nothing

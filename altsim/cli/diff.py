@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from altsim.cli import options, output
-from altsim.cli.inputs import SOURCE_LIMITS, read_or_report
+from altsim.cli.inputs import SOURCE_LIMITS, SourceInput, read_or_report
 from altsim.core.check import CheckResult, client_verdict, readable_source
 from altsim.core.content_diff import AppChanges, content_diff, only_apps
 from altsim.core.device import Device, InstalledApp, User
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         read = read_or_report(name, "diff", options.fetch_limits_from(args, SOURCE_LIMITS))
         if read is None:
             return 2
-        copies.append(_decode(read.body, profile, device, user, args))
+        copies.append(_decode(read, profile, device, user, args))
     old, new = copies
     known = {app.bundle_id for copy in copies if copy.readable is not None
              for app in copy.readable.apps}
@@ -101,16 +101,17 @@ def run(args: argparse.Namespace) -> int:
     return 0 if document["accepted"] else 1
 
 
-def _decode(body: bytes, profile: ClientProfile, device: Device, user: User,
+def _decode(read: SourceInput, profile: ClientProfile, device: Device, user: User,
             args: argparse.Namespace) -> Copy:
-    verdict = client_verdict(body, profile, device.ios,
+    verdict = client_verdict(read.body, profile, device.ios,
                              date_prefix_parse=options.date_prefix_parse(args),
-                             beta_track=user.beta_track)
+                             beta_track=user.beta_track, source_url=read.url,
+                             http_status=read.status)
     readable = verdict.source
     if readable is None:  # read past the client's errors: the content diff still helps
-        readable = readable_source(body, profile, device.ios,
+        readable = readable_source(read.body, profile, device.ios,
                                    date_prefix_parse=options.date_prefix_parse(args),
-                                   beta_track=user.beta_track)
+                                   beta_track=user.beta_track, source_url=read.url)
     return Copy(verdict, readable)
 
 

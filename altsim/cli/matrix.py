@@ -69,12 +69,14 @@ def run(args: argparse.Namespace) -> int:
     for profile in profiles:
         if args.apps and only is None:  # checked against the first client's decoding
             every = matrix_document(read.body, args.source, profile, devices, user,
-                                    options.date_prefix_parse(args))
+                                    options.date_prefix_parse(args), source_url=read.url,
+                                    http_status=read.status)
             only = options.check_apps(args.apps, {app["bundleIdentifier"]
                                                   for app in every["apps"]}, "SOURCE")
         document = matrix_document(read.body, args.source, profile, devices, user,
                                    options.date_prefix_parse(args), only=only,
-                                   explain=args.explain)
+                                   explain=args.explain, source_url=read.url,
+                                   http_status=read.status)
         accepted = accepted and all(column["accepted"] for column in document["ios"])
         if output is not None:
             output.write(profile, document)

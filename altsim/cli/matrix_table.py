@@ -20,10 +20,11 @@ _NONE = "—"
 
 def matrix_document(raw: bytes, input_name: str, profile: ClientProfile, devices: list[Device],
                     user: User, date_prefix_parse: bool, *, only: frozenset[str] | None = None,
-                    explain: bool = False) -> dict[str, Any]:
+                    explain: bool = False, source_url: str | None = None,
+                    http_status: int | None = None) -> dict[str, Any]:
     """Decode once per way of decoding (JSON5 and URL rules depend on iOS) and decide per
     app and device; `only` keeps those bundle IDs (--app), `explain` adds each cell's
-    `reasons` (--explain)."""
+    `reasons` (--explain). `source_url` and `http_status` are where and how `raw` came."""
     if explain:
         from altsim.core.explain import explain_app, explanation_json, located
     apps: dict[str, dict[str, Any]] = {}
@@ -36,7 +37,8 @@ def matrix_document(raw: bytes, input_name: str, profile: ClientProfile, devices
         if alike not in verdicts:
             verdicts[alike] = client_verdict(raw, profile, alike,
                                              date_prefix_parse=date_prefix_parse,
-                                             beta_track=user.beta_track)
+                                             beta_track=user.beta_track, source_url=source_url,
+                                             http_status=http_status)
         result = verdicts[alike]
         column: dict[str, Any] = {"ios": ".".join(map(str, ios)), "accepted": result.accepted,
                                   "rejection": None}

@@ -54,8 +54,10 @@ def add_parser(commands: Any) -> None:
 class _Input:
     name: str
     identifier: str | None
-    url: str | None
+    url: str | None  # as published (--as), for identity
     body: bytes = field(repr=False)
+    fetched_from: str | None = None  # where the body came from: relative URLs resolve there
+    status: int | None = None  # the HTTP status it came with
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         read = read_or_report(name, "preview", options.fetch_limits_from(args, SOURCE_LIMITS))
         if read is None:
             return 2
-        inputs.append(_Input(name, identifier, url, read.body))
+        inputs.append(_Input(name, identifier, url, read.body, url or read.url, read.status))
 
     only: frozenset[str] | None = None
 
@@ -89,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
         nonlocal only
         loaded = [Loaded(i.name, i.identifier, i.url, client_verdict(
             i.body, profile, device.ios, date_prefix_parse=options.date_prefix_parse(args),
-            beta_track=user.beta_track), i.body)
+            beta_track=user.beta_track, source_url=i.fetched_from, http_status=i.status),
+            i.body)
             for i in inputs]
         if args.apps and only is None:  # checked against the first client's decoding
             known = {app.bundle_id for item in loaded if item.result.source is not None

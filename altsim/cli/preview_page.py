@@ -11,9 +11,10 @@ from altsim.cli.shapes import button_json, iso, tint_json, version_json
 from altsim.core import decisions as d
 from altsim.core import store
 from altsim.core.check import CheckResult
+from altsim.core.client_differences import what_it_does_not
 from altsim.core.device import Device, User
 from altsim.core.model import App, NewsItem, Version
-from altsim.core.profiles import ClientProfile
+from altsim.core.profiles import DEFAULT_PROFILE, ClientProfile
 
 
 @dataclass(slots=True)
@@ -55,6 +56,7 @@ def preview_document(loaded: list[Loaded], profile: ClientProfile, device: Devic
     every = [app for view in views for app in view.visible_apps()]
     return {
         "client": profile.name, "device": describe_device(device), "sources": sources,
+        "clientDoesNot": what_it_does_not(profile, DEFAULT_PROFILE),
         "only": None if only is None else sorted(only),
         "news": news,
         # the screens that merge every source (behaviour.md 10.3-10.5)

@@ -15,6 +15,8 @@ def render_text(document: dict[str, Any]) -> str:
     device = document["device"]
     out = [f"{document['client']} on iOS {device['ios']} ({device['family']}, {device['locale']}, "
            f"{device['timeZone']}), now {device['now']}", ""]
+    if document["clientDoesNot"]:  # what the screens below leave out, said once
+        out[-1:-1] = [f"This client {', '.join(document['clientDoesNot'])}."]
     narrowed = document.get("only") is not None  # --app: only those apps' pages
     for source in document["sources"]:
         out += _source(source, device, narrowed)

@@ -119,7 +119,7 @@ class _Row(TypedDict):
     identifier: str
     name: str | None
     subtitle: str
-    apps: int | None  # None: no copy of the source could be read
+    apps: int | None  # None: no copy could be read, or the client hides a failed source
     error: str | None
     lastUpdated: str | None
 
@@ -132,20 +132,22 @@ def _list(sim: Simulator, args: argparse.Namespace) -> int:
     sources, user = sim.sources(user_state), user_state.user()
     profile = sim.profile(user_state)
     views = [store.source_for_user(src, identifier, user, profile,
-                                   user_state.sources[identifier].url)
+                                   user_state.sources[identifier].url,
+                                   user_state.sources[identifier].last_error)
              for identifier, src in sources.items()]
     rows: list[_Row] = []
     for view in store.sources_order(views):
-        record = user_state.sources[view.identifier]
         rows.append({"identifier": view.identifier, "name": view.source.name,
-                     "subtitle": store.source_subtitle(view), "apps": len(view.visible),
-                     "error": record.last_error,
+                     "subtitle": store.source_subtitle(view),
+                     "apps": None if view.spinning else len(view.visible),
+                     "error": view.error,
                      "lastUpdated": iso(store.last_updated(view.source))})
     rows += [{"identifier": r.identifier, "name": r.name, "subtitle": r.url, "apps": None,
               "error": r.last_error or "no copy could be read", "lastUpdated": None}
              for r in user_state.sources.values() if r.identifier not in sources]
     text = "".join(
-        f"{printable(r['name'] or r['identifier'])}  [{'!' if r['error'] else r['apps']}]  "
+        f"{printable(r['name'] or r['identifier'])}  "
+        f"[{'!' if r['error'] else '…' if r['apps'] is None else r['apps']}]  "
         f"{printable(r['subtitle'])}  Last Updated: {r['lastUpdated'] or 'Never'}\n"
         + (f"    ! {printable(r['error'])}\n" if r["error"] else "")
         for r in rows) or "No sources. Add one: altsim sources add URL\n"

@@ -102,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
     if read is None:
         return 2
     result = client_verdict(read.body, profile, ios,
-                            date_prefix_parse=options.date_prefix_parse(args))
+                            date_prefix_parse=options.date_prefix_parse(args),
+                            source_url=read.url, http_status=read.status)
     source = result.source
     if source is None:
         assert result.rejection is not None

@@ -36,16 +36,27 @@ class SourceForUser:
     # bundle IDs the user can see (behaviour.md 10.1)
     visible: set[str] = field(default_factory=set)
     profile: ClientProfile = DEFAULT_PROFILE  # the client: what it shows, which version is latest
+    # after a failed refresh: the error as the client shows it (None: none shown), and whether
+    # the client shows a spinner in place of the source's apps
+    error: str | None = None
+    spinning: bool = False
 
     def visible_apps(self) -> list[App]:
         return [app for app in self.source.apps if app.bundle_id in self.visible]
 
 
 def source_for_user(source: Source, identifier: str, user: User, profile: ClientProfile,
-                  url: str | None = None) -> SourceForUser:
-    """A source with the apps this user sees in this client (`decisions.is_visible`)."""
-    return SourceForUser(source, identifier, url, {
-        app.bundle_id for app in source.apps if is_visible(app, source, user, profile)}, profile)
+                    url: str | None = None, error: str | None = None) -> SourceForUser:
+    """A source with the apps this user sees in this client (`decisions.is_visible`); `error`
+    is why its last refresh failed, if it did, which the client shows in its own way
+    (`ClientProfile.refresh_failure`): the last good copy and the error, no apps and no error,
+    or the error in place of the apps."""
+    rule = profile.refresh_failure if error is not None else "keep"
+    visible = set() if rule != "keep" else {
+        app.bundle_id for app in source.apps if is_visible(app, source, user, profile)}
+    shown = (f"{profile.error_heading} {error}" if rule == "error" else
+             None if rule == "hide" else error)
+    return SourceForUser(source, identifier, url, visible, profile, shown, rule == "hide")
 
 
 # -- About page (behaviour.md 10.2)

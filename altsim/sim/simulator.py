@@ -220,7 +220,8 @@ class Simulator:
             raise FlowError(str(error)) from None
         profile = self.profile(user_state)
         result = self.decode_cache.verdict(fetched.body, profile, self.device(user_state).ios,
-                                           user_state.settings.beta_track)
+                                           user_state.settings.beta_track, url=fetched.url,
+                                           status=fetched.status)
         try:
             identifier = source_identity(fetched, profile, result.source)
         except ValueError as error:
@@ -344,7 +345,8 @@ class Simulator:
             return reloaded
         decoded = self._decode_fetched(fetched, profile, device.ios, beta)
         if isinstance(decoded, str):
-            verdict = self.decode_cache.verdict(fetched.body, profile, device.ios, beta)
+            verdict = self.decode_cache.verdict(fetched.body, profile, device.ios, beta,
+                                                url=fetched.url, status=fetched.status)
             reloaded.rejection = verdict.rejection
             reloaded.located = self._locate_rejection(fetched.body, profile, device.ios,
                                                       verdict.rejection)
@@ -377,7 +379,8 @@ class Simulator:
 
     def _decode_fetched(self, result: Fetched, profile: ClientProfile, ios: OSVersion,
                         beta: str | None) -> tuple[Fetched, Source] | str:
-        verdict = self.decode_cache.verdict(result.body, profile, ios, beta)
+        verdict = self.decode_cache.verdict(result.body, profile, ios, beta, url=result.url,
+                                            status=result.status)
         if verdict.source is None:
             assert verdict.rejection is not None
             return f"{verdict.rejection.message} ({verdict.rejection.code})"

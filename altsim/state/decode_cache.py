@@ -54,11 +54,13 @@ class DecodeCache:
         self._decoded: dict[str, tuple[Key, Source | None]] = {}  # by source identifier
 
     @staticmethod
-    def verdict(raw: bytes, profile: ClientProfile, ios: OSVersion,
-                beta: str | None) -> CheckResult:
-        """The client's verdict on `raw`, decoded with the cycle collector paused."""
+    def verdict(raw: bytes, profile: ClientProfile, ios: OSVersion, beta: str | None, *,
+                url: str | None = None, status: int | None = None) -> CheckResult:
+        """The client's verdict on `raw` fetched from `url` with the HTTP `status`, decoded
+        with the cycle collector paused."""
         with gc_paused():
-            return client_verdict(raw, profile, ios, beta_track=beta)
+            return client_verdict(raw, profile, ios, beta_track=beta, source_url=url,
+                                  http_status=status)
 
     def source(self, identifier: str, blob: Path, profile: ClientProfile, ios: OSVersion,
                beta: str | None) -> Source | None:

@@ -50,8 +50,10 @@ def source_page(view: store.SourceForUser, record: SourceRecord, snapshot: Store
         literal(store.source_subtitle(view), limit=300),
         Text(f"{len(view.visible)} apps · {plain(record.identifier)}", "dim"),
     ]
-    if record.last_error:  # behaviour.md 9.2: the "!" row's error
-        lines += [Text(""), Text.assemble(Text("! ", "bold red"), literal(record.last_error))]
+    if view.error:  # behaviour.md 9.2: the "!" row's error, in the client's way (17.1)
+        lines += [Text(""), Text.assemble(Text("! ", "bold red"), literal(view.error))]
+    if view.spinning:  # behaviour.md 15.1: a spinner that never resolves, and no error
+        lines += [Text(""), Text("Loading… (the client shows a spinner, for good)", "dim")]
     if source.description:
         lines += [Text(""), paragraph(source.description)]
     lines += [Text(""), Text("Featured", "bold")]

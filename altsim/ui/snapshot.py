@@ -95,7 +95,8 @@ def take_snapshot(simulator: Simulator) -> StoreSnapshot:
     releases = []
     for identifier, source in sources.items():
         record = user_state.sources[identifier]
-        view = store.source_for_user(source, identifier, user, profile, record.url)
+        view = store.source_for_user(source, identifier, user, profile, record.url,
+                                     record.last_error)
         views.append(view)
         for app in source.apps:
             apps[(identifier, app.bundle_id)] = (view, app)

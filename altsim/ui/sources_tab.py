@@ -75,14 +75,13 @@ class SourcesTab(Vertical):
         rows = []
         device = snapshot.device
         for view in store.sources_order(snapshot.views):
-            record = snapshot.user_state.sources[view.identifier]
             updated = store.last_updated(view.source)
             rows.append((view.identifier, [
                 literal(view.source.name, colour=view.source.tint_colour, dark=snapshot.dark,
                         bold=True),
                 literal(store.source_subtitle(view), limit=60),
-                Text("!" if record.last_error else str(len(view.visible)),
-                     "bold red" if record.last_error else ""),
+                Text("!" if view.error else "…" if view.spinning else str(len(view.visible)),
+                     "bold red" if view.error else ""),
                 Text(relative_date(updated, device.now, device.time_zone, device.locale)
                      if updated else "Never")]))
         refill(self.table, rows)
