@@ -159,7 +159,10 @@ HOSTILE = ["[/x]", "[@click=app.quit]q[/]", "\x1b]52;c;aGk=\x07", "\x1b[2J", "x"
            "\u202eevil", "🦄" * 50]
 
 
-async def test_hostile_source_walk(tmp_path):
+@pytest.mark.parametrize("client", ["altstore", "feather", "livecontainer"])
+async def test_hostile_source_walk(tmp_path, client):
+    with open_user_state(tmp_path / "home").transaction() as state:  # the client, before start
+        state.value.settings.client = client
     evil = "".join(HOSTILE)
     doc = source(name=evil, subtitle=evil, apps=[app(
         name=evil, developerName=evil, subtitle=evil, localizedDescription=evil,
@@ -195,7 +198,8 @@ async def test_hostile_source_walk(tmp_path):
         await pilot.press("b")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        assert any(evil[:20] in entry for entry in pilot.app.history)
+        if "notifications" in PROFILES[client].shows:
+            assert any(evil[:20] in entry for entry in pilot.app.history)
         for key in ("n", "escape"):  # the notification history page
             await pilot.press(key)
             await pilot.pause()
