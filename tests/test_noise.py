@@ -128,3 +128,14 @@ def test_the_corpus_has_no_noise_from_these_keys_or_line_breaks(corpus):
             key = d.pointer.rsplit("/", 1)[-1]
             assert d.code != "unknown-key" or key not in ("appID", "absoluteVersion",
                                                           "userinfo", "apiVersion"), (path.name, d)
+
+
+def test_a_key_the_client_ignores_is_told_once_with_its_count():
+    doc = source(apps=[app(bundleIdentifier=f"com.a{i}", versions=[version(sha256="ab" * 32)])
+                       for i in range(3)])
+    result = check_source(json.dumps(doc).encode(), PROFILES["livecontainer"], (17, 0, 0))
+    told = [d for d in result.diagnostics if "'sha256'" in d.message]
+    assert len(told) == 1
+    assert told[0].pointer == "/apps/0/versions/0/sha256"
+    assert told[0].message.endswith("(3 times; the first here)")
+    assert told[0].line is not None

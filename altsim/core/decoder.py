@@ -158,6 +158,10 @@ class Decoder:
         self.build_models = build_models  # False when only the verdict matters (other clients)
         self.known = {model: known_keys(profile, model) for model in MODELS}
         self.notes = {model: extra_key_notes(profile, model) for model in MODELS}
+        # A key the client ignores is told once, with how often it occurs: a note per version
+        # of every app would bury the rest (and cost more than the decode). (model, key) ->
+        # [pointer of the first, count, code, message]
+        self.key_notes: dict[tuple[str, str], list[Any]] = {}
         # Per key, the OS versions seen that need no warning (and no fresh look).
         self.quiet_os_versions: dict[str, set[str]] = {}
         self.decoders = {model: self._compile(model) for model in MODELS}
@@ -357,13 +361,19 @@ class Decoder:
     def _extra_keys(self, keys: set[str], ptr: str, model: str) -> None:
         for key in sorted(keys):
             code, note = self.notes[model].get(key, ("unknown-key", ""))
-            where = pointer_join(ptr, key)
-            if note:
-                severity = Severity.INFO if code == "unread-key" else Severity.WARNING
-                self.warn(code, where, f"'{key}' is ignored by {self.profile.title}: {note}",
-                          severity)
+            if not note:  # a typo is told where it is, each time
+                self.warn(code, pointer_join(ptr, key), f"unknown key '{key}' is ignored (a "
+                          "typo?)")
             else:
-                self.warn(code, where, f"unknown key '{key}' is ignored (a typo?)")
+                self._tell_once((model, key), pointer_join(ptr, key), code,
+                                f"'{key}' is ignored by {self.profile.title}: {note}")
+
+    def _tell_once(self, what: tuple[str, str], where: str, code: str, message: str) -> None:
+        """A note told once at the end, with its first place and how often it came."""
+        if (told := self.key_notes.get(what)) is not None:
+            told[1] += 1
+        elif self.warnings:
+            self.key_notes[what] = [where, 1, code, message]
 
     def _list(self, value: Any, ptr: str, key: str, item: Callable[[Any, str, int], Any]
               ) -> Any:
@@ -382,7 +392,17 @@ class Decoder:
             source = self.decoders["root"](document, "")
         except StopDecoding:
             return None
+        finally:
+            self._tell_key_notes()
         return None if source is INVALID else source
+
+    def _tell_key_notes(self) -> None:
+        for where, count, code, message in self.key_notes.values():
+            if count > 1:
+                message += f" ({count:,} times; the first here)"
+            self.warn(code, where, message,
+                      Severity.INFO if code == "unread-key" else Severity.WARNING)
+        self.key_notes.clear()
 
     def _k_apps(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         return self._list(value, ptr, key, self._read_app)
@@ -1036,10 +1056,9 @@ class Decoder:
     def _k_stub(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         """Decoded by an initializer that reads nothing: any value, never an error
         (ASR:188-210, Screenshots)."""
-        if self.warnings:
-            self.warn("ignored-key", pointer_join(ptr, key),
-                      f"'{key}' is ignored by {self.profile.title}: its decoder is a stub that "
-                      "reads nothing (screenshots show from 'screenshotURLs' only)")
+        self._tell_once(("stub", key), pointer_join(ptr, key), "ignored-key",
+                        f"'{key}' is ignored by {self.profile.title}: its decoder is a stub "
+                        "that reads nothing (screenshots show from 'screenshotURLs' only)")
         return None
 
     def _k_screenshot_urls(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
