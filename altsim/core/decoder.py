@@ -907,11 +907,12 @@ class Decoder:
     # @ 65799dd), "ASR" below.
 
     def _ignored(self, ptr: str, key: str, value: Any, reading: str) -> None:
-        """A value the client's `try?` (or its parser) drops without an error."""
+        """A value the client's `try?` (or its parser) drops without an error: told once per
+        key and reason, with the first value."""
         if self.warnings:
-            self.warn("ignored-value", pointer_join(ptr, key),
-                      f"{json_type_name(value)} {_shown(value)} is not read by "
-                      f"{self.profile.title}: {reading}")
+            self._tell_once((key, reading), pointer_join(ptr, key), "ignored-value",
+                            f"{json_type_name(value)} {_shown(value)} is not read by "
+                            f"{self.profile.title}: {reading}")
 
     def _k_apps_nonempty(self, value: Any, ptr: str, key: str, obj: dict[str, Any]) -> Any:
         """`decodeIfPresent([App])`, then no apps at all is an error (ASR:82-94)."""
