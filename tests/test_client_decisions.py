@@ -21,7 +21,7 @@ from altsim.core.client_differences import differences
 from altsim.core.device import Device, InstalledApp, User
 from altsim.core.explain import explain_app
 from altsim.core.model import Source
-from altsim.core.profiles import ALTSTORE, ALTSTORE_17, ClientProfile
+from altsim.core.profiles import ALTSTORE, ALTSTORE_17, PROFILES, ClientProfile
 from altsim.core.refresh import refresh
 from altsim.net.fetch import Fetched
 from altsim.sim.simulator import source_identity
@@ -166,3 +166,12 @@ def test_sources_list_after_a_source_breaks(tmp_path: Path) -> None:
     assert "[…]" in lines["feather"]
     assert "! " not in lines["feather"]
     assert "! Unable to refresh this source. " in lines["livecontainer"]
+
+
+def test_feathers_beta_mark_follows_the_bundle_id_not_the_beta_key() -> None:
+    feather = PROFILES["feather"]
+    src = decode(source(apps=[app(bundleIdentifier="com.a.Beta", beta=False),
+                              app(bundleIdentifier="com.b", beta=True)]))
+    marked = [d.shows_beta_badge(a, feather, (17, 0, 0)) for a in src.apps]
+    assert marked == [True, False]
+    assert [d.shows_beta_badge(a, ALTSTORE, (17, 0, 0)) for a in src.apps] == [False, True]

@@ -96,10 +96,13 @@ def is_visible(app: App, source: Source, user: User, profile: ClientProfile) -> 
 def shows_beta_badge(app: App, profile: ClientProfile, ios: OSVersion) -> bool:
     """AltStore badges any `beta` app (AppBannerView.swift:145-157 at 5a0f2de7); SideStore 0.6
     an app whose latest supported version is on a beta track (S:AppBannerView.swift:144-149
-    at 239fc7c2); SideStore 0.5 a `beta` app of single-version keys."""
+    at 239fc7c2); SideStore 0.5 a `beta` app of single-version keys; Feather and Ksign an app
+    whose bundle ID ends with "Beta", whatever `beta` says (behaviour.md 15.3)."""
     if profile.beta_badge == "channel":
         latest = latest_supported(app, ios, profile.latest_rule)
         return latest is not None and latest.channel in SIDESTORE_BETA_TRACKS
+    if profile.beta_badge == "bundle-id":
+        return app.bundle_id.endswith("Beta")
     return app.beta and (profile.beta_badge == "beta" or app.uses_legacy_keys)
 
 

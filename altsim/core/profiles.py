@@ -116,6 +116,8 @@ class ClientProfile:
     # only apps described by the single-version keys) or "channel" (SideStore 0.6: the latest
     # supported version is on the alpha or nightly track, S:AltStore/Components/
     # AppBannerView.swift:144-149 at 239fc7c2)
+    # "bundle-id": Feather and Ksign mark no `beta` app, but name one whose bundle ID ends with
+    # "Beta" "<name> (BETA)" (ASR:361-371 at 65799dd, behaviour.md 15.3)
     beta_badge: str = "beta"
     own_bundle_id: str = "com.rileytestut.AltStore"  # behaviour.md 10.1: never listed in Browse
     # behaviour.md 10.9: what the client checks in a downloaded app before installing it. 2.0 added
@@ -413,6 +415,7 @@ FEATHER = ClientProfile(
     rejects_duplicates=False, patreon_gating="", install_checks=frozenset(),
     source_checks=False, error_prefix="Failed to parse data: ",
     duplicate_source_text="Repository already added.",  # Feather/Utilities/FR.swift:164-173
+    beta_badge="bundle-id",
     refresh_failure="hide",  # SourcesViewModel.swift:57-59, SourceAppsView.swift:57-71
 )
 
