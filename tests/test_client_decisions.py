@@ -175,3 +175,13 @@ def test_feathers_beta_mark_follows_the_bundle_id_not_the_beta_key() -> None:
     marked = [d.shows_beta_badge(a, feather, (17, 0, 0)) for a in src.apps]
     assert marked == [True, False]
     assert [d.shows_beta_badge(a, ALTSTORE, (17, 0, 0)) for a in src.apps] == [False, True]
+
+
+def test_feather_shows_news_on_the_source_page_only_last_item_first() -> None:
+    src = decode(source(news=[news(identifier="newer", date="2024-01-01"),
+                              news(identifier="older", date="2023-01-01")]))
+    altstore = store.source_for_user(src, "s", user(), ALTSTORE)
+    feather = store.source_for_user(src, "s", user(), PROFILES["feather"])
+    assert [n.identifier for n in store.about_news(altstore)] == ["newer", "older"]  # by date
+    assert [n.identifier for n in store.about_news(feather)] == ["older", "newer"]  # last first
+    assert store.merged_news([feather]) == []

@@ -97,15 +97,19 @@ def _decided(reference: Source, reference_profile: ClientProfile,
     return found
 
 
-_NOT_SHOWN = {"news": "news", "featured": "featured apps",
-              "screenshots": "screenshots from `screenshots`", "countdown": "release countdowns"}
+_NOT_SHOWN = {"news": "shows no news", "news_tab": "shows news on each source's page only",
+              "featured": "shows no featured apps",
+              "screenshots": "shows no screenshots from `screenshots`",
+              "countdown": "shows no release countdowns"}
 
 
 def what_it_does_not(profile: ClientProfile, reference: ClientProfile) -> list[str]:
     """What `profile`'s client leaves out that `reference`'s does, whatever the source: the
     parts it does not show and the decisions it never makes."""
     missing = reference.shows - profile.shows
-    found = [f"shows no {what}" for feature, what in _NOT_SHOWN.items() if feature in missing]
+    if "news" in missing:
+        missing -= {"news_tab"}  # no news at all says it
+    found = [text for feature, text in _NOT_SHOWN.items() if feature in missing]
     if profile.patreon_gating != reference.patreon_gating:
         found.append("locks no Patreon app")
     if profile.update_rule == "none" and reference.update_rule != "none":

@@ -44,13 +44,14 @@ LatestRule = Literal["first", "first-supported"]
 # URL as typed.
 IdentityRule = Literal["normalized-url", "identifier", "identifier-or-url", "exact-url"]
 # The parts of a source a client can show; a profile lists those its client shows.
-# ("countdown": a version dated in the future disables the button until then; "notifications":
+# ("news": on a source's page; "news_tab": every source's news merged, newest first;
+# "countdown": a version dated in the future disables the button until then; "notifications":
 # background refreshes post update and news notifications.)
-Feature = Literal["news", "featured", "patreon", "screenshots", "screenshot_urls",
+Feature = Literal["news", "news_tab", "featured", "patreon", "screenshots", "screenshot_urls",
                   "permissions", "categories", "countdown", "notifications"]
 ALL_FEATURES: frozenset[Feature] = frozenset(
-    {"news", "featured", "patreon", "screenshots", "screenshot_urls", "permissions",
-     "categories", "countdown", "notifications"})
+    {"news", "news_tab", "featured", "patreon", "screenshots", "screenshot_urls",
+     "permissions", "categories", "countdown", "notifications"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,9 @@ class ClientProfile:
     shows: frozenset[Feature] = ALL_FEATURES
     # behaviour.md 1.5: duplicate bundle IDs and versions reject the source
     rejects_duplicates: bool = True
+    # A source page's news: the newest five (behaviour.md 10.2) or every item, last in the
+    # file first (Feather's carousel, behaviour.md 15.6)
+    news_order: Literal["newest-first", "reversed"] = "newest-first"
     # The client's answer to adding a source it has (SourceError.swift:118-123 at 5a0f2de7)
     duplicate_source_text: str = "A source with the identifier '{identifier}' already exists."
     # What the user sees of a source whose refresh failed after it was added: "keep" its last
@@ -415,7 +419,7 @@ FEATHER = ClientProfile(
     rejects_duplicates=False, patreon_gating="", install_checks=frozenset(),
     source_checks=False, error_prefix="Failed to parse data: ",
     duplicate_source_text="Repository already added.",  # Feather/Utilities/FR.swift:164-173
-    beta_badge="bundle-id",
+    beta_badge="bundle-id", news_order="reversed",
     refresh_failure="hide",  # SourcesViewModel.swift:57-59, SourceAppsView.swift:57-71
 )
 

@@ -82,6 +82,8 @@ def about_featured(view: SourceForUser) -> list[App]:
 def about_news(view: SourceForUser) -> list[NewsItem]:
     if "news" not in view.profile.shows:
         return []
+    if view.profile.news_order == "reversed":
+        return view.source.news[::-1]
     return sorted(view.source.news, key=lambda n: (-n.date.timestamp(), n.sort_index))[:ABOUT_NEWS]
 
 
@@ -91,7 +93,7 @@ def about_news(view: SourceForUser) -> list[NewsItem]:
 def merged_news(views: Iterable[SourceForUser]) -> list[tuple[SourceForUser, NewsItem]]:
     # behaviour.md 6.2 (NewsItem.swift:102-116): date desc, JSON position asc, source identifier
     # asc
-    items = [(view, item) for view in views if "news" in view.profile.shows
+    items = [(view, item) for view in views if "news_tab" in view.profile.shows
              for item in view.source.news]
     return sorted(items, key=lambda p: (-p[1].date.timestamp(), p[1].sort_index,
                                         p[0].identifier))

@@ -38,8 +38,11 @@ class NewsTab(TableTab):
     def show(self, snapshot: StoreSnapshot) -> None:
         self.snapshot = snapshot
         profile = snapshot.profile
-        self.say_for_client(None if "news" in profile.shows else
-                            f"{profile.brand} shows no news: this tab stays empty there.")
+        self.say_for_client(
+            None if "news_tab" in profile.shows else
+            f"{profile.brand} shows news only on each source's page, last item first: this "
+            "tab stays empty there." if "news" in profile.shows else
+            f"{profile.brand} shows no news: this tab stays empty there.")
         device, rows = snapshot.device, []
         names = {view.identifier: {a.bundle_id: a.name for a in view.source.apps}
                  for view in snapshot.views}
