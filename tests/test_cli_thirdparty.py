@@ -60,3 +60,13 @@ def test_livecontainer_stops_at_an_http_error(server: str) -> None:
     feather = altsim("check", "--client", "feather", "--format", "json", f"{server}/apps.json")
     codes = [d["code"] for d in json.loads(feather.stdout)["results"][0]["diagnostics"]]
     assert "http-status" in codes  # Feather decodes the page, and fails on it as JSON
+
+
+def test_a_date_feather_cannot_read_is_no_date(tmp_path: Path) -> None:
+    path = tmp_path / "apps.json"
+    path.write_text(json.dumps(source(apps=[app(versions=[version(date="05/01/2024")])])))
+    run = altsim("preview", "--client", "feather", "--format", "json", str(path))
+    offered = json.loads(run.stdout)["sources"][0]["apps"][0]
+    assert offered["latestVersion"]["date"] is None  # `try?`: the date is dropped (T9)
+    text = altsim("preview", "--client", "feather", str(path)).stdout
+    assert "Version 1.0 · no date ·" in text

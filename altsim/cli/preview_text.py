@@ -121,7 +121,7 @@ def _app(app: dict[str, Any], device: dict[str, Any]) -> list[str]:
     if latest is not None:
         size = byte_count(app["size"], device["locale"]) if app["size"] is not None else "-"
         out.append(f"    Version {_clean(latest['localizedVersion'])} · "
-                   f"{_when(latest['date'], device)} · {size}")
+                   f"{_when(latest['date'], device) if latest['date'] else 'no date'} · {size}")
     supported = _version_text(app["latestSupportedVersion"])
     track = f" (release channel: {_clean(app['track'])})" if app["track"] else ""
     out.append(f"    latest supported on this device: {supported}{track}")

@@ -9,6 +9,7 @@ from typing import Any
 from altsim.core.decisions import Button
 from altsim.core.model import Version
 from altsim.core.tint import adjusted_tint, rgb_hex
+from altsim.core.values import is_dated
 
 
 def version_json(version: Version | None) -> dict[str, Any] | None:
@@ -39,4 +40,7 @@ def _tint(argb: int) -> tuple[str, str, str]:
 
 
 def iso(date: datetime | None) -> str | None:
-    return None if date is None else date.isoformat().replace("+00:00", "Z")
+    """A date for JSON; None for none, and for one the client decoded as absent."""
+    if date is None or not is_dated(date):
+        return None
+    return date.isoformat().replace("+00:00", "Z")

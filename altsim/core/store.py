@@ -18,7 +18,7 @@ from altsim.core.keys import KNOWN_CATEGORIES
 from altsim.core.latest import latest_available, latest_supported
 from altsim.core.model import App, NewsItem, Screenshot, Source
 from altsim.core.profiles import DEFAULT_PROFILE, ClientProfile
-from altsim.core.values import OSVersion
+from altsim.core.values import OSVersion, is_dated
 
 ABOUT_FEATURED, ABOUT_NEWS = 5, 5  # behaviour.md 10.2, 6.2
 BROWSE_FEATURED, RECENTLY_UPDATED = 5, 10  # behaviour.md 10.3
@@ -184,7 +184,7 @@ def last_updated(source: Source) -> datetime | None:
     # Source.swift:255-260: newest of every app's versions[0] and every news item
     dates = [v.date for v in map(latest_available, source.apps) if v is not None]
     dates += [item.date for item in source.news]
-    return max(dates, default=None)
+    return max(filter(is_dated, dates), default=None)
 
 
 def source_subtitle(view: SourceForUser) -> str:

@@ -265,8 +265,13 @@ def fits_integer(value: int | float, width: str) -> bool:
 # Third-party clients (behaviour.md 15.4, 16, 17.2).
 
 # A date the client decodes as absent (Feather's `try?` date, LiveContainer's unreadable date):
-# the model has no "no date", so it holds the earliest date, which sorts after every real one.
-UNDATED = EARLIEST_DATE
+# the model has no "no date", so it holds a moment after the earliest date altsim keeps (which
+# a real, clamped date can be), sorting after every real one; screens show it as no date.
+UNDATED = EARLIEST_DATE + timedelta(microseconds=1)
+
+
+def is_dated(date: datetime) -> bool:
+    return date != UNDATED
 
 _ZONE = r"(Z|[+-]\d{2}:?\d{2})"
 _YMD = r"(\d{4})-(\d{1,2})-(\d{1,2})"
