@@ -16,7 +16,7 @@ from typing import Any
 
 from altsim.core import decisions as d
 from altsim.core import store
-from altsim.core.check import client_verdict
+from altsim.core.check import check_source, client_verdict
 from altsim.core.client_differences import differences
 from altsim.core.device import Device, InstalledApp, User
 from altsim.core.explain import explain_app
@@ -185,3 +185,13 @@ def test_feather_shows_news_on_the_source_page_only_last_item_first() -> None:
     assert [n.identifier for n in store.about_news(altstore)] == ["newer", "older"]  # by date
     assert [n.identifier for n in store.about_news(feather)] == ["older", "newer"]  # last first
     assert store.merged_news([feather]) == []
+
+
+def test_the_review_speaks_of_what_the_client_shows() -> None:
+    later = (NOW + timedelta(days=900)).isoformat()
+    raw = json.dumps(source(apps=[app(versions=[version(date=later)])],
+                            featuredApps=["com.nope"])).encode()
+    codes = {c: {d.code for d in check_source(raw, p, (17, 0, 0), now=NOW).diagnostics}
+             for c, p in (("altstore", ALTSTORE), ("plain", PLAIN))}
+    assert {"future-release", "unknown-featured-app"} <= codes["altstore"]
+    assert not {"future-release", "unknown-featured-app"} & codes["plain"]

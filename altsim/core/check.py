@@ -63,7 +63,7 @@ def check_source(
     finally:
         decoder.close()
     if source is not None:
-        review_source(source, ios, now,
+        review_source(source, profile, ios, now,
                       lambda code, ptr, message, severity: decoder.warn(code, ptr, message,
                                                                         severity))
     diagnostics = decoder.diagnostics

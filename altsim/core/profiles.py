@@ -103,7 +103,7 @@ class ClientProfile:
     rejects_duplicates: bool = True
     # A source page's news: the newest five (behaviour.md 10.2) or every item, last in the
     # file first (Feather's carousel, behaviour.md 15.6)
-    news_order: Literal["newest-first", "reversed"] = "newest-first"
+    news_order: Literal["newest", "reversed"] = "newest"
     # The client's answer to adding a source it has (SourceError.swift:118-123 at 5a0f2de7)
     duplicate_source_text: str = "A source with the identifier '{identifier}' already exists."
     # What the user sees of a source whose refresh failed after it was added: "keep" its last

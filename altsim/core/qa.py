@@ -15,6 +15,7 @@ from datetime import datetime
 from altsim.core.diagnostics import Severity, pointer_join
 from altsim.core.latest import latest_supported
 from altsim.core.model import App, Source
+from altsim.core.profiles import ClientProfile
 from altsim.core.values import OSVersion, os_version_string
 
 Warn = Callable[[str, str, str, Severity], None]
@@ -38,21 +39,26 @@ def loose_version_key(text: str) -> tuple[tuple[int, ...], int]:
     return numbers, 0 if re.search(r"[A-Za-z]", match[2]) else 1
 
 
-def review_source(source: Source, ios: OSVersion, now: datetime, warn: Warn) -> None:
+def review_source(source: Source, profile: ClientProfile, ios: OSVersion, now: datetime,
+                  warn: Warn) -> None:
+    """What this client's users would meet: a check about something the client does not show
+    or decide (a countdown, Patreon, featured apps, news) is left out for it."""
     app_ids = {app.bundle_id for app in source.apps}
     for app in source.apps:
-        _review_versions(app, ios, now, warn)
-        if app.patreon is not None and source.patreon_url is None:
+        _review_versions(app, profile, ios, now, warn)
+        if (profile.patreon_gating == "app" and app.patreon is not None
+                and source.patreon_url is None):
             warn("patreon-without-url", pointer_join(app.pointer, "patreon"),
                  "the source has no patreonURL, so no pledge ever unlocks this app",
                  Severity.WARNING)
-    for index, featured in enumerate(source.featured_apps or []):
+    for index, featured in enumerate(source.featured_apps or []
+                                     if "featured" in profile.shows else []):
         if featured not in app_ids:
             warn("unknown-featured-app", f"/featuredApps/{index}",
                  f"featuredApps names {featured!r}, which is not an app of this source: it is "
                  "dropped", Severity.WARNING)
     seen_news: set[str] = set()
-    for item in source.news:
+    for item in source.news if "news" in profile.shows else []:
         if item.identifier in seen_news:
             warn("duplicate-news-id", pointer_join(item.pointer, "identifier"),
                  f"news identifier {item.identifier!r} is used twice: the client keeps only one "
@@ -64,7 +70,8 @@ def review_source(source: Source, ios: OSVersion, now: datetime, warn: Warn) -> 
                  "nothing", Severity.WARNING)
 
 
-def _review_versions(app: App, ios: OSVersion, now: datetime, warn: Warn) -> None:
+def _review_versions(app: App, profile: ClientProfile, ios: OSVersion, now: datetime,
+                     warn: Warn) -> None:
     versions = app.versions
     if not versions:
         return
@@ -92,12 +99,12 @@ def _review_versions(app: App, ios: OSVersion, now: datetime, warn: Warn) -> Non
                      if version is first else "")
             warn("size-over-2gb", pointer_join(version.pointer, "size"),
                  f"size over 2 GB.{crash}", Severity.WARNING)
-    latest = latest_supported(app, ios)
+    latest = latest_supported(app, ios, profile.latest_rule)
     if latest is None:
         warn("no-compatible-version", pointer_join(app.pointer, "versions"),
              f"no version supports iOS {os_version_string(ios)}: the app is still listed, and "
              "installing it fails", Severity.INFO)
-    elif latest.date > now:
+    elif "countdown" in profile.shows and latest.date > now:
         warn("future-release", pointer_join(latest.pointer, "date"),
              f"dated {latest.date:%Y-%m-%d %H:%M} UTC, in the future: users without the app see "
              "a countdown, users with it get the update at once", Severity.INFO)
