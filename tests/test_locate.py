@@ -28,3 +28,15 @@ def test_a_bom_inserted_mid_corpus_file_still_gets_a_verdict():
     raw[8990:8990] = b"\xef\xbb\xbf"
     result = check_source(bytes(raw), PROFILES["altstore"], (15, 0, 0))
     assert result.diagnostics
+
+
+def test_line_and_column_of_many_offsets_in_one_pass():
+    from altsim.core.locate import line_columns
+
+    text = "ab\ncd\n\nefg"
+    offsets = range(len(text) + 1)
+    expected = {}
+    for offset in offsets:
+        before = text[:offset]
+        expected[offset] = (before.count("\n") + 1, offset - before.rfind("\n"))
+    assert line_columns(text, offsets) == expected
