@@ -19,6 +19,14 @@ interpreter start-up. The ratios of the medians are what we track: (b)/(a), targ
 is a measurement, not a test: it exits 0 whatever the ratios, and 1 only when altsim does not
 accept the generated source (the generator then needs fixing).
 
+Then, for issue 19's targets on sources full of problems, side by side in fresh processes
+(alternating, median of 3):
+
+  * the largest real source, tests/corpus/…apps_esign.json (1,711 errors): check / json.loads,
+    target <= 2.0;
+  * scaling: minified sources of 1,000, 10,000 and 100,000 small apps with one warning each (a
+    placeholder size): check / json.loads for each, target: within 10 % of each other.
+
 Run: python bench/speed.py
 """
 
@@ -37,6 +45,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 APPS, VERSIONS, NEWS, ROUNDS = 5_000, 10, 500, 5
+SCALES, PROBLEM_ROUNDS = (1_000, 10_000, 100_000), 3
+BROKEN = (Path(__file__).resolve().parent.parent / "tests" / "corpus"
+          / "Neoncat-OG__TrollStore-IPAs__apps_esign.json")
 TARGETS = {"check": 3.0, "preview": 1.5}
 CATEGORIES = ["developer", "entertainment", "games", "lifestyle", "photo-video", "social",
               "utilities", "other"]
@@ -118,6 +129,44 @@ def make_source(seed: int = 20240601, apps_count: int = APPS) -> dict:
     }
 
 
+def warned_source(apps_count: int) -> bytes:
+    """Small apps, each with one warning (a placeholder size), minified."""
+    return json.dumps({"name": "S", "identifier": "s", "apps": [{
+        "name": f"A{i}", "bundleIdentifier": f"com.a{i}", "developerName": "D",
+        "localizedDescription": "x", "iconURL": "https://e.com/i.png",
+        "versions": [{"version": "1.0", "date": "2024-01-01", "downloadURL": "https://e.com/a.ipa",
+                      "size": 1}]} for i in range(apps_count)]}, separators=(",", ":")).encode()
+
+
+def problem_ratio(path: Path) -> float:
+    """check / json.loads of `path`, medians of fresh processes run alternately."""
+    floor = [sys.executable, "-c",
+             "import json,sys; json.loads(open(sys.argv[1],'rb').read())", str(path)]
+    check = [sys.executable, "-m", "altsim", "check", str(path), "--format", "json"]
+    floors, checks = [], []
+    for _ in range(PROBLEM_ROUNDS):
+        floors.append(timed(floor, check=False))
+        checks.append(timed(check, check=False))
+    return statistics.median(checks) / statistics.median(floors)
+
+
+def problems(tmp: Path) -> None:
+    print("\nsources full of problems (check / json.loads, medians of fresh processes)")
+    if BROKEN.is_file():
+        ratio = problem_ratio(BROKEN)
+        print(f"  {BROKEN.name} (1,711 errors){ratio:>12.2f}   target <= 2.0: "
+              f"{'met' if ratio <= 2.0 else 'MISSED'}")
+    ratios = []
+    for count in SCALES:
+        path = tmp / f"warned-{count}.json"
+        path.write_bytes(warned_source(count))
+        ratios.append(problem_ratio(path))
+        print(f"  {count:>7,} apps, one warning each {ratios[-1]:>12.2f}")
+    spread = max(ratios) / min(ratios) - 1
+    print(f"  spread across the sizes {spread:>17.0%}   target <= 10%: "
+          f"{'met' if spread <= 0.10 else 'MISSED'}")
+
+
 def timed(cmd: list[str], check: bool) -> float:
     start = time.perf_counter()
     status = subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
@@ -172,6 +221,7 @@ def main() -> int:
         for name, ratio in ratios.items():
             verdict = "met" if ratio <= TARGETS[name] else "MISSED"
             print(f"{name} target {verdict}")
+        problems(Path(tmp))
     return 0
 
 
