@@ -47,11 +47,11 @@ IdentityRule = Literal["normalized-url", "identifier", "identifier-or-url", "exa
 # ("news": on a source's page; "news_tab": every source's news merged, newest first;
 # "countdown": a version dated in the future disables the button until then; "notifications":
 # background refreshes post update and news notifications.)
-Feature = Literal["news", "news_tab", "featured", "patreon", "screenshots", "screenshot_urls",
-                  "permissions", "categories", "countdown", "notifications"]
+Feature = Literal["news", "news_tab", "featured", "screenshots", "screenshot_urls",
+                  "countdown", "notifications"]
 ALL_FEATURES: frozenset[Feature] = frozenset(
-    {"news", "news_tab", "featured", "patreon", "screenshots", "screenshot_urls",
-     "permissions", "categories", "countdown", "notifications"})
+    {"news", "news_tab", "featured", "screenshots", "screenshot_urls", "countdown",
+     "notifications"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,7 +415,7 @@ FEATHER = ClientProfile(
     market="feather",  # compared with no other client
     json5_from_ios=NEVER,  # a plain JSONDecoder (NBFetchService.swift:63)
     update_rule="none", latest_rule="first", identity_rule="identifier-or-url",
-    shows=frozenset({"news", "screenshot_urls", "permissions", "categories"}),
+    shows=frozenset({"news", "screenshot_urls"}),
     rejects_duplicates=False, patreon_gating="", install_checks=frozenset(),
     source_checks=False, error_prefix="Failed to parse data: ",
     duplicate_source_text="Repository already added.",  # Feather/Utilities/FR.swift:164-173
