@@ -191,11 +191,9 @@ def check_input(name: str, profiles: list[ClientProfile], ios: OSVersion,
         elif reference is not None and result.accepted and result.source is not None:
             outcome.differences = differences(reference, DEFAULT_PROFILE, result.source,
                                               profile, ios)
-        if several and profile is not DEFAULT_PROFILE:
-            result.source = None  # only the verdict and diagnostics are shown: one model at a time
+        if several:  # only verdicts and diagnostics are shown: AltStore's model and one more
+            result.source = None
         outcomes[profile.name] = outcome
-    if several and DEFAULT_PROFILE.name in outcomes:
-        outcomes[DEFAULT_PROFILE.name].result.source = None  # type: ignore[union-attr]
     return [outcomes[profile.name] for profile in profiles]
 
 

@@ -26,7 +26,7 @@ def differences(reference: Source, reference_profile: ClientProfile, other: Sour
     found = [*_apps(reference, other, profile),
              *_offered(reference, reference_profile, other, profile, ios),
              *_unshown(reference, reference_profile, profile),
-             *_decided(reference, reference_profile, profile)]
+             *_never_decided(profile, reference_profile)]
     return found[:most]
 
 
@@ -87,16 +87,6 @@ def _unshown(reference: Source, reference_profile: ClientProfile,
     return found
 
 
-def _decided(reference: Source, reference_profile: ClientProfile,
-             profile: ClientProfile) -> list[str]:
-    found = []
-    if profile.update_rule == "none" and reference_profile.update_rule != "none":
-        found.append("never offers an update: it compares no installed app with the source")
-    if "notifications" in reference_profile.shows - profile.shows:
-        found.append("posts no notifications")
-    return found
-
-
 _NOT_SHOWN = {"news": "shows no news", "news_tab": "shows news on each source's page only",
               "featured": "shows no featured apps",
               "screenshots": "shows no screenshots from `screenshots`",
@@ -112,9 +102,15 @@ def what_it_does_not(profile: ClientProfile, reference: ClientProfile) -> list[s
     found = [text for feature, text in _NOT_SHOWN.items() if feature in missing]
     if profile.patreon_gating != reference.patreon_gating:
         found.append("locks no Patreon app")
+    return found + _never_decided(profile, reference)
+
+
+def _never_decided(profile: ClientProfile, reference: ClientProfile) -> list[str]:
+    """The decisions `reference`'s client makes for every source and `profile`'s never does."""
+    found = []
     if profile.update_rule == "none" and reference.update_rule != "none":
         found.append("never offers an update")
-    if "notifications" in missing:
+    if "notifications" in reference.shows - profile.shows:
         found.append("posts no notifications")
     return found
 

@@ -33,7 +33,7 @@ import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol, TypeVar
+from typing import Literal, TypeVar
 
 import httpx
 
@@ -41,7 +41,7 @@ from altsim import __version__
 from altsim.net.address import Target, resolve_address
 from altsim.net.bounded_body import ACCEPT_ENCODING, BadContent, BodyTooLarge, BoundedBody
 from altsim.net.limits import STALL_BYTES, FetchLimits, amount, size_limit
-from altsim.net.local_file import file_cap, read_capped
+from altsim.net.local_file import BodySink, file_cap, read_capped
 
 __all__ = ["KINDS", "BodySink", "FetchError", "FetchLimits", "Fetched", "SourceFetcher",
            "fetch_source", "http_status_warning"]
@@ -105,16 +105,6 @@ def http_status_warning(status: int, reason_phrase: str = "") -> str | None:
         return None
     phrase = f" {reason_phrase}" if reason_phrase else ""
     return f"HTTP {status}{phrase}: the client ignores the status and decodes the body anyway"
-
-
-class BodySink(Protocol):
-    """Where a body goes instead of memory (a downloaded app archive of hundreds of MB)."""
-
-    def write(self, piece: bytes) -> None:
-        """The next decoded piece of the body, in order."""
-
-    def progress(self, received: int, total: int | None) -> None:
-        """``received`` bytes have arrived of the ``total`` the response announced."""
 
 
 class FetchError(Exception):

@@ -15,10 +15,14 @@ from altsim.net.limits import FetchLimits
 FILE_STEP = 1024 * 1024  # a local file streams to a sink in pieces of this size
 
 
-class ProgressSink(Protocol):
-    def write(self, piece: bytes) -> None: ...
+class BodySink(Protocol):
+    """Where a body goes instead of memory (a downloaded app archive of hundreds of MB)."""
 
-    def progress(self, received: int, total: int | None) -> None: ...
+    def write(self, piece: bytes) -> None:
+        """The next decoded piece of the body, in order."""
+
+    def progress(self, received: int, total: int | None) -> None:
+        """``received`` bytes have arrived of the ``total`` the response announced."""
 
 
 def file_cap(path: Path, limits: FetchLimits) -> int | None:
@@ -32,7 +36,7 @@ def file_cap(path: Path, limits: FetchLimits) -> int | None:
     return limits.max_file_bytes if regular else limits.max_bytes
 
 
-def read_capped(path: Path, cap: int | None, sink: ProgressSink | None = None) -> bytes | None:
+def read_capped(path: Path, cap: int | None, sink: BodySink | None = None) -> bytes | None:
     """The file's bytes (or b"" once they went to ``sink``), or None if it holds more than
     ``cap``. It reads at most ``cap + 1`` bytes, whatever the file's size says, so /dev/zero
     or a growing file stops there too; with no cap, the whole file. OSError and MemoryError

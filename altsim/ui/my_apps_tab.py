@@ -63,8 +63,10 @@ class MyAppsTab(TableTab):
             found = snapshot.row_for(bundle_id)
             update = updates.get(bundle_id)
             installed = snapshot.user.installed[bundle_id]
+            # a client that reads no OS bounds has no unsupported update to tell of
             unsupported = (unsupported_update(found.app, installed, snapshot.device.ios)
-                           if found and update is None and record.source_identifier else None)
+                           if found and update is None and record.source_identifier
+                           and profile.latest_rule == "first-supported" else None)
             rows.append((bundle_id, [
                 literal(found.app.name if found else bundle_id, bold=True),
                 literal(record.version + (f" ({record.build_version})"
