@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from altsim.core import fast_decode
+
 ROOT = Path(__file__).resolve().parent.parent
 # 35 real public sources, byte for byte, with their provenance (tests/corpus/SOURCES.md)
 IN_REPO_CORPUS = ROOT / "tests" / "corpus"
@@ -139,3 +141,12 @@ def server() -> Iterator[str]:
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(params=["exact", "fast"])
+def decoding_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A test run through the exact path, then again with the fast path (core/fast_decode.py)
+    forced on at any size: the spec's vectors must hold both ways."""
+    if request.param == "fast":
+        monkeypatch.setattr(fast_decode, "FAST_FROM", 0)
+    return str(request.param)

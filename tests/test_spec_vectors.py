@@ -33,6 +33,8 @@ from altsim.net.fetch import fetch_source
 
 from .builders import ABSENT, U1, U2, app, news, one, one_version, source, version
 
+pytestmark = pytest.mark.usefixtures("decoding_path")  # each vector, both paths
+
 IOS = (17, 0, 0)
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 # Foundation's user-visible texts (behaviour.md 1.2), with the curly apostrophe U+2019.

@@ -21,6 +21,8 @@ from altsim.core.model import Source
 from altsim.core.profiles import PROFILES
 from altsim.core.values import BLACK, UNDATED
 
+pytestmark = pytest.mark.usefixtures("decoding_path")  # each vector, both paths
+
 IOS = (17, 0, 0)
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 SOURCE_URL = "https://e.com/src/apps.json"

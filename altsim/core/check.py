@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from altsim.core import fast_decode
+from altsim.core.collector import collector_paused
 from altsim.core.decoder import Decoder, StopDecoding
 from altsim.core.diagnostics import FORMAT_TEXT, Diagnostic, Rejection, Severity
 from altsim.core.jsontext import Document, SyntaxFailure, parse_document
@@ -49,16 +52,30 @@ def check_source(
     refused = http_status_rejection(profile, ios, http_status)
     if refused is not None:
         return refused
-    parsed = _parse(raw, profile, ios)
-    if not isinstance(parsed, Document):
-        return parsed
+    with collector_paused():
+        return _check(raw, profile, ios, date_prefix_parse, now, source_url)
 
-    decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse, source_url=source_url)
+
+def _check(raw: bytes, profile: ClientProfile, ios: OSVersion, date_prefix_parse: bool,
+           now: datetime, source_url: str | None) -> CheckResult:
+    options: dict[str, Any] = {"date_prefix_parse": date_prefix_parse, "source_url": source_url}
+    structs = fast_decode.parse(raw, profile)
+    fast = None if structs is None else fast_decode.decode(structs, profile, ios, **options)
+    if fast is not None and fast[0].errors == 0:  # a clean source: the fast path decided it
+        (decoder, source), parsed = fast, _Parsed(raw, structs)
+    else:  # every problem, decided and told from dicts
+        if fast is not None:
+            fast[0].close()
+        exact = _parse(raw, profile, ios)
+        if not isinstance(exact, Document):
+            return exact
+        parsed = _Parsed(raw, None, exact)
+        decoder = Decoder(profile, ios, **options)
+        source = decoder.decode_source(exact.value)
     try:
-        source = decoder.decode_source(parsed.value)
         # The client verifies only a source that decoded; every app that could be read is
         # verified here too, so that fixing the first error never uncovers a second round.
-        verify_source(_readable(parsed.value, source, decoder.readable_apps), profile,
+        verify_source(_readable(parsed, source, decoder.readable_apps), profile,
                       lambda code, ptr, message, text: decoder.reject(code, ptr, message, text))
     finally:
         decoder.close()
@@ -67,8 +84,8 @@ def check_source(
                       lambda code, ptr, message, severity: decoder.warn(code, ptr, message,
                                                                         severity))
     diagnostics = decoder.diagnostics
-    if parsed.json5_only is not None:
-        strict = parsed.json5_only
+    if parsed.exact is not None and parsed.exact.json5_only is not None:
+        strict = parsed.exact.json5_only
         old_devices, new_devices = _device_ranges(profile)
         diagnostics.append(Diagnostic(
             Severity.WARNING, "json5-syntax",
@@ -76,16 +93,41 @@ def check_source(
             "as JSON5", "", strict.line, strict.column))
     for other in PROFILES.values():
         if other is not profile and other.market == profile.market:
-            diagnostics += _other_client_rejection(parsed.value, source, profile, other, ios,
+            diagnostics += _other_client_rejection(parsed, source, profile, other, ios,
                                                    date_prefix_parse)
-    _locate(parsed, diagnostics)
+    if any(d.line is None for d in diagnostics):
+        _locate(parsed.text(), diagnostics)
     diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
     return CheckResult(profile, ios, decoder.rejection, diagnostics, source)
 
 
-def _readable(document: Any, source: Source | None, apps: list[App]) -> Source:
+class _Parsed:
+    """The source as parsed: Structs when the fast path read it, or the exact parser's document;
+    the other, and the text, made only when asked for."""
+
+    def __init__(self, raw: bytes, structs: fast_decode.StructDocument | None,
+                 exact: Document | None = None) -> None:
+        self.raw, self.structs, self.exact = raw, structs, exact
+
+    def document(self) -> Document:
+        if self.exact is None or self.exact.value is _NOT_READ:
+            self.exact = Document(self.text().text, json.loads(self.text().text))
+        return self.exact
+
+    def text(self) -> Document:
+        """The text alone (its `value` not read), which is all locating needs."""
+        if self.exact is None:  # the fast path read strict JSON, UTF-8 without a BOM
+            self.exact = Document(self.raw.decode("utf-8"), _NOT_READ)
+        return self.exact
+
+
+_NOT_READ: Any = object()
+
+
+def _readable(parsed: _Parsed, source: Source | None, apps: list[App]) -> Source:
     """The source with every app as far as it could be read."""
     if source is None:
+        document = parsed.document().value
         name = document.get("name") if type(document) is dict else None
         source = Source(name if type(name) is str else "")
     return replace(source, apps=apps)
@@ -99,23 +141,35 @@ def client_verdict(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
     refused = http_status_rejection(profile, ios, http_status)
     if refused is not None:
         return refused
-    parsed = _parse(raw, profile, ios)
-    if not isinstance(parsed, Document):
-        return parsed
-    value = parsed.value
-    del parsed  # its text goes before the model is built: 44 MB less at the peak for 10,000 apps
-    decoder = Decoder(profile, ios, date_prefix_parse=date_prefix_parse, collect=False,
-                      warnings=False, beta_track=beta_track, source_url=source_url)
-    try:
-        source = decoder.decode_source(value)
-        if source is not None:
-            try:
-                verify_source(source, profile, lambda code, ptr, message, text: decoder.reject(
-                    code, ptr, message, text))
-            except StopDecoding:
-                source = None
-    finally:
-        decoder.close()
+    options: dict[str, Any] = {"date_prefix_parse": date_prefix_parse, "collect": False,
+                               "warnings": False, "beta_track": beta_track,
+                               "source_url": source_url}
+    with collector_paused():
+        structs = fast_decode.parse(raw, profile)
+        fast = None if structs is None else fast_decode.decode(structs, profile, ios, **options)
+        del structs  # the model holds what it needs: the Structs go before verifying
+        if fast is not None and fast[0].errors == 0:
+            decoder, source = fast
+        else:  # an error, decided from dicts (the fast path stops short of any)
+            if fast is not None:
+                fast[0].close()
+            parsed = _parse(raw, profile, ios)
+            if not isinstance(parsed, Document):
+                return parsed
+            value = parsed.value
+            del parsed  # its text goes before the model is built: 44 MB less at the peak
+            decoder = Decoder(profile, ios, **options)
+            source = decoder.decode_source(value)
+            del value
+        try:
+            if source is not None:
+                try:
+                    verify_source(source, profile, lambda code, ptr, message, text:
+                                  decoder.reject(code, ptr, message, text))
+                except StopDecoding:
+                    source = None
+        finally:
+            decoder.close()
     return CheckResult(profile, ios, decoder.rejection, decoder.diagnostics, source)
 
 
@@ -239,7 +293,7 @@ def _delta_profile(base: ClientProfile, other: ClientProfile) -> ClientProfile |
     return replace(other, **tables)
 
 
-def _other_client_rejection(value: object, source: Source | None, profile: ClientProfile,
+def _other_client_rejection(parsed: _Parsed, source: Source | None, profile: ClientProfile,
                             other: ClientProfile, ios: OSVersion, date_prefix_parse: bool
                             ) -> list[Diagnostic]:
     """What `other` rejects that `profile` does not, from the fields where the two differ."""
@@ -247,12 +301,16 @@ def _other_client_rejection(value: object, source: Source | None, profile: Clien
     delta = _delta_profile(profile, other)
     if delta is not None:
         # A reduced table cannot build models, and need not.
-        decoder = Decoder(delta, ios, date_prefix_parse=date_prefix_parse, collect=False,
-                          warnings=False, build_models=False)
-        try:
-            decoder.decode_source(value)
-        finally:
-            decoder.close()
+        options: dict[str, Any] = {"date_prefix_parse": date_prefix_parse, "collect": False,
+                                   "warnings": False, "build_models": False}
+        fast = (None if parsed.structs is None else
+                fast_decode.decode(parsed.structs, delta, ios, **options))
+        if fast is not None:
+            decoder = fast[0]
+        else:
+            decoder = Decoder(delta, ios, **options)
+            decoder.decode_source(parsed.document().value)
+        decoder.close()
         found = decoder.diagnostics
     if not found and source is not None and other.marketplace_rule != profile.marketplace_rule:
         def report(code: str, ptr: str, message: str, text: str) -> None:

@@ -64,6 +64,8 @@ from altsim.core.values import (
 )
 
 INVALID: Any = object()  # a value the client failed to decode
+UNSET_KEY: Any = object()  # a Struct's default for a key it has only to tell of (fast_decode)
+_EMPTY: dict[str, Any] = {}  # the enclosing object, for a kind that reads no other key
 CUSTOM_PLEDGE = "custom"
 # Keys whose kind runs even when the key is absent: they fall back to other keys.
 _ALWAYS = frozenset({"versions", "release_channels", "app_download_url", "screenshots",
@@ -78,6 +80,35 @@ _HUMAN = {"String": "a string", "Bool": "true or false", "Int16": "an integer",
 
 class StopDecoding(Exception):
     """Raised at the first error when decoding the way the client does (not collecting)."""
+
+
+class StructView:
+    """A Struct read as the dict a kind expects (`get`, `[]`, `in`), for a kind that looks at
+    other keys of its object (core/fast_decode.py)."""
+
+    __slots__ = ("obj", "attrs")
+
+    def __init__(self, obj: Any, attrs: dict[str, str]) -> None:
+        self.obj, self.attrs = obj, attrs
+
+    def get(self, key: str, default: Any = None) -> Any:
+        attr = self.attrs.get(key)
+        value = UNSET_KEY if attr is None else getattr(self.obj, attr)
+        return default if value is UNSET_KEY else value
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.get(key, UNSET_KEY)
+        if value is UNSET_KEY:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key, UNSET_KEY) is not UNSET_KEY
+
+
+class NotFast(Exception):
+    """Raised by a Struct-mode function at a value it cannot decide alone (core/fast_decode.py):
+    the document is then decoded from dicts, which decide everything."""
 
 
 class Decoder:
@@ -119,6 +150,7 @@ class Decoder:
         beta_track: str | None = None,
         fast_paths: bool = True,
         source_url: str | None = None,
+        structs: dict[str, dict[str, str]] | None = None,
     ) -> None:
         self.profile = profile
         # The URL the source was read from: LiveContainer resolves relative URLs against it
@@ -164,13 +196,17 @@ class Decoder:
         self.key_notes: dict[tuple[str, str], list[Any]] = {}
         # Per key, the OS versions seen that need no warning (and no fresh look).
         self.quiet_os_versions: dict[str, set[str]] = {}
-        self.decoders = {model: self._compile(model) for model in MODELS}
+        # Per model decoded from msgspec Structs (core/fast_decode.py): JSON key -> attribute
+        self.structs = structs or {}
+        self.reads_marketplace_id = any(f.key == "marketplaceID" and f.kind == "string"
+                                        for f in profile.app)
+        self.decoders: dict[str, Callable[..., Any]] = {}
+        for model in MODELS:
+            self.decoders[model] = self._compile(model)
         self.screenshot_for = {  # list items per device
             device: functools.partial(self.decoders["screenshot"], device=device)
             for device in ("iphone", "ipad")
         }
-        self.reads_marketplace_id = any(f.key == "marketplaceID" and f.kind == "string"
-                                        for f in profile.app)
 
     def close(self) -> None:
         """Break the decoder's own cycles (its tables and generated code hold bound methods),
@@ -247,7 +283,9 @@ class Decoder:
         else goes to the kind's method, which decides exactly as the client does. A model in
         _BUILDS gets a function `(obj, ptr, index, device)` returning its object (INVALID when
         a required value failed); the others return their fields as a dict, for the code that
-        assembles them.
+        assembles them. A model in `self.structs` reads a msgspec Struct instead of a dict
+        (`_compile_struct_field`): any value whose decision needs more than its own key raises
+        NotFast, and the caller decodes the document from the start with dicts.
         """
         cls, extra, guard = _BUILDS.get(model, (None, "", ""))
         if cls and self.build_models and not self.tables[model]:
@@ -258,6 +296,7 @@ class Decoder:
             exec(_compiled(self.generated[model]), scope)  # noqa: S102
             empty: Callable[..., Any] = scope["decode"]
             return empty
+        attrs = self.structs.get(model)
         defaults = {f.name: f for f in dataclasses.fields(cls)} if cls else {}
         env: dict[str, Any] = {"INVALID": INVALID, "missing": self._missing, "dec": self,
                                "valid_url": is_valid_url,
@@ -266,20 +305,36 @@ class Decoder:
                                "KNOWN_CATEGORIES": KNOWN_CATEGORIES,
                                "not_object": self._not_object, "known": self.known[model],
                                "extra_keys": self._extra_keys, "finish": self._finish, "cls": cls,
-                               "half_size": self._half_size}
+                               "half_size": self._half_size, "NOT_FAST": NotFast,
+                               "UNSET": UNSET_KEY, "EMPTY": _EMPTY, "decoders": self.decoders}
+        if attrs is not None:
+            env["view"] = functools.partial(StructView, attrs=attrs)
         lines = ["def decode(obj, ptr, index=0, device=None):"]
-        if cls:
+        if cls and attrs is None:
             lines += ["    if type(obj) is not dict:",
-                      f"        return not_object(obj, ptr, {model!r}, device)",
-                      "    errors = dec.errors"]
-        lines.append("    get = obj.get")
+                      f"        return not_object(obj, ptr, {model!r}, device)"]
+        elif model == "screenshot" and attrs is not None:  # a URL in place of the object
+            lines += ["    if type(obj) is str:",
+                      f"        return not_object(obj, ptr, {model!r}, device)"]
+        if cls:
+            lines.append("    errors = dec.errors")
+        if attrs is None:
+            lines.append("    get = obj.get")
         for i, (key, name, required, decode, always, swift_type) in enumerate(self.tables[model]):
             env[f"kind{i}"] = decode
             call = f"kind{i}(v, ptr, {key!r}, obj)"
             kind = self.profile.fields_for(model)[i].kind
             note = f"{'required ' if required else ''}{kind}: kind{i} is dec._k_{kind}"
-            lines.append(f"    v = get({key!r})  # {note}")
+            absent, whole = "v is None", "obj"
+            if attrs is None:
+                lines.append(f"    v = get({key!r})  # {note}")
+            else:  # UNSET: the key is absent (required keys tell absent from null)
+                absent, whole = "v is None or v is UNSET", "view(obj)"
+                lines.append(f"    v = obj.{attrs[key]}  # {key!r}, {note}")
+                call = self._struct_call(i, key, kind, attrs, lines)
             if always:
+                if attrs is not None:
+                    lines += ["    if v is UNSET:", "        v = None"]
                 lines.append(f"    f{i} = {call}")
                 continue
             if kind == "os_version":
@@ -290,11 +345,11 @@ class Decoder:
                 valid_url = "True" if self.lenient_urls else "valid_url(v, False)"
                 lines.append(f"    if {test.format(valid_url=valid_url, key=key)}:")
                 lines.append(f"        f{i} = {value}")
-                lines.append("    elif v is None:")
+                lines.append(f"    elif {absent}:")
             else:
-                lines.append("    if v is None:")
+                lines.append(f"    if {absent}:")
             if required:
-                lines.append(f"        missing(obj, ptr, {key!r}, {swift_type!r})")
+                lines.append(f"        missing({whole}, ptr, {key!r}, {swift_type!r})")
                 lines.append(f"        f{i} = INVALID")
             else:  # absent: the field's `absent`, else the model's default
                 default = defaults.get(name)
@@ -318,21 +373,93 @@ class Decoder:
         if not cls:
             lines.append(f"    return {fields}")
         else:
-            if self.warnings:
+            if self.warnings and attrs is None:
                 lines += ["    if not known.issuperset(obj):",
                           f"        extra_keys(obj.keys() - known, ptr, {model!r})"]
+            elif self.warnings and attrs is not None:
+                lines += self._struct_extra_keys(model, attrs)
             if not self.build_models:
                 lines.append("    return None")
             else:
                 names = {name: var for name, var in stored}
-                lines += ["    if dec.errors != errors:",
-                          f"        return finish(cls, {fields}, dict({extra}))"]
+                lines.append("    if dec.errors != errors:")
+                lines.append("        raise NOT_FAST" if attrs is not None else
+                             f"        return finish(cls, {fields}, dict({extra}))")
                 lines += [f"    {line.format(**names)}" for line in guard.splitlines()]
                 lines.append(f"    return cls({_arguments(cls, dict(stored), extra)})")
         self.generated[model] = "\n".join(lines)
         exec(_compiled(self.generated[model]), env)  # noqa: S102 (built from the profile's tables)
         decoder: Callable[..., Any] = env["decode"]
         return decoder
+
+    def _struct_call(self, i: int, key: str, kind: str, attrs: dict[str, str],
+                     lines: list[str]) -> str:
+        """Struct mode: the expression decoding a present value (after any lines it needs).
+        A list of Structs goes item by item to its model's function; a kind that reads other
+        keys gets the Struct as a dict (`StructView`) where nothing it reads is a Struct, and
+        raises NotFast where something would be."""
+        child = STRUCT_LISTS.get(kind)
+        if child is not None:
+            if not key.isalpha():
+                raise ValueError(f"{key!r}: a pointer needs escaping here")
+            items = (f"[decoders[{child!r}](x, f'{{ptr}}/{key}/{{n}}', n) "
+                     "for n, x in enumerate(v)]")
+            if kind != "versions":
+                return items
+            # No versions: the single-version keys, read from the app as a dict; none, or a
+            # marketplace ID (a build on every version): _set_versions's checks, on dicts.
+            lines += ["    if v is UNSET or not v:", "        raise NOT_FAST"]
+            lines += self._no_marketplace_id(attrs)
+            return items
+        if kind == "screenshots":  # _k_screenshots, with the lists per device as a Struct
+            item = "decoders['screenshot'](x, f'{ptr}/screenshots/%s{n}', n, '%s') for n, x in "
+            lines += [f"    other = obj.{attrs['screenshotURLs']}",
+                      "    if other is UNSET:", "        other = None",
+                      "    if v is None or v is UNSET:",  # screenshotURLs, if any, by the kind
+                      f"        shots = [] if other is None else kind{i}(None, ptr, {key!r}, "
+                      "{'screenshotURLs': other})",
+                      "    else:",
+                      "        if other is not None:",
+                      "            dec.screenshot_urls_ignored(ptr)",
+                      "        if type(v) is list:",
+                      f"            shots = [{item % ('', 'iphone')}enumerate(v)]",
+                      "        else:",
+                      f"            shots = [*[{item % ('iphone/', 'iphone')}enumerate("
+                      "v.iphone or ())], "
+                      f"*[{item % ('ipad/', 'ipad')}enumerate(v.ipad or ())]]"]
+            return "shots"
+        if kind == "release_channels":  # only `versions`, read as the kind reads it
+            versions = attrs["versions"]
+            lines += ["    if v is not None and v is not UNSET:",
+                      "        raise NOT_FAST",  # releases of dicts: not Structs
+                      f"    if obj.{versions} is None or obj.{versions} is UNSET:",
+                      "        raise NOT_FAST"]  # the single-version keys
+            lines += self._no_marketplace_id(attrs)
+            return f"kind{i}(v, ptr, {key!r}, view(obj))"
+        if kind in _READS_OTHER_SCALARS:
+            return f"kind{i}(v, ptr, {key!r}, view(obj))"
+        if kind not in _STRUCT_KINDS:
+            raise ValueError(f"{self.profile.name}: kind {kind!r} cannot read a Struct")
+        return f"kind{i}(v, ptr, {key!r}, EMPTY)"
+
+    def _no_marketplace_id(self, attrs: dict[str, str]) -> list[str]:
+        if not self.reads_marketplace_id:
+            return []
+        marketplace_id = attrs["marketplaceID"]
+        return [f"    if obj.{marketplace_id} is not None and obj.{marketplace_id} is not UNSET:",
+                "        raise NOT_FAST"]
+
+    def _struct_extra_keys(self, model: str, attrs: dict[str, str]) -> list[str]:
+        """Struct mode: keys the client ignores, told as `_extra_keys` tells them. A Struct has
+        no attribute for a typo, so msgspec refused the document before this runs."""
+        ignored = sorted(key for key in attrs if key not in self.known[model])
+        if not ignored:
+            return []
+        present = " or ".join(f"obj.{attrs[key]} is not UNSET" for key in ignored)
+        given = ", ".join(f"({key!r}, obj.{attrs[key]})" for key in ignored)
+        return [f"    if {present}:",
+                f"        extra_keys({{k for k, x in ({given},) if x is not UNSET}}, ptr, "
+                f"{model!r})"]
 
     def _not_object(self, obj: Any, ptr: str, model: str, device: str | None) -> Any:
         if model == "screenshot" and (type(obj) is str or obj is None):
@@ -607,8 +734,7 @@ class Decoder:
                 return []
             return self._list(legacy, ptr, "screenshotURLs", self._legacy_screenshot)
         if legacy is not None:
-            self.warn("ignored-key", pointer_join(ptr, "screenshotURLs"),
-                      "'screenshotURLs' is ignored because 'screenshots' is given")
+            self.screenshot_urls_ignored(ptr)
         if type(value) is list:
             return self._list(value, ptr, key, self.screenshot_for["iphone"])
         if type(value) is not dict:
@@ -624,6 +750,10 @@ class Decoder:
             self.warn("unknown-key", pointer_join(screenshots_at, other),
                       f"screenshots for '{other}' are ignored: only 'iphone' and 'ipad' are read")
         return shots
+
+    def screenshot_urls_ignored(self, ptr: str) -> None:
+        self.warn("ignored-key", pointer_join(ptr, "screenshotURLs"),
+                  "'screenshotURLs' is ignored because 'screenshots' is given")
 
     def _legacy_screenshot(self, value: Any, ptr: str, index: int) -> Any:
         url = self._url(value, ptr)
@@ -1272,6 +1402,18 @@ _FAST_PATHS = {
     **{width: (f"type(v) is int and {low} <= v <= {high}", "v")
        for width, (low, high) in INT_RANGES.items()},
 }
+
+# Struct mode (core/fast_decode.py): the kinds that read their own value only, and the lists
+# of Structs, with the model of their items.
+_STRUCT_KINDS = frozenset({
+    "string", "build", "sha256", "category", "string_list", "string_map", "bool", "url", "date",
+    "colour", "os_version", "permissions", "patreon", "platform_urls", *INT_RANGES})
+# Kinds that read other keys of their object, none of them a list of Structs.
+_READS_OTHER_SCALARS = frozenset({"sidestore_download_url", "app_download_url"})
+STRUCT_LISTS = {"apps": "app", "news_items": "news", "versions": "version"}
+STRUCT_MODELS = ("root", "app", "version", "news", "screenshot")
+SUPPORTED_KINDS = (_STRUCT_KINDS | STRUCT_LISTS.keys() | _READS_OTHER_SCALARS
+                   | {"screenshots", "release_channels"})
 
 _SWIFT_INTEGER = re.compile(r"[+-]?[0-9]+")  # Int64(String) and UInt(String)
 
