@@ -1,31 +1,24 @@
-"""How much slower are `altsim check` and `altsim preview` than merely decoding the JSON?
+"""Issue 19's targets, each a ratio to an anchor timed beside it in the same run.
 
-The script writes a large, deterministic (seeded) and *clean* AltStore source -- 5,000 apps
-with 10 versions each, screenshots, permissions and ~500 news items, about 20 MB -- that
-AltStore 2.0rc accepts without a single warning. It then times, alternating and repeated,
-three fresh processes run by the same interpreter (sys.executable):
+Sources (deterministic, seeded):
+  * clean: 5,000 apps x 10 versions, screenshots, permissions, 500 news items, about 21 MB,
+    which AltStore 2.0rc accepts with a single info;
+  * warned: the same with 600 apps whose latest version has a placeholder size (a warning);
+  * the largest real source, tests/corpus/...apps_esign.json (1.5 MB, 1,711 errors);
+  * minified sources of 1,000, 10,000 and 100,000 small apps with one warning each;
+  * a 2.5 KB sample, for start-up.
 
-  (a) python -c "import json,sys; json.loads(open(sys.argv[1],'rb').read())" FILE
-  (b) python -m altsim check FILE --format json
-  (c) python -m altsim preview FILE --format json
+Every figure comes from fresh processes run by this interpreter, alternating with their anchor
+so drift hits both alike, ROUNDS times: min and median are printed, and the ratio is taken of
+the medians. Anchors: `python -c "import json; json.loads(...)"` of the same bytes; a typed
+msgspec decode of the clean source's schema (Structs written for it); `python -c "import json"`
+for start-up. Peak memory is each child's maximum resident set (os.wait4; the sources are
+written by a child, so this process stays small and the figure is the child's own). Scaling is
+measured inside one process (check_source / json.loads of the same bytes, minima of ROUNDS
+alternating runs), so that start-up, a constant, is not taken for a cost per app.
 
-Both start from compiled bytecode, as `pip install` leaves a package (the stdlib's is compiled
-already): the script byte-compiles altsim first, so an environment with
-PYTHONDONTWRITEBYTECODE set does not charge altsim a recompile on every run.
-
-(a) is the floor: no checker can read the file faster than the bare stdlib decode plus
-interpreter start-up. The ratios of the medians are what we track: (b)/(a), target <= 3.0
-(issue 2), and (c)/(b), target <= 1.5 (issue 3: decisions are cheap next to decoding). This
-is a measurement, not a test: it exits 0 whatever the ratios, and 1 only when altsim does not
-accept the generated source (the generator then needs fixing).
-
-Then, for issue 19's targets on sources full of problems, side by side in fresh processes
-(alternating, median of 3):
-
-  * the largest real source, tests/corpus/…apps_esign.json (1,711 errors): check / json.loads,
-    target <= 2.0;
-  * scaling: minified sources of 1,000, 10,000 and 100,000 small apps with one warning each (a
-    placeholder size): check / json.loads for each, target: within 10 % of each other.
+altsim is byte-compiled first, as `pip install` leaves a package. A measurement, not a test:
+it exits 0 whatever the ratios, and 1 only when altsim does not accept the clean source.
 
 Run: python bench/speed.py
 """
@@ -35,20 +28,23 @@ from __future__ import annotations
 import compileall
 import importlib.util
 import json
+import os
 import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 APPS, VERSIONS, NEWS, ROUNDS = 5_000, 10, 500, 5
-SCALES, PROBLEM_ROUNDS = (1_000, 10_000, 100_000), 3
-BROKEN = (Path(__file__).resolve().parent.parent / "tests" / "corpus"
-          / "Neoncat-OG__TrollStore-IPAs__apps_esign.json")
-TARGETS = {"check": 3.0, "preview": 1.5}
+SCALES = (1_000, 10_000, 100_000)
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = ROOT / "tests" / "corpus" / "Neoncat-OG__TrollStore-IPAs__apps_esign.json"
+SMALL = ROOT / "altsim" / "sample_sources" / "clean.json"
 CATEGORIES = ["developer", "entertainment", "games", "lifestyle", "photo-video", "social",
               "utilities", "other"]
 WORDS = ("swift fast simple private secure offline sync share edit photo video music note "
@@ -73,7 +69,7 @@ def byte_compile_altsim() -> None:
         compileall.compile_dir(folder, quiet=1)
 
 
-def make_source(seed: int = 20240601, apps_count: int = APPS) -> dict:
+def make_source(seed: int = 20240601, apps_count: int = APPS) -> dict[str, Any]:
     rng = random.Random(seed)
     cdn = "https://cdn.example.com"
     apps = []
@@ -138,90 +134,236 @@ def warned_source(apps_count: int) -> bytes:
                       "size": 1}]} for i in range(apps_count)]}, separators=(",", ":")).encode()
 
 
-def problem_ratio(path: Path) -> float:
-    """check / json.loads of `path`, medians of fresh processes run alternately."""
-    floor = [sys.executable, "-c",
-             "import json,sys; json.loads(open(sys.argv[1],'rb').read())", str(path)]
-    check = [sys.executable, "-m", "altsim", "check", str(path), "--format", "json"]
-    floors, checks = [], []
-    for _ in range(PROBLEM_ROUNDS):
-        floors.append(timed(floor, check=False))
-        checks.append(timed(check, check=False))
-    return statistics.median(checks) / statistics.median(floors)
+def with_warnings(document: dict[str, Any], every: int = 8) -> dict[str, Any]:
+    """The clean source with a placeholder size on the latest version of every `every`th app."""
+    for item in document["apps"][::every]:
+        item["versions"][0]["size"] = 1
+    return document
 
 
-def problems(tmp: Path) -> None:
-    print("\nsources full of problems (check / json.loads, medians of fresh processes)")
-    if BROKEN.is_file():
-        ratio = problem_ratio(BROKEN)
-        print(f"  {BROKEN.name} (1,711 errors){ratio:>12.2f}   target <= 2.0: "
-              f"{'met' if ratio <= 2.0 else 'MISSED'}")
+# A typed decode of the clean source's schema: msgspec alone, the anchor `check` is held to.
+MSGSPEC_ANCHOR = """
+import sys, msgspec
+from msgspec import Struct
+class Shot(Struct):
+    imageURL: str
+    width: int = 0
+    height: int = 0
+class Shots(Struct):
+    iphone: list[Shot] = []
+    ipad: list[Shot] = []
+class Permissions(Struct):
+    entitlements: list[str] = []
+    privacy: dict[str, str] = {}
+class Version(Struct):
+    version: str
+    buildVersion: str
+    date: str
+    localizedDescription: str
+    downloadURL: str
+    size: int
+    sha256: str
+    minOSVersion: str
+class App(Struct):
+    name: str
+    bundleIdentifier: str
+    developerName: str
+    subtitle: str
+    localizedDescription: str
+    iconURL: str
+    tintColor: str
+    category: str
+    screenshots: Shots
+    appPermissions: Permissions
+    versions: list[Version]
+    version: str
+    versionDate: str
+    downloadURL: str
+    size: int
+class News(Struct):
+    identifier: str
+    date: str
+    title: str
+    caption: str
+    tintColor: str
+    imageURL: str
+    appID: str
+    notify: bool
+class Root(Struct):
+    identifier: str
+    name: str
+    subtitle: str
+    description: str
+    iconURL: str
+    headerURL: str
+    website: str
+    tintColor: str
+    apps: list[App]
+    news: list[News]
+    featuredApps: list[str]
+msgspec.json.decode(open(sys.argv[1], "rb").read(), type=Root)
+"""
+
+
+@dataclass
+class Runs:
+    seconds: list[float] = field(default_factory=list)
+    peak_kb: list[int] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def shown(self) -> str:
+        return (f"min {min(self.seconds):.3f} s, median {self.median:.3f} s, "
+                f"peak {max(self.peak_kb) / 1024:.0f} MB")
+
+
+def run(cmd: list[str], runs: Runs) -> int:
+    """Time one fresh process and read its own peak resident memory."""
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    runs.seconds.append(time.perf_counter() - start)
+    runs.peak_kb.append(usage.ru_maxrss)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return child.returncode
+
+
+def side_by_side(commands: dict[str, list[str]], rounds: int = ROUNDS) -> dict[str, Runs]:
+    """Each command `rounds` times, alternating."""
+    runs = {name: Runs() for name in commands}
+    for _ in range(rounds):
+        for name, cmd in commands.items():
+            run(cmd, runs[name])
+    return runs
+
+
+def json_loads(path: Path) -> list[str]:
+    return [sys.executable, "-c", "import json,sys; json.loads(open(sys.argv[1],'rb').read())",
+            str(path)]
+
+
+def altsim(command: str, path: Path) -> list[str]:
+    return [sys.executable, "-m", "altsim", command, str(path), "--format", "json"]
+
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, float, str, bool]] = []
+
+    def ratio(self, label: str, value: float, target: float, shown: str = "") -> None:
+        self.rows.append((label, value, f"<= {target:g}{shown}", value <= target))
+        print(f"  {label:<58}{value:>6.2f}   target <= {target:g}{shown}: "
+              f"{'met' if value <= target else 'MISSED'}")
+
+    def summary(self) -> None:
+        met = sum(ok for *_, ok in self.rows)
+        print(f"\n{met} of {len(self.rows)} targets met")
+
+
+def write_sources(folder: Path) -> None:
+    (folder / "clean.json").write_text(json.dumps(make_source(), separators=(",", ":")),
+                                       encoding="utf-8")
+    (folder / "warned.json").write_text(
+        json.dumps(with_warnings(make_source()), separators=(",", ":")), encoding="utf-8")
+
+
+def clean_and_warned(tmp: Path, report: Report) -> int:
+    # Written by a child: a child's peak memory starts from this process's at the fork, which
+    # must stay small for the children's figures to be theirs.
+    subprocess.run([sys.executable, __file__, "--write", str(tmp)], check=True)
+    clean, warned = tmp / "clean.json", tmp / "warned.json"
+    print(f"clean source: {APPS:,} apps x {VERSIONS} versions, {NEWS} news, "
+          f"{clean.stat().st_size / 1e6:.1f} MB")
+    status = run(altsim("check", clean), Runs())
+    if status != 0:
+        out = subprocess.run(altsim("check", clean), capture_output=True, text=True).stdout
+        print(f"altsim did not accept the clean source (exit {status}):\n{out[:2000]}")
+        return 1
+    anchor = tmp / "msgspec_anchor.py"
+    anchor.write_text(MSGSPEC_ANCHOR, encoding="utf-8")
+    runs = side_by_side({
+        "json": json_loads(clean), "msgspec": [sys.executable, str(anchor), str(clean)],
+        "check": altsim("check", clean), "preview": altsim("preview", clean),
+        "json (warned)": json_loads(warned), "check (warned)": altsim("check", warned)})
+    for name, measured in runs.items():
+        print(f"  {name:<16}{measured.shown()}")
+    print()
+    report.ratio("check / json.loads, clean 21 MB", runs["check"].median / runs["json"].median,
+                 1.2)
+    report.ratio("check / typed msgspec decode, clean 21 MB",
+                 runs["check"].median / runs["msgspec"].median, 2.5)
+    report.ratio("check / json.loads, 21 MB with 600 warnings",
+                 runs["check (warned)"].median / runs["json (warned)"].median, 2.0)
+    report.ratio("preview / check, clean 21 MB", runs["preview"].median / runs["check"].median,
+                 1.3)
+    report.ratio("peak memory: check / json.loads, clean 21 MB",
+                 max(runs["check"].peak_kb) / max(runs["json"].peak_kb), 1.3)
+    return 0
+
+
+def broken(report: Report) -> None:
+    if not BROKEN.is_file():
+        print(f"  {BROKEN.name}: not in this clone, skipped")
+        return
+    runs = side_by_side({"json": json_loads(BROKEN), "check": altsim("check", BROKEN)})
+    report.ratio("check / json.loads, esign corpus file (1,711 errors)",
+                 runs["check"].median / runs["json"].median, 2.0)
+
+
+def start_up(report: Report) -> None:
+    bare = [sys.executable, "-c", "import json"]
+    runs = side_by_side({"bare": bare, "check": altsim("check", SMALL)}, rounds=3 * ROUNDS)
+    print(f"  python -c 'import json': {runs['bare'].shown()}")
+    print(f"  altsim check {SMALL.name}: {runs['check'].shown()}")
+    report.ratio("start-up: check of a 2.5 KB file / python -c 'import json'",
+                 runs["check"].median / runs["bare"].median, 2.0)
+
+
+def in_process_ratio(raw: bytes) -> tuple[float, float]:
+    """check_source / json.loads of the same bytes in this process: (min ratio, median)."""
+    from altsim.core.check import check_source
+    from altsim.core.profiles import PROFILES
+
+    loads, checks = [], []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        json.loads(raw)
+        loads.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        check_source(raw, PROFILES["altstore"], (17, 0, 0))
+        checks.append(time.perf_counter() - start)
+    return min(checks) / min(loads), statistics.median(checks) / statistics.median(loads)
+
+
+def scaling(report: Report) -> None:
     ratios = []
     for count in SCALES:
-        path = tmp / f"warned-{count}.json"
-        path.write_bytes(warned_source(count))
-        ratios.append(problem_ratio(path))
-        print(f"  {count:>7,} apps, one warning each {ratios[-1]:>12.2f}")
-    spread = max(ratios) / min(ratios) - 1
-    print(f"  spread across the sizes {spread:>17.0%}   target <= 10%: "
-          f"{'met' if spread <= 0.10 else 'MISSED'}")
-
-
-def timed(cmd: list[str], check: bool) -> float:
-    start = time.perf_counter()
-    status = subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
-    elapsed = time.perf_counter() - start
-    if check and status != 0:
-        out = subprocess.run(cmd, capture_output=True, text=True).stdout
-        result = json.loads(out)["results"][0]
-        print(f"altsim did not accept the source (exit {status}): "
-              f"rejection={result.get('rejection')}")
-        for d in result["diagnostics"][:10]:
-            print(f"  {d['severity']} {d['code']} {d['pointer']}: {d['message']}")
-        sys.exit(1)
-    return elapsed
+        low, middle = in_process_ratio(warned_source(count))
+        ratios.append(low)
+        print(f"  {count:>7,} apps, one warning each: check / json.loads {low:.2f} "
+              f"(median {middle:.2f})")
+    report.ratio("scaling: spread of those ratios across the sizes",
+                 max(ratios) / min(ratios) - 1, 0.10, " (10 %)")
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--write"]:
+        write_sources(Path(sys.argv[2]))
+        return 0
+    byte_compile_altsim()
+    report = Report()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench_source.json"
-        path.write_text(json.dumps(make_source(), separators=(",", ":")), encoding="utf-8")
-        print(f"source: {APPS} apps x {VERSIONS} versions, {NEWS} news, "
-              f"{path.stat().st_size / 1e6:.1f} MB")
-        floor = [sys.executable, "-c",
-                 "import json,sys; json.loads(open(sys.argv[1],'rb').read())", str(path)]
-        check = [sys.executable, "-m", "altsim", "check", str(path), "--format", "json"]
-        preview = [sys.executable, "-m", "altsim", "preview", str(path), "--format", "json"]
-        byte_compile_altsim()
-        times: dict[str, list[float]] = {"json": [], "check": [], "preview": []}
-        for _ in range(ROUNDS):  # alternate so drift (caches, thermals) hits all alike
-            times["json"].append(timed(floor, check=False))
-            times["check"].append(timed(check, check=True))
-            times["preview"].append(timed(preview, check=False))
-        median = {name: statistics.median(runs) for name, runs in times.items()}
-        ratios = {"check": median["check"] / median["json"],
-                  "preview": median["preview"] / median["check"]}
-        print(f"\n{'command':<28}{'median s':>10}   runs")
-        for name, label in (("json", "(a) json.loads (floor)"), ("check", "(b) altsim check"),
-                            ("preview", "(c) altsim preview")):
-            print(f"{label:<28}{median[name]:>10.3f}   "
-                  + " ".join(f"{t:.2f}" for t in times[name]))
-        print(f"{'ratio (b)/(a)':<28}{ratios['check']:>10.2f}   target <= {TARGETS['check']}")
-        print(f"{'ratio (c)/(b)':<28}{ratios['preview']:>10.2f}   "
-              f"target <= {TARGETS['preview']}")
-
-        result = json.loads(subprocess.run(check, capture_output=True, text=True).stdout)
-        diagnostics = result["results"][0]["diagnostics"]
-        by_severity = {s: sum(d["severity"] == s for d in diagnostics)
-                       for s in ("error", "warning", "info")}
-        print(f"\ndiagnostics reported: {len(diagnostics)} "
-              f"({', '.join(f'{n} {s}' for s, n in by_severity.items())})")
-        if diagnostics:
-            print("  distinct codes: " + ", ".join(sorted({d["code"] for d in diagnostics})))
-        for name, ratio in ratios.items():
-            verdict = "met" if ratio <= TARGETS[name] else "MISSED"
-            print(f"{name} target {verdict}")
-        problems(Path(tmp))
+        if clean_and_warned(Path(tmp), report):
+            return 1
+    print("\nthe largest real source")
+    broken(report)
+    print("\nstart-up")
+    start_up(report)
+    print("\nscaling (in one process, minima)")
+    scaling(report)
+    report.summary()
     return 0
 
 

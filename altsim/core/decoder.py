@@ -12,7 +12,7 @@ import dataclasses
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from types import CodeType
 from typing import Any
@@ -151,6 +151,7 @@ class Decoder:
         fast_paths: bool = True,
         source_url: str | None = None,
         structs: dict[str, dict[str, str]] | None = None,
+        consume_structs: bool = False,
     ) -> None:
         self.profile = profile
         # The URL the source was read from: LiveContainer resolves relative URLs against it
@@ -198,6 +199,7 @@ class Decoder:
         self.quiet_os_versions: dict[str, set[str]] = {}
         # Per model decoded from msgspec Structs (core/fast_decode.py): JSON key -> attribute
         self.structs = structs or {}
+        self.consume_structs = consume_structs  # each app's Structs let go once it is built
         self.reads_marketplace_id = any(f.key == "marketplaceID" and f.kind == "string"
                                         for f in profile.app)
         self.decoders: dict[str, Callable[..., Any]] = {}
@@ -306,7 +308,8 @@ class Decoder:
                                "not_object": self._not_object, "known": self.known[model],
                                "extra_keys": self._extra_keys, "finish": self._finish, "cls": cls,
                                "half_size": self._half_size, "NOT_FAST": NotFast,
-                               "UNSET": UNSET_KEY, "EMPTY": _EMPTY, "decoders": self.decoders}
+                               "UNSET": UNSET_KEY, "EMPTY": _EMPTY, "decoders": self.decoders,
+                               "consumed": _consumed}
         if attrs is not None:
             env["view"] = functools.partial(StructView, attrs=attrs)
         lines = ["def decode(obj, ptr, index=0, device=None):"]
@@ -402,8 +405,8 @@ class Decoder:
         if child is not None:
             if not key.isalpha():
                 raise ValueError(f"{key!r}: a pointer needs escaping here")
-            items = (f"[decoders[{child!r}](x, f'{{ptr}}/{key}/{{n}}', n) "
-                     "for n, x in enumerate(v)]")
+            each = "consumed(v)" if kind == "apps" and self.consume_structs else "enumerate(v)"
+            items = f"[decoders[{child!r}](x, f'{{ptr}}/{key}/{{n}}', n) for n, x in {each}]"
             if kind != "versions":
                 return items
             # No versions: the single-version keys, read from the app as a dict; none, or a
@@ -1392,7 +1395,7 @@ _FAST_PATHS = {
     "string": ("type(v) is str and v.isprintable()", "v"),
     "build": ("type(v) is str and v and v.isprintable()", "v"),
     "bool": ("type(v) is bool", "v"),
-    "sha256": ("type(v) is str and v.isprintable()", "v.lower()"),
+    "sha256": ("type(v) is str and v.isprintable()", "v if v.islower() else v.lower()"),
     # A source repeats a few OS versions: the first sight of each goes through the kind.
     "os_version": ("type(v) is str and v in quiet_{key}", "v"),
     "date": ("type(v) is str and (d := plain_date(v)) is not None", "d"),
@@ -1416,6 +1419,13 @@ SUPPORTED_KINDS = (_STRUCT_KINDS | STRUCT_LISTS.keys() | _READS_OTHER_SCALARS
                    | {"screenshots", "release_channels"})
 
 _SWIFT_INTEGER = re.compile(r"[+-]?[0-9]+")  # Int64(String) and UInt(String)
+
+
+def _consumed(items: list[Any]) -> Iterator[tuple[int, Any]]:
+    """`enumerate(items)`, each item let go from the list as it is handed out."""
+    for n in range(len(items)):
+        item, items[n] = items[n], None
+        yield n, item
 
 
 def _shown(value: Any) -> str:

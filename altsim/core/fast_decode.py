@@ -85,16 +85,17 @@ def parse(raw: bytes, profile: ClientProfile) -> StructDocument | None:
         return None
 
 
-def decode(document: StructDocument, profile: ClientProfile, ios: OSVersion, **options: Any
-           ) -> tuple[Decoder, Source | None] | None:
+def decode(document: StructDocument, profile: ClientProfile, ios: OSVersion, *,
+           consume: bool = False, **options: Any) -> tuple[Decoder, Source | None] | None:
     """The decoder (with its diagnostics) and the source, as `Decoder(profile, ios, **options)`
     decodes the document from dicts; None when only dicts can tell (NotFast), or when the
-    document types a key the profile reads otherwise."""
+    document types a key the profile reads otherwise. With `consume`, each app's Structs are
+    let go once its model is built: the document cannot be decoded again."""
     for model in STRUCT_MODELS:
         for f in profile.fields_for(model):
             if (f.kind in _NESTED_KINDS) != (f.key in document.nested[model]):
                 return None
-    decoder = Decoder(profile, ios, structs=document.attrs, **options)
+    decoder = Decoder(profile, ios, structs=document.attrs, consume_structs=consume, **options)
     try:
         source = decoder.decode_source(document.root)
     except NotFast:
