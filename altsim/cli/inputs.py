@@ -10,9 +10,9 @@ from altsim.cli import output
 from altsim.core.diagnostics import Diagnostic, Severity
 from altsim.core.profiles import ClientProfile
 from altsim.core.safe_text import printable
-from altsim.net.address import SAMPLE_SCHEME, is_sample, sample_path
 from altsim.net.limits import FetchLimits, size_limit
 from altsim.net.local_file import file_cap, read_capped
+from altsim.net.samples import SAMPLE_SCHEME, is_sample, sample_path
 
 if TYPE_CHECKING:
     from altsim.net.fetch import FetchError

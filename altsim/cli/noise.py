@@ -20,9 +20,7 @@ Each option given on the command line replaces the config file's value.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
-import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -34,7 +32,7 @@ from altsim.cli.errors import UsageError
 from altsim.core.codes import CODES, unknown_codes
 from altsim.core.diagnostics import Diagnostic, Severity
 from altsim.core.safe_text import json_dumps, printable
-from altsim.net.address import is_sample
+from altsim.net.samples import is_sample
 
 if TYPE_CHECKING:
     from altsim.cli.check import Outcome
@@ -197,6 +195,8 @@ def _found_config(folder: Path) -> Noise:
 
 
 def _toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only when a config file is found
+
     try:
         with path.open("rb") as file:
             return tomllib.load(file)
@@ -240,6 +240,8 @@ def _read_config(path: Path) -> Noise:
 def _codes(values: Iterable[str], where: str) -> frozenset[str]:
     codes = [code.strip() for value in values for code in value.split(",") if code.strip()]
     if unknown := unknown_codes(codes):
+        import difflib
+
         close = difflib.get_close_matches(unknown[0], CODES, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else " (see docs/codes.md)"
         raise UsageError(f"{where}: unknown code {printable(unknown[0])!r}{hint}")

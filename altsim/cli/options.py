@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from altsim.cli.errors import UsageError
+from altsim.cli.help_format import HelpWithExamples as HelpWithExamples  # the commands' formatter
 from altsim.core.device import FAMILIES, Device, InstalledApp, Patron, User
 from altsim.core.latest import BETA_TRACK_CHOICES
 from altsim.core.profiles import DEFAULT_PROFILE, PROFILES, ClientProfile
@@ -20,19 +21,6 @@ from altsim.net.limits import FetchLimits, size_limit
 
 DEFAULT_IOS = "17.0"
 CLIENT_NAMES = ", ".join(PROFILES)
-
-
-class HelpWithExamples(argparse.HelpFormatter):
-    """Help whose description and epilog are wrapped line by line, and whose indented lines
-    (the epilog's example commands: every command's --help ends with some) are kept whole."""
-
-    def _fill_text(self, text: str, width: int, indent: str) -> str:
-        import textwrap  # only when help is shown
-
-        return "\n".join(indent + line if line.startswith(" ") else
-                         textwrap.fill(line, width, initial_indent=indent,
-                                       subsequent_indent=indent)
-                         for line in text.splitlines())
 
 
 class ClientOption(argparse.Action):

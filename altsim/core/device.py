@@ -19,6 +19,8 @@ LAST_RELEASES: tuple[OSVersion, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Device:
+    """The simulated device: its iOS version, clock, family, locale and time zone."""
+
     ios: OSVersion  # as the client parses it (behaviour.md 3.2)
     now: datetime  # aware; the simulated clock
     family: str = "iphone"  # "iphone" | "ipad"
@@ -47,6 +49,8 @@ class Patron:
 
 @dataclass(frozen=True, slots=True)
 class User:
+    """The simulated user: the apps installed, the Patreon account, the client's settings."""
+
     installed: dict[str, InstalledApp] = field(default_factory=dict)  # by bundle ID
     patron: Patron | None = None  # None: no Patreon account connected
     # SideStore 0.6's "beta updates" setting: the beta track chosen ("nightly", its default, or

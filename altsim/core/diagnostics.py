@@ -20,6 +20,8 @@ class Severity(StrEnum):
 
 @dataclass(slots=True)
 class Diagnostic:
+    """One finding: its severity, its code (core/codes.py), a message and where it is."""
+
     severity: Severity
     code: str
     message: str

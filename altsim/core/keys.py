@@ -97,9 +97,10 @@ def extra_key_notes(profile: ClientProfile, model: str) -> dict[str, tuple[str, 
     warning when a client of the same market reads it, else info: a key for AltStore is no
     fault in a source a third-party client reads), then the profile's own."""
     readers: dict[str, list[ClientProfile]] = {}
+    known = known_keys(profile, model)
     for other in PROFILES.values():
         if other is not profile:
-            for key in _table_keys(other, model) - known_keys(profile, model):
+            for key in _table_keys(other, model) - known:
                 readers.setdefault(key, []).append(other)
     everyone = len(PROFILES) - (profile.name in PROFILES)
     notes = {key: ("ignored-key" if any(o.market == profile.market for o in others)

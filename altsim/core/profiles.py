@@ -56,6 +56,8 @@ ALL_FEATURES: frozenset[Feature] = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """One key a client decodes: the kind of value, whether it is required, where it goes."""
+
     key: str
     kind: FieldKind
     required: bool = False
@@ -75,6 +77,8 @@ def _replace_field(fields: tuple[Field, ...], new: Field) -> tuple[Field, ...]:
 
 @dataclass(frozen=True, slots=True)
 class ClientProfile:
+    """One client, as data: the keys it decodes per model and how it decides what users see."""
+
     name: str  # the --client value
     title: str  # for people: "AltStore 2.0rc (public code)"
     brand: str  # the name the client's messages use: "AltStore" / "SideStore"

@@ -20,8 +20,10 @@ pass over a whole output, which keeps only the program's own SGR colour sequence
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Callable
 
 _BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _SEPARATORS = r"\u2028\u2029"
@@ -29,13 +31,34 @@ _SURROGATES = r"\ud800-\udfff"
 _C0 = r"\x00-\x08\x0b-\x1f"
 _DEL_C1 = r"\x7f-\x9f"
 
-_UNSAFE = re.compile(f"[{_C0}{_DEL_C1}{_BIDI}{_SEPARATORS}{_SURROGATES}]")
-_UNSAFE_ON_ONE_LINE = re.compile(f"[\t\n{_C0}{_DEL_C1}{_BIDI}{_SEPARATORS}{_SURROGATES}]")
+
+# Every character above is a control (Cc), a format character (Cf), a surrogate (Cs) or a line
+# or paragraph separator (Zl, Zp): none is printable to `str.isprintable`. Text that is all
+# printable (tabs and line feeds aside, which none of the patterns below takes unless it says
+# so) has nothing to replace, and no pattern is run, nor compiled: each costs 0.3-0.6 ms to
+# compile (the surrogate range is large), which every start would otherwise pay.
+# tests/test_startup.py checks this claim over every code point.
+
+
+def _only_printable(text: str, *, but_lines: bool = True) -> bool:
+    """Whether ``text`` holds printable characters only (with ``but_lines``, and tabs and line
+    feeds): if so, none of the unsafe characters."""
+    return text.isprintable() or (
+        but_lines and text.replace("\n", " ").replace("\t", " ").isprintable())
+
+
+def _compiled_when_used(pattern: str) -> Callable[[], re.Pattern[str]]:
+    return functools.cache(functools.partial(re.compile, pattern))
+
+
+_unsafe = _compiled_when_used(f"[{_C0}{_DEL_C1}{_BIDI}{_SEPARATORS}{_SURROGATES}]")
+_unsafe_on_one_line = _compiled_when_used(
+    f"[\t\n{_C0}{_DEL_C1}{_BIDI}{_SEPARATORS}{_SURROGATES}]")
 # json.dumps escapes C0 itself; everything else unsafe is escaped by one pass over its text.
-_RAW_IN_JSON = re.compile(f"[{_DEL_C1}{_BIDI}{_SEPARATORS}{_SURROGATES}]")
+_raw_in_json = _compiled_when_used(f"[{_DEL_C1}{_BIDI}{_SEPARATORS}{_SURROGATES}]")
 # Our own colour: Select Graphic Rendition, ESC [ digits and semicolons m. Nothing else.
-_UNSAFE_EXCEPT_SGR = re.compile(f"(\x1b\\[[0-9;]*m)|[{_C0}{_DEL_C1}{_BIDI}{_SEPARATORS}"
-                                f"{_SURROGATES}]")
+_unsafe_except_sgr = _compiled_when_used(
+    f"(\x1b\\[[0-9;]*m)|[{_C0}{_DEL_C1}{_BIDI}{_SEPARATORS}{_SURROGATES}]")
 
 MARKER = "\ufffd"
 _KEEPING_LINES = {"\u2028": "\n", "\u2029": "\n"}
@@ -54,9 +77,11 @@ def printable(text: str, *, keep_newlines: bool = True) -> str:
     """The text with every unsafe character shown as U+FFFD, so nothing is silently hidden;
     U+2028/U+2029 become line breaks. Without ``keep_newlines`` line breaks and tabs (and
     the separators) become spaces."""
+    if _only_printable(text, but_lines=keep_newlines):
+        return text
     if keep_newlines:
-        return _UNSAFE.sub(_shown_keeping_lines, text)
-    return _UNSAFE_ON_ONE_LINE.sub(_shown_on_one_line, text)
+        return _unsafe().sub(_shown_keeping_lines, text)
+    return _unsafe_on_one_line().sub(_shown_on_one_line, text)
 
 
 def _kept_sgr(match: re.Match[str]) -> str:
@@ -70,7 +95,9 @@ def terminal_text(text: str, *, colour: bool = False) -> str:
     add ours only when colouring, so without it no ESC at all reaches the stream."""
     if not colour:
         return printable(text)
-    return _UNSAFE_EXCEPT_SGR.sub(_kept_sgr, text)
+    if _only_printable(text):  # no ESC either: nothing to keep or replace
+        return text
+    return _unsafe_except_sgr().sub(_kept_sgr, text)
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -86,7 +113,9 @@ def json_dumps(value: object, *, indent: int | None = None, compact: bool = Fals
                       separators=(",", ":") if compact else None)
     if text.isascii():  # O(1) in CPython; DEL is the one unsafe ASCII character json leaves
         return text.replace("\x7f", "\\u007f")
-    return _RAW_IN_JSON.sub(_escaped, text)
+    if _only_printable(text):
+        return text
+    return _raw_in_json().sub(_escaped, text)
 
 
 # What a maintainer is warned about: the control characters a screen does not show. Tab, line
@@ -98,19 +127,21 @@ def json_dumps(value: object, *, indent: int | None = None, compact: bool = Fals
 # or paragraph separator (U+2029)"). Every other C0 control, DEL and the C1 range is reported,
 # and so are the bidirectional controls: the client lays them out as the Unicode
 # bidirectional algorithm says, so a name can show reordered (a spoofed name).
-_UNSHOWN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_DEL_C1}{_BIDI}]")
-_BIDI_CLASS = re.compile(f"[{_BIDI}]")
+_unshown = _compiled_when_used(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_DEL_C1}{_BIDI}]")
+_bidi_class = _compiled_when_used(f"[{_BIDI}]")
 
 
 def control_character_note(text: str) -> str | None:
     """What to tell a maintainer about the control characters in a string the client shows:
     the first one's code point and offset (in characters), and how many more there are."""
-    first = _UNSHOWN.search(text)
+    if _only_printable(text):
+        return None
+    first = _unshown().search(text)
     if first is None:
         return None
-    more = len(_UNSHOWN.findall(text, first.end()))
+    more = len(_unshown().findall(text, first.end()))
     others = f" and {more} more" if more else ""
-    if _BIDI_CLASS.match(first[0]):
+    if _bidi_class().match(first[0]):
         return (f"contains bidirectional control U+{ord(first[0]):04X} at offset "
                 f"{first.start()}{others}, which reorders the text the client shows")
     return (f"contains control character U+{ord(first[0]):04X} at offset {first.start()}"

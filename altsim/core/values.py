@@ -9,8 +9,17 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+
+
+def _compiled_when_used(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """The regex, compiled the first time it is asked for. Most regexes here serve one
+    client or an unusual shape that a run may never meet: compiled at import, they cost every
+    start 2-3 ms. (The ones every source needs are compiled at import, as usual.)"""
+    return functools.cache(functools.partial(re.compile, pattern, flags))
+
 
 # ---------------------------------------------------------------------------------------------
 # Hex colours, as AltStore 2.0rc reads them: AltStoreCore/Extensions/UIColor+Hex.swift:25-42 at
@@ -22,7 +31,7 @@ from datetime import UTC, datetime, timedelta, timezone
 # fits an Int32: eight digits from 0x80000000 up read as 0x7FFFFFFF. The trimmed string's
 # character count (3, 6 or 8) picks the layout; 8 is ARGB, alpha first.
 
-_HEX_DIGITS = re.compile(r"[0-9A-Fa-f]*")
+_hex_digits = _compiled_when_used(r"[0-9A-Fa-f]*")
 _INT32_MAX = 0x7FFFFFFF
 
 
@@ -50,6 +59,8 @@ def _character_count(text: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class HexColour:
+    """A hex colour as the client read it, and how it read it (for the maintainer's warnings)."""
+
     argb: int  # 0xAARRGGBB
     digits_read: int  # how many characters the scanner read (a prefix may be all it takes)
     length: int  # character count of the trimmed string, which picks the layout
@@ -57,7 +68,7 @@ class HexColour:
 
 
 def _hex_run(text: str, start: int) -> str:
-    match = _HEX_DIGITS.match(text, start)
+    match = _hex_digits().match(text, start)
     return match.group() if match else ""
 
 
@@ -228,7 +239,7 @@ def parse_device_version(text: str) -> OSVersion | None:
 # UNVERIFIED: the exact set CFURL accepts for "[" and "]" outside a host; we accept them.
 
 _URL_CHARS = r"A-Za-z0-9\-._~:/?@!$&'()*+,;=\[\]"
-_STRICT_URL = re.compile(
+_strict_url = _compiled_when_used(  # the stricter reading, before iOS 17
     rf"(?:[{_URL_CHARS}]|%[0-9A-Fa-f]{{2}})*(?:#(?:[{_URL_CHARS}]|%[0-9A-Fa-f]{{2}})*)?"
 )
 
@@ -236,7 +247,7 @@ _STRICT_URL = re.compile(
 def is_valid_url(text: str, lenient: bool) -> bool:
     if not text:
         return False
-    return lenient or _STRICT_URL.fullmatch(text) is not None
+    return lenient or _strict_url().fullmatch(text) is not None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,8 +317,8 @@ DATE_PARSED_FORMATS: tuple[tuple[str, str, str], ...] = (
 SWIFT_DOUBLE = (r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
                 r"|0[xX](?:[0-9A-Fa-f]+\.?[0-9A-Fa-f]*|\.[0-9A-Fa-f]+)(?:[pP][+-]?\d+)?"
                 r"|[nN][aA][nN]|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)")
-_SWIFT_DOUBLE = re.compile(SWIFT_DOUBLE)
-_DATE_PARSED = {name: (re.compile(pattern), fields)
+_swift_double = _compiled_when_used(SWIFT_DOUBLE)
+_DATE_PARSED = {name: (_compiled_when_used(pattern), fields)
                 for name, pattern, fields in DATE_PARSED_FORMATS}
 ALL_DATE_PARSED = tuple(name for name, _, _ in DATE_PARSED_FORMATS)
 
@@ -358,18 +369,18 @@ def parse_date_parsed(value: str | int | float, formats: tuple[str, ...]) -> dat
     text = value.strip()
     for name in formats:
         pattern, fields = _DATE_PARSED[name]
-        match = pattern.fullmatch(text)
+        match = pattern().fullmatch(text)
         if match is not None:
             date = _date_of(match, fields)
             if date is not None:
                 return date
-    if _SWIFT_DOUBLE.fullmatch(text):
+    if _swift_double().fullmatch(text):
         return unix_date(float.fromhex(text) if "x" in text.lower() else float(text))
     return None
 
 
-_ISO_INTERNET = re.compile(rf"{_ISO_DATE_TIME}{_ZONE}")
-_SHORT_DATE = re.compile(_YMD)
+_iso_internet = _compiled_when_used(rf"{_ISO_DATE_TIME}{_ZONE}")
+_short_date = _compiled_when_used(_YMD)
 
 
 def parse_livecontainer_date(text: str) -> datetime | None:
@@ -377,10 +388,10 @@ def parse_livecontainer_date(text: str) -> datetime | None:
     DateFormatter "yyyy-MM-dd", else nil (`LiveContainerSwiftUI/Views/LCAltStoreSourcesView.swift:
     427-435` (LiveContainer/LiveContainer @ 1a87ea9)). The short form is read in the device's
     time zone; altsim takes UTC."""
-    match = _ISO_INTERNET.fullmatch(text)
+    match = _iso_internet().fullmatch(text)
     if match is not None and (date := _date_of(match, "YmdHMSz")) is not None:
         return date
-    match = _SHORT_DATE.fullmatch(text)
+    match = _short_date().fullmatch(text)
     return None if match is None else _date_of(match, "Ymd")
 
 
@@ -388,14 +399,14 @@ def parse_livecontainer_date(text: str) -> datetime | None:
 # digits; 6 characters are RGB, 8 RRGGBBAA, any other length (or no digit) is opaque black and
 # never an error (`AltSourceKit/Sources/AltSourceKit/Extensions/Color/Color+Codable.swift:83-110`
 # (khcrysalis/Feather @ 65799dd)).
-_SCAN_HEX = re.compile(r"(?:0[xX](?=[0-9A-Fa-f]))?([0-9A-Fa-f]*)")
+_scan_hex = _compiled_when_used(r"(?:0[xX](?=[0-9A-Fa-f]))?([0-9A-Fa-f]*)")
 BLACK = 0xFF000000
 
 
 def parse_feather_colour(text: str) -> tuple[int, bool]:
     """(0xAARRGGBB, whether the text is a colour rather than black by default)."""
     cleaned = text.strip().replace("#", "")
-    match = _SCAN_HEX.match(cleaned)
+    match = _scan_hex().match(cleaned)
     digits = match[1] if match else ""
     rgb = int(digits[:16], 16) if digits else 0
     if len(cleaned) == 6:
@@ -405,7 +416,7 @@ def parse_feather_colour(text: str) -> tuple[int, bool]:
     return BLACK, False
 
 
-_LC_HEX = re.compile(r"[0-9A-Fa-f]{8}")
+_lc_hex = _compiled_when_used(r"[0-9A-Fa-f]{8}")
 
 
 def parse_livecontainer_colour(text: str) -> int | None:
@@ -417,17 +428,17 @@ def parse_livecontainer_colour(text: str) -> int | None:
         cleaned = "".join(c * 2 for c in cleaned)
     if len(cleaned) == 6:
         cleaned += "FF"
-    if not _LC_HEX.fullmatch(cleaned):
+    if not _lc_hex().fullmatch(cleaned):
         return None
     rgba = int(cleaned, 16)
     return (rgba & 0xFF) << 24 | rgba >> 8
 
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_scheme = _compiled_when_used(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
 def has_scheme(text: str) -> bool:
-    return _SCHEME.match(text) is not None
+    return _scheme().match(text) is not None
 
 
 def resolve_url(text: str, base: str | None) -> str:

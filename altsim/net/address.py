@@ -3,21 +3,15 @@
 
 from __future__ import annotations
 
-import urllib.parse
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
-from altsim.core.identity import typed_address_to_url
+from altsim.net.samples import SAMPLE_SCHEME, is_sample, sample_address, sample_path
 
 __all__ = ["SAMPLE_SCHEME", "Target", "is_local", "is_sample", "resolve_address", "sample_address",
            "sample_path"]
 
 FETCHED_SCHEMES = ("http", "https")
-# The sample sources inside the installed package, by name: "altsim-sample:clean.json". The
-# user state keeps this address, never the installation's path, so a reinstall (editable or
-# not, elsewhere) cannot break a store that holds a sample.
-SAMPLE_SCHEME = "altsim-sample:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +50,8 @@ def resolve_address(address: str) -> Target:
     if is_path:
         path = Path(address).resolve()
         return Target(address, path.as_uri(), path)
+    from altsim.core.identity import typed_address_to_url  # not for a file: `altsim check`
+
     url = typed_address_to_url(address)  # ValueError where the client shows no preview
     scheme = url.partition(":")[0].lower()
     if scheme not in FETCHED_SCHEMES:
@@ -64,6 +60,8 @@ def resolve_address(address: str) -> Target:
 
 
 def _file_url_path(url: str) -> Path:
+    import urllib.parse
+
     parts = urllib.parse.urlsplit(url)
     if parts.netloc not in ("", "localhost"):
         raise ValueError(f"a file URL names a host ({parts.netloc}); only local files are read")
@@ -76,22 +74,3 @@ def _file_url_path(url: str) -> Path:
 def is_local(url: str) -> bool:
     """Whether a source's URL (as ``Target.url`` gives it) names a file on this machine."""
     return url.startswith(("file:", SAMPLE_SCHEME))
-
-
-def is_sample(address: str) -> bool:
-    return address[:len(SAMPLE_SCHEME)].lower() == SAMPLE_SCHEME
-
-
-def sample_address(name: str) -> str:
-    return SAMPLE_SCHEME + name
-
-
-def sample_path(name: str) -> Path:
-    """The file of the bundled sample ``name``; ``ValueError`` naming the samples if none."""
-    folder = files("altsim") / "sample_sources"
-    if "/" in name or "\\" in name or not (folder / name).is_file():
-        known = ", ".join(sorted(entry.name for entry in folder.iterdir()
-                                 if entry.name.endswith(".json")))
-        raise ValueError(f"no bundled sample {name!r} (the samples are {known})")
-    # A regular installation's resources are files; altsim does not run from a zip.
-    return Path(str(folder / name))
