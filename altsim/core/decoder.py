@@ -202,6 +202,9 @@ class Decoder:
         self.consume_structs = consume_structs  # each app's Structs let go once it is built
         self.reads_marketplace_id = any(f.key == "marketplaceID" and f.kind == "string"
                                         for f in profile.app)
+        # Struct-mode functions that read nothing and return None (another client's reduced
+        # table where it decodes a model alike): a list of them is not walked (_list)
+        self.reads_nothing: set[Callable[..., Any]] = set()
         self.decoders: dict[str, Callable[..., Any]] = {}
         for model in MODELS:
             self.decoders[model] = self._compile(model)
@@ -215,7 +218,8 @@ class Decoder:
         so that it, and every app it read, is freed as soon as the caller lets go: a decode is
         frozen out of the cycle collector's sight (state/decode_cache.py), so anything in a
         cycle would live for good (a 10,000-app source, 150 MB, at each new decode)."""
-        for table in (self.kinds, self.tables, self.decoders, self.screenshot_for):
+        for table in (self.kinds, self.tables, self.decoders, self.screenshot_for,
+                      self.reads_nothing):
             table.clear()
         self.readable_apps = []
         self.partial_app = None
@@ -393,6 +397,9 @@ class Decoder:
         self.generated[model] = "\n".join(lines)
         exec(_compiled(self.generated[model]), env)  # noqa: S102 (built from the profile's tables)
         decoder: Callable[..., Any] = env["decode"]
+        if attrs is not None and not self.tables[model] and not self.build_models \
+                and not self.warnings:  # a Struct is an object: nothing here can go wrong
+            self.reads_nothing.add(decoder)
         return decoder
 
     def _struct_call(self, i: int, key: str, kind: str, attrs: dict[str, str],
@@ -510,6 +517,8 @@ class Decoder:
         list_at = pointer_join(ptr, key)
         if type(value) is not list:
             return self._mismatch(list_at, "Array<Any>", value)
+        if item in self.reads_nothing:
+            return [None] * len(value)
         # Failed items are left out, so checks of the rest still run; the error is recorded.
         errors = self.errors
         results = [item(element, f"{list_at}/{i}", i) for i, element in enumerate(value)]
