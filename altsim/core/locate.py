@@ -19,6 +19,7 @@ walked again from its start by the general walker, which JSON5 texts always use.
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import json.scanner
 import re
@@ -318,7 +319,21 @@ class _Walker:
 def locate(text: str, pointers: Iterable[str], strict: bool = True) -> dict[str, int]:
     """Offsets of the values the pointers name (the last occurrence of a repeated key, unless
     every pointer was found before it: see `_Walker.walk`). `strict`: the text is strict
-    JSON, read by the fast walker; else JSON5 (or not known), read by the general one."""
+    JSON, read by the fast walker; else JSON5 (or not known), read by the general one.
+
+    The cycle collector waits meanwhile: the trie and the walk make no cycles, but a trie
+    of 100,000 pointers is 400,000 dicts, whose making would set off collections that walk
+    the whole document and model still alive (0.4-0.7 s of 1.4 s in-process)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _located(text, pointers, strict)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _located(text: str, pointers: Iterable[str], strict: bool) -> dict[str, int]:
     trie, wanted = _trie(pointers)
     if not trie:
         return {}
