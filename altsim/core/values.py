@@ -169,8 +169,9 @@ def parse_plain_date(text: str) -> datetime | None:
     try:
         if len(text) == 20 and text[4::3] == "--T::Z":
             # 2024-05-31T12:00:00Z, the usual shape: with the separators in place, fromisoformat
-            # reads exactly the regex's ASCII digits (no regex: this runs per version)
-            return utc_date(datetime.fromisoformat(text))
+            # reads exactly the regex's ASCII digits (no regex: this runs per version), in UTC
+            date = datetime.fromisoformat(text)
+            return date if 1 < date.year < 9999 else utc_date(date)
         if _PLAIN_DATE_TIME.fullmatch(text):
             return utc_date(datetime.fromisoformat(text))
         if _PLAIN_DATE.fullmatch(text):
