@@ -14,7 +14,7 @@ from altsim.core.diagnostics import FORMAT_TEXT, Diagnostic, Rejection, Severity
 from altsim.core.jsontext import Document, SyntaxFailure, parse_document
 from altsim.core.locate import line_columns, locate
 from altsim.core.model import App, Source
-from altsim.core.profiles import NEVER, PROFILES, ClientProfile
+from altsim.core.profiles import NEVER, PROFILES, ClientProfile, per_profile
 from altsim.core.qa import review_source
 from altsim.core.values import OSVersion
 from altsim.core.verify import verify_source
@@ -284,6 +284,7 @@ _CHILDREN: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+@per_profile  # each check asks for every other client of its market
 def _delta_profile(base: ClientProfile, other: ClientProfile) -> ClientProfile | None:
     """`other` reduced to the fields it decodes differently from `base`, and the way to them."""
     tables: dict[str, Any] = {}

@@ -35,7 +35,7 @@ from altsim.core.decoder import (
 )
 from altsim.core.keys import extra_key_notes, known_keys
 from altsim.core.model import Source
-from altsim.core.profiles import ClientProfile
+from altsim.core.profiles import ClientProfile, per_profile
 from altsim.core.values import OSVersion
 
 FAST_FROM = 256 * 1024
@@ -60,7 +60,6 @@ class _Structs:
     errors: tuple[type[Exception], ...]  # what msgspec raises for bytes it refuses
 
 
-_TYPES: dict[int, tuple[ClientProfile, _Structs | None]] = {}
 _NESTED_KINDS = frozenset({*STRUCT_LISTS, "screenshots"})
 # The keys parsed as Structs (or lists of them), whichever kind reads them.
 _NESTED = {"root": {"apps": "app", "news": "news"},
@@ -105,13 +104,9 @@ def decode(document: StructDocument, profile: ClientProfile, ios: OSVersion, *,
     return decoder, source
 
 
+@per_profile
 def _structs(profile: ClientProfile) -> _Structs | None:
-    """The profile's Structs, built once per profile object (a test's altered copy of a profile
-    gets its own)."""
-    cached = _TYPES.get(id(profile))
-    if cached is None or cached[0] is not profile:
-        cached = _TYPES[id(profile)] = (profile, _build(profile) if supports(profile) else None)
-    return cached[1]
+    return _build(profile) if supports(profile) else None
 
 
 def _build(profile: ClientProfile) -> _Structs:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from altsim.core.profiles import PROFILES, ClientProfile
+from altsim.core.profiles import PROFILES, ClientProfile, per_profile
 
 # behaviour.md 2.6, StoreCategory.swift:12-21
 KNOWN_CATEGORIES = frozenset(
@@ -88,10 +88,12 @@ def _table_keys(profile: ClientProfile, model: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+@per_profile
 def known_keys(profile: ClientProfile, model: str) -> frozenset[str]:
     return _table_keys(profile, model) | _READ_BY_FALLBACK.get(model, frozenset())
 
 
+@per_profile  # each decoder reads them: tables of every client, per model
 def extra_key_notes(profile: ClientProfile, model: str) -> dict[str, tuple[str, str]]:
     """Notes for keys this profile ignores: ours, else "read by <other clients> only" (a
     warning when a client of the same market reads it, else info: a key for AltStore is no

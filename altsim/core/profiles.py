@@ -8,10 +8,14 @@ branches on the client's name.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from altsim.core.values import ALL_DATE_PARSED, UNDATED
+
+T = TypeVar("T")
 
 # behaviour.md 10.9: the install-time checks of the 1.x clients, and those 2.0 added
 INSTALL_CHECKS_1 = frozenset({"bundleIdentifier", "minimumOSVersion", "sha256"})
@@ -158,6 +162,22 @@ class ClientProfile:
     def fields_for(self, model: str) -> tuple[Field, ...]:
         fields: tuple[Field, ...] = getattr(self, model)
         return fields
+
+
+def per_profile(compute: Callable[..., T]) -> Callable[..., T]:
+    """`compute(profile, *args)` remembered for each profile object and arguments (profiles
+    among them by identity): a profile's tables never change, and a test's altered copy is
+    another object. The result is shared: callers read it, never change it."""
+    cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], T]] = {}
+
+    def remembered(*args: Any) -> T:
+        key = tuple(id(a) if isinstance(a, ClientProfile) else a for a in args)
+        hit = cache.get(key)
+        if hit is None or any(a is not b for a, b in zip(hit[0], args, strict=True)):
+            hit = cache[key] = (args, compute(*args))  # args kept: no id is reused meanwhile
+        return hit[1]
+
+    return functools.update_wrapper(remembered, compute)
 
 
 # The attribute of keys decoded only for their errors, not kept in the model.
