@@ -156,6 +156,12 @@ def test_a_command_loads_its_own_module_only(argv: list[str], module: str,
     assert loaded & commands == {f"altsim.cli.{module}"}
 
 
+@pytest.mark.parametrize("argv", [["--version"], ["--vers", "check"]])
+def test_version_loads_no_command(argv: list[str], tmp_path: Path) -> None:
+    commands = {f"altsim.cli.{name}" for name in COMMAND_MODULES.values()}
+    assert _loaded(argv, tmp_path) & commands == set()
+
+
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     (action,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return dict(action.choices)

@@ -67,9 +67,10 @@ def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParse
 
 def _modules_for(argv: Sequence[str]) -> list[str] | None:
     """The command modules a parse of ``argv`` needs: none without arguments (the terminal
-    UI), the command's own when the first word names one, else (help, --version, an unknown
-    command) every one, so that the top-level help lists them all."""
-    if not argv:
+    UI) or with --version first (argparse answers it as soon as it reads it; "--vers" too),
+    the command's own when the first word names one, else (help, an unknown command) every
+    one, so that the top-level help lists them all."""
+    if not argv or (len(argv[0]) > 2 and "--version".startswith(argv[0])):
         return []
     module = COMMAND_MODULES.get(argv[0])
     return None if module is None else [module]
