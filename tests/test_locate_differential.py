@@ -267,6 +267,15 @@ def test_escaped_keys_white_space_and_a_text_the_fast_walker_does_not_expect():
                     locate(broken, pointers, strict)
 
 
+def test_a_pointer_nested_deeper_than_the_fast_walker_recurses():
+    # The fast walker takes two frames a level; the general one, one: it takes over.
+    for depth in (50, 700):
+        text = '{"a": ' * depth + "[1]" + "}" * depth
+        pointers = ["/a" * depth + "/0", "/b"]
+        assert_same(text, pointers, strict=True)
+        assert locate(text, pointers) == {pointers[0]: text.index("1")}
+
+
 def test_line_columns_of_located_values():
     text = '{\n  "a": [1,\n    2],\n"b": "\u00e9"}'
     offsets = locate(text, ["/a/1", "/b"])

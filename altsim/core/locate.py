@@ -343,8 +343,10 @@ def _located(text: str, pointers: Iterable[str], strict: bool) -> dict[str, int]
             fast.walk(_leading_space().match(text).end(), trie)  # type: ignore[union-attr]
         except _AllFound:
             return fast.found
-        except (_Unexpected, StopIteration, ValueError):
-            pass  # not strict JSON after all: walked again, from its start, below
+        except (_Unexpected, StopIteration, ValueError, RecursionError):
+            # Not strict JSON after all (or nested beyond what the fast walker's two frames a
+            # level reach): walked again, from its start, below, as before.
+            pass
         else:
             return fast.found
     walker = _Walker(text, strict, trie, wanted)
