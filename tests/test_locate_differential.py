@@ -267,6 +267,32 @@ def test_escaped_keys_white_space_and_a_text_the_fast_walker_does_not_expect():
                     locate(broken, pointers, strict)
 
 
+@pytest.mark.parametrize("text", [
+    '{"x": "size", "size": 1}',  # the key's text as a value first
+    '{"a": {"size": 1}, "size": 2}',  # nested first
+    '{"a": [{"size": 1}], "b": 0}',  # nested only
+    '{"s\\u0069ze": 1, "size": 2}',  # written with an escape, then plainly
+    '{"size": 2, "s\\u0069ze": 1}',
+    '{"size": 1, "size": 2}',  # repeated
+    '{"name": "a [b] {c}", "size": 1}',  # brackets in a string before it
+    '{"x": "he said \\"size\\": no", "size": 3}',  # in a string, with escaped quotes
+    '{"x\\"size": 1, "size": 2}',  # the end of a key with an escaped quote
+    '{"\\\\": 0, "size" :\t4 }',
+    '{"size": {"size": 5}}',
+    '{"other": 1}',
+    '{"sizes": 1, "size": 6, "Size": 7}',
+    '[{"size": 1}, {"x": 2}, {"size": 3, "size": 4}, {"a": {"size": 5}}]',
+    '{"x\\"size": 1, "y": 2}',  # only there
+    '{"a": "x",": 1": 2}',  # "," between two strings, then a colon: no key ","
+])
+def test_one_wanted_key_in_an_object_found_by_searching(text):
+    # An object in which one key is wanted is searched with str.find; wherever that cannot
+    # be sure, it is walked member by member. Either way, what the reference records.
+    pointers = ["/size", "/0/size", "/2/size", "/3/size", "/,"]
+    for wanted in (pointers, [*pointers, "/missing"], ["/size"], ["/2/size"], ["/,"]):
+        assert_same(text, wanted, strict=True)
+
+
 def test_a_pointer_nested_deeper_than_the_fast_walker_recurses():
     # The fast walker takes two frames a level; the general one, one: it takes over.
     for depth in (50, 700):

@@ -8,9 +8,11 @@ Strict JSON (what almost every source is) has a fast walker whose work happens i
 values nothing is wanted in are skipped by the C scanner (`json.scanner`), an array is walked
 element to element by the same scanner, and in an object one regular expression passes over
 every run of members whose key is not wanted and whose value is a string or a scalar (the
-members a pointer cannot lead through). Python looks only at the keys that may be wanted,
-the containers the pointers lead through and the value each pointer names: locating N
-diagnostics costs about one pass over the text at C speed (the scanner's, or the regular
+members a pointer cannot lead through). An object in which one key is wanted, for the value
+it names, is read whole by the scanner and searched for the key with `str.find` (where that
+cannot be sure, it is walked member by member). Python looks only at the keys that may be
+wanted, the containers the pointers lead through and the value each pointer names: locating
+N diagnostics costs about one pass over the text at C speed (the scanner's, or the regular
 expression's inside the objects a pointer enters) plus a few microseconds per diagnostic.
 A text the fast walker does not expect (it never meets one the strict parser accepted) is
 walked again from its start by the general walker, which JSON5 texts always use.
@@ -55,6 +57,13 @@ _FLAT_VALUE = (r'(?:"(?:[^"\\\x00-\x1f]++|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*+"'
 _array_start = _when_used(rf"\[{_SPACE}(\])?")
 # After an element: a comma and the white space after it, or the closing bracket.
 _after_element = _when_used(rf"{_SPACE}(?:,{_SPACE}|(\]))")
+# A key's colon, with the white space around it.
+_colon = _when_used(rf"{_SPACE}:{_SPACE}")
+# Where a key written with a \u escape ends (or something like it: a string in which a \u
+# comes before an escaped quote): a key that may be a wanted one in disguise.
+_escaped_key = _when_used(rf'\\u[^"]*+"{_SPACE}:')
+# What a quote that ends a string may be followed by, in strict JSON.
+_AFTER_STRING = frozenset(' \t\n\r,:}]')
 # What a value starts with in strict JSON. A value is recorded only where one starts: a text
 # with anything else there (a comment, a BOM, a trailing comma) is walked by the general
 # walker, which may find the value further on.
@@ -131,6 +140,16 @@ def _member_pattern_for(keys: tuple[Any, ...]) -> re.Pattern[str]:
     return pattern
 
 
+def _plainly_quoted(key: str) -> str:
+    """The key in quotes, when no other text can be it in strict JSON: it can be written only
+    as is or with \\u escapes (it holds no quote, backslash, slash or control character), and
+    its quoted form cannot start at a string's closing quote (its first character cannot
+    follow one). Else ""."""
+    plain = (key and key[0] not in _AFTER_STRING and key.isprintable()
+             and not any(char in key for char in '"\\/'))
+    return f'"{key}"' if plain else ""
+
+
 class _StrictWalker:
     """The fast walker over strict JSON (see the module's docstring). It records what the
     general walker records, in the same order, and stops where it stops; a text it does not
@@ -140,6 +159,7 @@ class _StrictWalker:
         self.text = text
         self.wanted = wanted
         self.found: dict[str, int] = {}
+        self.quoted: dict[str, str] = {}  # a key as _plainly_quoted writes it
 
     def walk(self, i: int, node: _Trie) -> int:
         """Record wanted pointers at or below the value at i; return the index after it."""
@@ -159,6 +179,17 @@ class _StrictWalker:
         return int(_scan_once(self.text, i)[1])
 
     def walk_object(self, i: int, node: _Trie) -> int:
+        if len(node) == 1:  # one key wanted here: often the value it names, nothing below
+            (key,) = node
+            child = node[key]
+            if len(child) == 1 and _END in child:
+                quoted = self.quoted.get(key)
+                if quoted is None:
+                    quoted = self.quoted[key] = _plainly_quoted(key)
+                if quoted:
+                    end = self.walk_one(i, quoted, child[_END])
+                    if end is not None:
+                        return end
         text, found = self.text, self.found
         pattern = _member_pattern_for(tuple(node))
         member = pattern.match(text, i + 1)
@@ -185,6 +216,38 @@ class _StrictWalker:
             member = pattern.match(text, i)
             after_value = True
         raise _Unexpected
+
+    def walk_one(self, i: int, quoted: str, pointer: str) -> int | None:
+        """In the object at i, the value of the one key wanted there, written `quoted`; the
+        index after the object. The C scanner finds the object's end (and reads the object:
+        it is strict JSON), and the key is looked for by `str.find`. None (the object is
+        walked member by member) where that cannot be sure: the key is there twice, may be
+        nested or written with escapes."""
+        text = self.text
+        end: int = _scan_once(text, i)[1]
+        if _escaped_key().search(text, i, end):
+            return None
+        value = -1
+        at = text.find(quoted, i, end)
+        while at >= 0:
+            # The quote at `at` opens a string: it is raw (no backslash before it), and the
+            # key's first character cannot follow a closing quote (_plainly_quoted).
+            after = at + len(quoted)
+            colon = _colon().match(text, after)
+            if colon is not None:  # a key, not a string value
+                if value >= 0 or text[at - 1] == "\\":
+                    return None
+                if text.find("{", i + 1, at) >= 0 or text.find("[", i + 1, at) >= 0:
+                    return None  # maybe in a nested object
+                value = colon.end()
+            at = text.find(quoted, after, end)
+        if value >= 0:
+            if text[value:value + 1] not in _VALUE_START:
+                raise _Unexpected
+            self.found[pointer] = value
+            if len(self.found) == self.wanted:
+                raise _AllFound
+        return end
 
     def walk_array(self, i: int, node: _Trie) -> int:
         text, found = self.text, self.found
