@@ -155,9 +155,12 @@ class _StrictWalker:
     general walker records, in the same order, and stops where it stops; a text it does not
     expect raises _Unexpected (or the scanner's StopIteration or ValueError)."""
 
-    def __init__(self, text: str, wanted: int) -> None:
+    def __init__(self, text: str, wanted: int, root: int) -> None:
         self.text = text
         self.wanted = wanted
+        # Where the document's value starts: its object is never read whole for one key (the
+        # walk stops once everything is found, rather than parse a 20 MB document to its end)
+        self.root = root
         self.found: dict[str, int] = {}
         self.quoted: dict[str, str] = {}  # a key as _plainly_quoted writes it
 
@@ -179,7 +182,7 @@ class _StrictWalker:
         return int(_scan_once(self.text, i)[1])
 
     def walk_object(self, i: int, node: _Trie) -> int:
-        if len(node) == 1:  # one key wanted here: often the value it names, nothing below
+        if len(node) == 1 and i != self.root:  # one key wanted: often a value, nothing below
             (key,) = node
             child = node[key]
             if len(child) == 1 and _END in child:
@@ -401,9 +404,10 @@ def _located(text: str, pointers: Iterable[str], strict: bool) -> dict[str, int]
     if not trie:
         return {}
     if strict:
-        fast = _StrictWalker(text, wanted)
+        start = _leading_space().match(text).end()  # type: ignore[union-attr]
+        fast = _StrictWalker(text, wanted, start)
         try:
-            fast.walk(_leading_space().match(text).end(), trie)  # type: ignore[union-attr]
+            fast.walk(start, trie)
         except _AllFound:
             return fast.found
         except (_Unexpected, StopIteration, ValueError, RecursionError):
