@@ -181,6 +181,15 @@ class _StrictWalker:
             return self.walk_array(i, node)
         return int(_scan_once(self.text, i)[1])
 
+    def leaf(self, i: int, pointer: str) -> int:
+        """Record the wanted value at i, nothing wanted below it; the index after it."""
+        if self.text[i:i + 1] not in _VALUE_START:
+            raise _Unexpected
+        self.found[pointer] = i
+        if len(self.found) == self.wanted:
+            raise _AllFound
+        return int(_scan_once(self.text, i)[1])
+
     def walk_object(self, i: int, node: _Trie) -> int:
         if len(node) == 1 and i != self.root:  # one key wanted: often a value, nothing below
             (key,) = node
@@ -193,7 +202,7 @@ class _StrictWalker:
                     end = self.walk_one(i, quoted, child[_END])
                     if end is not None:
                         return end
-        text, found = self.text, self.found
+        text = self.text
         pattern = _member_pattern_for(tuple(node))
         member = pattern.match(text, i + 1)
         after_value = False  # whether a comma comes before the next member
@@ -208,12 +217,7 @@ class _StrictWalker:
             if child is None:
                 i = _scan_once(text, i)[1]
             elif len(child) == 1 and _END in child:  # a wanted value, nothing below it
-                if text[i:i + 1] not in _VALUE_START:
-                    raise _Unexpected
-                found[child[_END]] = i
-                if len(found) == self.wanted:
-                    raise _AllFound
-                i = _scan_once(text, i)[1]
+                i = self.leaf(i, child[_END])
             else:
                 i = self.walk(i, child)
             member = pattern.match(text, i)
@@ -253,7 +257,7 @@ class _StrictWalker:
         return end
 
     def walk_array(self, i: int, node: _Trie) -> int:
-        text, found = self.text, self.found
+        text = self.text
         start = _array_start().match(text, i)
         if start is None:
             raise _Unexpected
@@ -267,12 +271,7 @@ class _StrictWalker:
             if child is None:
                 i = _scan_once(text, i)[1]
             elif len(child) == 1 and _END in child:
-                if text[i:i + 1] not in _VALUE_START:
-                    raise _Unexpected
-                found[child[_END]] = i
-                if len(found) == self.wanted:
-                    raise _AllFound
-                i = _scan_once(text, i)[1]
+                i = self.leaf(i, child[_END])
             else:
                 i = self.walk(i, child)
             index += 1
