@@ -2,16 +2,15 @@
 on generated documents (strict JSON and JSON5: escaped and repeated keys, white space, BOMs,
 comments, single quotes).
 
-The reference below is that walker as it was (commit 02dc48c), token by token in Python, kept
-here only to compare with. Its semantics are the contract: the value of the last occurrence
-of a repeated key, unless every pointer was found before that occurrence was reached (the
-walk stops there); a pointer that names nothing is left out.
+The reference below is the general walker alone, which was the whole of locate before (commit
+02dc48c) and is still what JSON5 texts take. Its semantics are the contract: the value of the
+last occurrence of a repeated key, unless every pointer was found before that occurrence was
+reached (the walk stops there); a pointer that names nothing is left out.
 """
 
 from __future__ import annotations
 
 import json
-import json.scanner
 import random
 import re
 from collections.abc import Iterable, Iterator
@@ -22,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from altsim.core import json5_reader
+from altsim.core import locate as locate_module
 from altsim.core.diagnostics import pointer_parts
 from altsim.core.jsontext import Document, decode_text, parse_document
 from altsim.core.locate import line_columns, locate
@@ -32,131 +31,36 @@ from .conftest import IN_REPO_CORPUS, ROOT
 QUIRKS = ROOT / "tests" / "fixtures" / "quirks"
 FILES = sorted(IN_REPO_CORPUS.glob("*.json")) + sorted(QUIRKS.glob("*.json"))
 
-# -- the reference: the walker before issue 19's fast path, unchanged -------------------------
-
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', re.DOTALL)
-_IDENTIFIER = re.compile(r"[^\s:/,{}\[\]'\"]+")
-_SCALAR = re.compile(r"[^\s,\]}/]+")
-_JSON5_TOKEN = re.compile(
-    r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|//[^\n]*|/\*.*?\*/|[\[\]{}]', re.DOTALL
-)
-_scan_once: Any = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
-_END = None
-
-
-class _AllFound(Exception):
-    pass
-
-
-def _ends(node: dict[Any, Any]) -> list[str]:
-    found = [node[_END]] if _END in node else []
-    for key, child in node.items():
-        if key is not _END:
-            found += _ends(child)
-    return found
-
-
-class _ReferenceWalker:
-    def __init__(self, text: str, strict: bool, wanted: Iterable[str]) -> None:
-        self.text = text
-        self.strict = strict
-        self.found: dict[str, int] = {}
-        self.trie: dict[Any, Any] = {}
-        for pointer in wanted:
-            node = self.trie
-            for part in pointer_parts(pointer):
-                node = node.setdefault(part, {})
-            node[_END] = pointer
-        self.wanted = sum(1 for _ in _ends(self.trie))
-
-    def space(self, i: int) -> int:
-        text = self.text
-        if i < len(text) and not text[i].isspace() and text[i] not in "/\ufeff":
-            return i
-        match = json5_reader.SPACE.match(text, i)
-        return match.end() if match else i
-
-    def skip_value(self, i: int) -> int:
-        text = self.text
-        if self.strict:
-            try:
-                return int(_scan_once(text, i)[1])
-            except (StopIteration, ValueError):
-                return len(text)
-        if i >= len(text):
-            return i
-        if text[i] not in "[{":
-            match = _STRING.match(text, i) or _SCALAR.match(text, i)
-            return match.end() if match else i + 1
-        depth = 0
-        for token in _JSON5_TOKEN.finditer(text, i):
-            char = token.group()[0]
-            if char in "[{":
-                depth += 1
-            elif char in "]}":
-                depth -= 1
-                if depth == 0:
-                    return token.end()
-        return len(text)
-
-    def key_at(self, i: int) -> tuple[str, int]:
-        text = self.text
-        match = _STRING.match(text, i)
-        if match:
-            raw = match.group()
-            if "\\" not in raw:
-                key = raw[1:-1]
-            elif raw[0] == '"' and self.strict:
-                key = json.loads(raw)
-            else:
-                key = json5_reader.loads(raw)
-            return str(key), match.end()
-        match = _IDENTIFIER.match(text, i)
-        if match is None:
-            return "", len(text)
-        return match.group(), match.end()
-
-    def walk(self, i: int, node: dict[Any, Any]) -> int:
-        text = self.text
-        if _END in node:
-            self.found[node[_END]] = i
-            if len(self.found) == self.wanted:
-                raise _AllFound
-        if len(node) == (_END in node):
-            return self.skip_value(i)
-        opener = text[i] if i < len(text) else ""
-        if opener not in "[{" or not opener:
-            return self.skip_value(i)
-        closer = "}" if opener == "{" else "]"
-        i = self.space(i + 1)
-        index = 0
-        while i < len(text) and text[i] != closer:
-            if opener == "{":
-                key, i = self.key_at(i)
-                i = self.space(i)
-                i = self.space(i + 1)
-            else:
-                key = str(index)
-                index += 1
-            child = node.get(key)
-            i = self.walk(i, child) if child is not None else self.skip_value(i)
-            i = self.space(i)
-            if i < len(text) and text[i] == ",":
-                i = self.space(i + 1)
-            elif i < len(text) and text[i] != closer:
-                break
-        return i + 1
-
+# -- the reference: the general walker alone, token by token in Python ----------------------
 
 def reference_locate(text: str, pointers: Iterable[str], strict: bool = True
                      ) -> dict[str, int]:
-    walker = _ReferenceWalker(text, strict, pointers)
-    if walker.trie:
-        try:
-            walker.walk(walker.space(0), walker.trie)
-        except _AllFound:
-            pass
+    """What the general walker finds by itself: the walker before the fast one (commit
+    02dc48c), which JSON5 texts and unexpected ones still take. Its trie is built here from
+    `pointer_parts`, not by the fast walker's own code."""
+    trie: dict[Any, Any] = {}
+    for pointer in pointers:
+        node = trie
+        for part in pointer_parts(pointer):
+            node = node.setdefault(part, {})
+        node[None] = pointer
+    if not trie:
+        return {}
+    wanted = sum(1 for _ in _ends(trie))
+    walker = locate_module._Walker(text, strict, trie, wanted)
+    try:
+        walker.walk(walker.space(0), trie)
+    except locate_module._AllFound:
+        pass
     return walker.found
+
+
+def _ends(node: dict[Any, Any]) -> list[str]:
+    found = [node[None]] if None in node else []
+    for key, child in node.items():
+        if key is not None:
+            found += _ends(child)
+    return found
 
 
 # -- comparing -------------------------------------------------------------------------------
