@@ -217,18 +217,21 @@ class AltsimApp(App[None]):
         self.tabs.active = name
         self.focus_tab(name)
 
-    def focus_tab(self, name: str) -> None:
+    def focus_tab(self, name: str, tries: int = 100) -> None:
         widget = self.tab_widget(name)
         main = getattr(widget, "main", None)
         if isinstance(main, Widget):
             main.focus()
         else:  # the Simulator form in the first frames, before Lazy mounts it: soon
             self.set_focus(None)
-            self.set_timer(0.05, lambda: self._focus_when_mounted(name))
+        if not isinstance(main, Widget) or main is not self.focused:
+            # Not there yet, or just mounted: focus lands only once the widget can take it
+            # (on a loaded machine, after this call), so look again until it has.
+            self.set_timer(0.05, lambda: self._focus_when_mounted(name, tries - 1))
 
-    def _focus_when_mounted(self, name: str) -> None:
-        if self.tabs.active == name and self.focused is None:
-            self.focus_tab(name)
+    def _focus_when_mounted(self, name: str, tries: int) -> None:
+        if tries > 0 and self.tabs.active == name and self.focused is None:
+            self.focus_tab(name, tries)
 
     @on(TabbedContent.TabActivated)
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
