@@ -21,9 +21,8 @@ same verdict, model and diagnostics on the corpus, the spec's vectors and genera
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
 from types import GenericAlias
-from typing import Any
+from typing import Any, NamedTuple
 
 from altsim.core.decoder import (
     STRUCT_LISTS,
@@ -42,8 +41,7 @@ FAST_FROM = 256 * 1024
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32's start alike
 
 
-@dataclass(frozen=True, slots=True)
-class StructDocument:
+class StructDocument(NamedTuple):
     """A source parsed into Structs, for the profile it was built for and any other client whose
     fields it types alike (`decode`)."""
 
@@ -52,8 +50,9 @@ class StructDocument:
     nested: dict[str, frozenset[str]]  # per model: the keys holding Structs
 
 
-@dataclass(frozen=True, slots=True)
-class _Structs:
+class _Structs(NamedTuple):
+    """A profile's Struct types, ready to parse with."""
+
     decoder: Any  # msgspec.json.Decoder of the root Struct
     attrs: dict[str, dict[str, str]]
     nested: dict[str, frozenset[str]]

@@ -11,8 +11,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -21,11 +20,12 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_NON_FINITE = re.compile(r"-?Infinity|NaN")
+# Patterns for a text that fails to parse, compiled there (by re's cache), not at every start.
+_NON_FINITE = r"-?Infinity|NaN"
 # An HTML page: a doctype or <html> first, or any tag first and an html, head or body tag
 # somewhere. No JSON or JSON5 text starts with "<", so a page is never mistaken for a source.
-_HTML_START = re.compile(r"[\s\ufeff]*(?:(<!doctype\s+html|<html\b)|<[a-z!?])", re.IGNORECASE)
-_HTML_TAG = re.compile(r"<(?:html|head|body)\b", re.IGNORECASE)
+_HTML_START = r"[\s\ufeff]*(?:(<!doctype\s+html|<html\b)|<[a-z!?])"
+_HTML_TAG = r"<(?:html|head|body)\b"
 
 _HTML_PAGE = ("this is an HTML page, not JSON: likely a GitHub page URL (github.com/…/blob/…) "
               "where the raw file (raw.githubusercontent.com/…) was meant, a login page or an "
@@ -34,23 +34,24 @@ _EMPTY_FILE = "not valid JSON: the file is empty"
 TOO_DEEP = "nesting too deep"
 
 
-@dataclass(frozen=True, slots=True)
-class SyntaxProblem:
+class SyntaxProblem(NamedTuple):
+    """What a parser said, and where (line and column from 1)."""
+
     message: str
     line: int
     column: int
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
+    """A text a device's parser read, and the JSON values it read from it."""
+
     text: str
     value: Any
     # Set when the text is not strict JSON but JSON5 parses it: what strict parsing said.
     json5_only: SyntaxProblem | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SyntaxFailure:
+class SyntaxFailure(NamedTuple):
     """Bytes some devices cannot read: the first error of each of the client's parsers."""
 
     strict: SyntaxProblem  # the strict parser's (devices before JSON5)
@@ -95,10 +96,10 @@ def _not_a_document(text: str) -> SyntaxProblem | None:
     with a login or error page)."""
     if not text or text.isspace():
         return SyntaxProblem(_EMPTY_FILE, *position(text, len(text)))
-    match = _HTML_START.match(text)
+    match = re.match(_HTML_START, text, re.IGNORECASE)
     if match is None:
         return None
-    if match[1] is None and _HTML_TAG.search(text) is None:
+    if match[1] is None and re.search(_HTML_TAG, text, re.IGNORECASE) is None:
         return None  # some other markup (an XML plist, an SVG): plain syntax errors say enough
     return SyntaxProblem(_HTML_PAGE, *position(text, match[0].index("<")))
 
@@ -110,7 +111,7 @@ def _strict(text: str) -> Any:
 def _strict_problem(text: str, error: ValueError) -> SyntaxProblem:
     if isinstance(error, json.JSONDecodeError):
         return SyntaxProblem(error.msg, error.lineno, error.colno)
-    match = _NON_FINITE.search(text)
+    match = re.search(_NON_FINITE, text)
     offset = match.start() if match else 0
     return SyntaxProblem(f"{error} is not a JSON number", *position(text, offset))
 
