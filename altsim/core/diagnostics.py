@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from altsim.core.codes import CODES
 
@@ -37,8 +38,7 @@ class Diagnostic:
                 f"{self.code!r} is not registered as {self.severity} in altsim/core/codes.py")
 
 
-@dataclass(frozen=True, slots=True)
-class Rejection:
+class Rejection(NamedTuple):
     """Why the client refuses the source, in the client's own words."""
 
     code: str  # the client's error name, e.g. "keyNotFound", "duplicateBundleID"
