@@ -64,7 +64,7 @@ from altsim.core.values import (
 )
 
 INVALID: Any = object()  # a value the client failed to decode
-UNSET_KEY: Any = object()  # a Struct's default for a key it has only to tell of (fast_decode)
+UNSET_KEY: Any = object()  # a Struct's value for a key absent from its object (fast_decode)
 _EMPTY: dict[str, Any] = {}  # the enclosing object, for a kind that reads no other key
 CUSTOM_PLEDGE = "custom"
 # Keys whose kind runs even when the key is absent: they fall back to other keys.
@@ -131,6 +131,10 @@ class Decoder:
       absent (the required key's error, or the model's default), else the kind's method.
       Models in `_BUILDS` construct their dataclass at the end; after an error inside one,
       `_finish` keeps what could be read.
+
+    With `structs` (core/fast_decode.py) the root, app, version, news and screenshot functions
+    read msgspec Structs rather than dicts, with the same tests and kinds; a value only a dict
+    can decide raises NotFast.
 
     With `fast_paths=False` the functions are generated without the inline tests: every
     present value goes through its kind, the table interpreted field by field. Both must
@@ -290,7 +294,7 @@ class Decoder:
         _BUILDS gets a function `(obj, ptr, index, device)` returning its object (INVALID when
         a required value failed); the others return their fields as a dict, for the code that
         assembles them. A model in `self.structs` reads a msgspec Struct instead of a dict
-        (`_compile_struct_field`): any value whose decision needs more than its own key raises
+        (`_struct_call`): any value whose decision needs what only a dict holds raises
         NotFast, and the caller decodes the document from the start with dicts.
         """
         cls, extra, guard = _BUILDS.get(model, (None, "", ""))
