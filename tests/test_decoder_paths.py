@@ -48,8 +48,8 @@ def assert_paths_agree(document: Any, profile: str, ios: tuple[int, int, int]) -
 def test_the_interpreted_form_has_no_inline_tests() -> None:
     """The comparison means something: the two forms differ in their code."""
     for model in MODELS:
-        fast = Decoder(PROFILES["altstore"], (17, 0, 0)).generated[model]
-        slow = Decoder(PROFILES["altstore"], (17, 0, 0), fast_paths=False).generated[model]
+        fast = Decoder(PROFILES["altstore"], (17, 0, 0)).code(model)
+        slow = Decoder(PROFILES["altstore"], (17, 0, 0), fast_paths=False).code(model)
         assert "isprintable" not in slow
     assert "isprintable" in fast
 

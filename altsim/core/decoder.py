@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from types import CodeType
-from typing import Any
+from typing import Any, TypeVar
 
 from altsim.core.diagnostics import (
     FORMAT_TEXT,
@@ -63,6 +63,7 @@ from altsim.core.values import (
     resolve_url,
 )
 
+T = TypeVar("T")
 INVALID: Any = object()  # a value the client failed to decode
 UNSET_KEY: Any = object()  # a Struct's value for a key absent from its object (fast_decode)
 _EMPTY: dict[str, Any] = {}  # the enclosing object, for a kind that reads no other key
@@ -80,6 +81,24 @@ _HUMAN = {"String": "a string", "Bool": "true or false", "Int16": "an integer",
 
 class StopDecoding(Exception):
     """Raised at the first error when decoding the way the client does (not collecting)."""
+
+
+class OnFirstUse(dict[str, T]):
+    """Values made from their key the first time each is asked for."""
+
+    def __init__(self, make: Callable[[str], T]) -> None:
+        super().__init__()
+        self.make: Callable[[str], T] | None = make
+
+    def __missing__(self, key: str) -> T:
+        if self.make is None:
+            raise KeyError(key)  # closed
+        value = self[key] = self.make(key)
+        return value
+
+    def clear(self) -> None:
+        super().clear()
+        self.make = None
 
 
 class StructView:
@@ -166,7 +185,7 @@ class Decoder:
         self.privacy_dict = profile.privacy_dict
         self.ios = ios
         self.fast_paths = fast_paths
-        self.generated: dict[str, str] = {}  # per model, the code of its decoder, for reading
+        self.generated: dict[str, str] = {}  # per model, the code of its decoder (`code`)
         self.beta_track = beta_track  # SideStore: the beta track the user opted into, if any
         self.track_read: str | None = None  # SideStore: the track the app being decoded uses
         # Every app as far as it could be read, failed ones included (see _read_app)
@@ -193,8 +212,8 @@ class Decoder:
         }
         self.errors = 0
         self.build_models = build_models  # False when only the verdict matters (other clients)
-        self.known = {model: known_keys(profile, model) for model in MODELS}
-        self.notes = {model: extra_key_notes(profile, model) for model in MODELS}
+        self.known = OnFirstUse(functools.partial(known_keys, profile))
+        self.notes = OnFirstUse(functools.partial(extra_key_notes, profile))
         # A key the client ignores is told once, with how often it occurs: a note per version
         # of every app would bury the rest (and cost more than the decode). (model, key) ->
         # [pointer of the first, count, code, message]
@@ -209,13 +228,16 @@ class Decoder:
         # Struct-mode functions that read nothing and return None (another client's reduced
         # table where it decodes a model alike): a list of them is not walked (_list)
         self.reads_nothing: set[Callable[..., Any]] = set()
-        self.decoders: dict[str, Callable[..., Any]] = {}
-        for model in MODELS:
-            self.decoders[model] = self._compile(model)
-        self.screenshot_for = {  # list items per device
-            device: functools.partial(self.decoders["screenshot"], device=device)
-            for device in ("iphone", "ipad")
-        }
+        # Each model's function is generated when first asked for: a source, and another
+        # client's reduced table above all, reaches few of them (compiling is most of a start)
+        self.decoders: OnFirstUse[Callable[..., Any]] = OnFirstUse(self._compile)
+        self.screenshot_for: OnFirstUse[Callable[..., Any]] = OnFirstUse(  # items per device
+            lambda device: functools.partial(self.decoders["screenshot"], device=device))
+
+    def code(self, model: str) -> str:
+        """The code generated for the model, for reading."""
+        self.decoders[model]  # noqa: B018 (generated when first asked for)
+        return self.generated[model]
 
     def close(self) -> None:
         """Break the decoder's own cycles (its tables and generated code hold bound methods),
@@ -224,7 +246,7 @@ class Decoder:
         cycle would live for good (a 10,000-app source, 150 MB, at each new decode)."""
         for table in (self.kinds, self.tables, self.decoders, self.screenshot_for,
                       self.reads_nothing):
-            table.clear()
+            table.clear()  # an OnFirstUse lets go of what it makes them with, too
         self.readable_apps = []
         self.partial_app = None
 
@@ -756,9 +778,10 @@ class Decoder:
         if type(value) is not dict:
             return self._mismatch(screenshots_at, "Array<Any>", value)
         shots: list[Screenshot] = []
-        for device, item in self.screenshot_for.items():
+        for device in ("iphone", "ipad"):  # iPhone's first, as before
             if value.get(device) is not None:
-                got = self._list(value[device], screenshots_at, device, item)
+                got = self._list(value[device], screenshots_at, device,
+                                 self.screenshot_for[device])
                 if got is INVALID:
                     return INVALID
                 shots += got
@@ -1516,7 +1539,7 @@ def show(argv: list[str] | None = None) -> int:
     try:
         for model in [args.model] if args.model else MODELS:
             print(f"# {model}: {args.show}, iOS {os_version_string(decoder.ios)}")
-            print(decoder.generated[model], end="\n\n")
+            print(decoder.code(model), end="\n\n")
         sys.stdout.flush()
     except BrokenPipeError:  # `| head` stopped reading: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
