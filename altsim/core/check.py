@@ -158,8 +158,9 @@ def client_verdict(raw: bytes, profile: ClientProfile, ios: OSVersion, *,
                                "source_url": source_url}
     with collector_paused():
         structs = fast_decode.parse(raw, profile)
-        fast = None if structs is None else fast_decode.decode(structs, profile, ios, **options)
-        del structs  # the model holds what it needs: the Structs go before verifying
+        fast = None if structs is None else fast_decode.decode(structs, profile, ios,
+                                                                consume=True, **options)
+        del structs  # each app's Structs went once its model was built
         if fast is not None and fast[0].errors == 0:
             decoder, source = fast
         else:  # an error, decided from dicts (the fast path stops short of any)
