@@ -28,7 +28,7 @@ from altsim.core.profiles import PROFILES
 
 from .builders import app, news, source, version
 from .conftest import corpus_files
-from .test_decoder_paths import IOS, SAMPLES, sources
+from .test_decoder_paths import _FIELDS, _VALUES, IOS, SAMPLES, _one_field, sources
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 QUIRKS = sorted((Path(__file__).parent / "fixtures" / "quirks").glob("*.json"))
@@ -174,3 +174,13 @@ def test_nested_shapes_decode_alike_both_ways(changes: list[tuple[int, str, Any]
     for index, key, value in changes:
         doc["apps"][index][key] = value
     both_ways(json.dumps(doc).encode(), profile, (17, 0, 0))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(_FIELDS), value=_VALUES, profile=st.sampled_from(FAST_PROFILES),
+       ios=st.sampled_from(IOS))
+def test_each_field_decodes_alike_both_ways(field: tuple[str, str], value: Any, profile: str,
+                                            ios: tuple[int, int, int]) -> None:
+    """Every key any client reads, at the edges of its kind's inline test."""
+    model, key = field
+    both_ways(json.dumps(_one_field(model, key, value)).encode(), profile, ios)
