@@ -1,15 +1,15 @@
 """A clean source decoded at the speed of parsing, and only a clean one.
 
 msgspec parses the bytes straight into Structs whose fields are the keys the decoder knows for
-each model (root, app, version, news), so no dict is built for them. The decoder's own
+each model (root, app, version, news, screenshot), so no dict is built for them. The decoder's own
 functions, generated from the same profile tables in Struct mode (`Decoder(structs=...)`), then
 decide every value with the same tests and kinds as from dicts. The fast path gives up, and the
 caller decodes the bytes from the start with the exact decoder (core/jsontext.py, then dicts),
 whenever it cannot decide alone:
 
 - msgspec refuses the bytes: not strict JSON or not UTF-8, a BOM, a lone surrogate, a number
-  past 64 bits or out of a float's range, a key no client reads (a typo is told where it is),
-  an app, version or news item that is not an object;
+  out of a float's range (json reads it as infinity), a key no client reads (a typo is told
+  where it is), an app, version or news item that is not an object;
 - a value the client rejects, or one whose decision reads other keys (an app without
   `versions`, a marketplace ID, a profile kind outside `SUPPORTED_KINDS`).
 
