@@ -299,11 +299,13 @@ class Decoder:
     def _fields(self, obj: Any, ptr: str, model: str, check_keys: bool = True
                 ) -> dict[str, Any] | None:
         """Decode obj's keys per the profile's table for the model; None if obj is no object."""
-        if type(obj) is not dict:
+        if type(obj) is not dict and type(obj) is not StructView:
             self._not_dictionary(obj, ptr)
             return None
         out: dict[str, Any] = self.decoders[model](obj, ptr)
-        if check_keys and self.warnings and not self.known[model].issuperset(obj):
+        # (a StructView is read for other keys of its object only: check_keys is False)
+        if check_keys and self.warnings and type(obj) is dict \
+                and not self.known[model].issuperset(obj):
             self._extra_keys(obj.keys() - self.known[model], ptr, model)
         return out
 
@@ -1446,13 +1448,23 @@ _FAST_PATHS = {
 # of Structs, with the model of their items.
 _STRUCT_KINDS = frozenset({
     "string", "build", "sha256", "category", "string_list", "string_map", "bool", "url", "date",
-    "colour", "os_version", "permissions", "patreon", "platform_urls", *INT_RANGES})
-# Kinds that read other keys of their object, none of them a list of Structs.
-_READS_OTHER_SCALARS = frozenset({"sidestore_download_url", "app_download_url"})
+    "colour", "os_version", "permissions", "patreon", "platform_urls", *INT_RANGES,
+    # Feather's and Ksign's (behaviour.md 15, 16); `apps_nonempty` and `stub` may be handed
+    # Structs: the first decodes them with the app function, the second looks at nothing
+    "hex_or_black", "permission_list", "screenshot_urls", "stub", "tolerant_bool",
+    "tolerant_permissions", "date_parsed", "lenient_url", "nullable_string_list", "user_info",
+    "tolerant_UInt", "tolerant_Int64", "tolerant_date", "apps_nonempty"})
+# Kinds that read other keys of their object through a StructView (`versions_or_legacy` the
+# single-version keys, with the dict-mode legacy_version function: a view reads as a dict).
+_READS_OTHER_SCALARS = frozenset({"sidestore_download_url", "app_download_url",
+                                  "pal_marketplace_id", "versions_or_legacy"})
 STRUCT_LISTS = {"apps": "app", "news_items": "news", "versions": "version"}
 STRUCT_MODELS = ("root", "app", "version", "news", "screenshot")
 SUPPORTED_KINDS = (_STRUCT_KINDS | STRUCT_LISTS.keys() | _READS_OTHER_SCALARS
                    | {"screenshots", "release_channels"})
+# The kinds that may be handed a key parsed as Structs (core/fast_decode.py's nested keys).
+STRUCT_VALUE_KINDS = frozenset({*STRUCT_LISTS, "screenshots", "apps_nonempty", "stub",
+                                "versions_or_legacy"})
 
 _SWIFT_INTEGER = re.compile(r"[+-]?[0-9]+")  # Int64(String) and UInt(String)
 

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 from altsim.core.decoder import (
     STRUCT_LISTS,
     STRUCT_MODELS,
+    STRUCT_VALUE_KINDS,
     SUPPORTED_KINDS,
     UNSET_KEY,
     Decoder,
@@ -94,7 +95,9 @@ def decode(document: StructDocument, profile: ClientProfile, ios: OSVersion, *,
     let go once its model is built: the document cannot be decoded again."""
     for model in STRUCT_MODELS:
         for f in profile.fields_for(model):
-            if (f.kind in _NESTED_KINDS) != (f.key in document.nested[model]):
+            nested = f.key in document.nested[model]
+            if (nested and f.kind not in STRUCT_VALUE_KINDS) or (
+                    not nested and f.kind in _NESTED_KINDS):
                 return None
     decoder = Decoder(profile, ios, structs=document.attrs, consume_structs=consume, **options)
     try:
