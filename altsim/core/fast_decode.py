@@ -1,17 +1,17 @@
 """A clean source decoded at the speed of parsing, and only a clean one.
 
 msgspec parses the bytes straight into Structs whose fields are the keys the decoder knows for
-each model (root, app, version, news, screenshot), so no dict is built for them. The decoder's own
-functions, generated from the same profile tables in Struct mode (`Decoder(structs=...)`), then
-decide every value with the same tests and kinds as from dicts. The fast path gives up, and the
+each model (root, app, version, news, screenshot), so no dict is built for them. The decoder's
+own functions, generated from the same profile tables in Struct mode (`Decoder(structs=...)`),
+then decide every value with the same tests and kinds as from dicts. The fast path gives up, and the
 caller decodes the bytes from the start with the exact decoder (core/jsontext.py, then dicts),
 whenever it cannot decide alone:
 
 - msgspec refuses the bytes: not strict JSON or not UTF-8, a BOM, a lone surrogate, a number
   out of a float's range (json reads it as infinity), a key no client reads (a typo is told
   where it is), an app, version or news item that is not an object;
-- a value the client rejects, or one whose decision reads other keys (an app without
-  `versions`, a marketplace ID, a profile kind outside `SUPPORTED_KINDS`).
+- a value the client rejects, or one whose decision needs a dict (an app without `versions`,
+  a marketplace ID, releases, a profile kind outside `SUPPORTED_KINDS`: LiveContainer's).
 
 The fast path is taken only for sources of `FAST_FROM` bytes and more: on a smaller one, its
 fixed cost (importing msgspec above all) is more than it saves. tests/test_fast_decode.py
@@ -115,7 +115,7 @@ def _structs(profile: ClientProfile) -> _Structs | None:
 
 
 def _build(profile: ClientProfile) -> _Structs:
-    import msgspec  # only for a large source: importing it costs about 18 ms
+    import msgspec  # only for a large source (see FAST_FROM)
 
     attrs: dict[str, dict[str, str]] = {}
     types: dict[str, Any] = {}
