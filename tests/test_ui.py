@@ -598,6 +598,34 @@ async def test_5_at_once_focuses_the_form_when_it_is_mounted(tmp_path):
         assert focused_id(app_) == "ios"
 
 
+async def test_5_waits_for_the_form_s_fields(tmp_path, monkeypatch):
+    """Lazy mounts the form before its fields are composed (on a loaded machine, for a while):
+    5 pressed then still focuses the first field once it is there, and crashes nothing."""
+    from textual.css.query import NoMatches
+
+    from altsim.ui.simulator_panel import SimulatorPanel
+
+    real = SimulatorPanel.main
+    asked = 0
+
+    def main(self: SimulatorPanel) -> Any:
+        nonlocal asked
+        asked += 1
+        if asked <= 3:
+            raise NoMatches("No nodes match '#ios'")
+        return real.fget(self)
+
+    monkeypatch.setattr(SimulatorPanel, "main", property(main))
+    async with make(tmp_path).run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if focused_id(pilot.app) == "ios":
+                break
+        assert focused_id(pilot.app) == "ios"
+        assert asked > 3
+
+
 async def test_pledge_and_dark_mode_by_keys(tmp_path):
     async with make(tmp_path).run_test(size=SIZE) as pilot:
         app_ = pilot.app

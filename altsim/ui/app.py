@@ -20,6 +20,7 @@ from typing import Any, Literal
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.lazy import Lazy
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -219,7 +220,10 @@ class AltsimApp(App[None]):
 
     def focus_tab(self, name: str, tries: int = 100) -> None:
         widget = self.tab_widget(name)
-        main = getattr(widget, "main", None)
+        try:
+            main = getattr(widget, "main", None)
+        except NoMatches:  # the form is mounted, its fields not composed yet
+            main = None
         if isinstance(main, Widget):
             main.focus()
         else:  # the Simulator form in the first frames, before Lazy mounts it: soon
