@@ -1492,14 +1492,16 @@ def _partial_app(kept: dict[str, Any], extra: dict[str, Any]) -> App:
 
 
 def _arguments(cls: Any, values: dict[str, str], extra: str) -> str:
-    """Positional arguments for cls (faster than keywords): the table's values in the class's
-    field order, as far as the table reaches; the rest, and `extra`, by keyword."""
+    """Positional arguments for cls (faster than keywords): the table's values and `extra`'s
+    ("name=expression, ...") in the class's field order, as far as they reach; the rest by
+    keyword."""
+    values = {**values, **dict(part.split("=", 1) for part in extra.split(", ") if part)}
     positional = []
     for f in dataclasses.fields(cls):
         if f.name not in values:
             break
         positional.append(values.pop(f.name))
-    return ", ".join([*positional, *(f"{n}={v}" for n, v in values.items()), extra])
+    return ", ".join([*positional, *(f"{n}={v}" for n, v in values.items())])
 
 
 # The models built straight from their table, and what the decoder adds beside the table's fields.
