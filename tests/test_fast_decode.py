@@ -100,7 +100,7 @@ def test_a_large_clean_source_takes_the_fast_path() -> None:
     apps = [app(bundleIdentifier=f"com.example.app{i}", name=f"App {i}",
                 versions=[version(version=f"1.{j}", downloadURL=f"https://e.com/{i}/{j}.ipa")
                           for j in range(5)])
-            for i in range(1600)]
+            for i in range(3200)]
     raw = json.dumps(source(apps=apps, news=[news()])).encode()
     assert len(raw) >= fast_decode.FAST_FROM
     structs = fast_decode.parse(raw, PROFILES["altstore"])
