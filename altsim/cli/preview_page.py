@@ -32,6 +32,7 @@ def preview_document(loaded: list[Loaded], profile: ClientProfile, device: Devic
     """The preview of every source; `only` narrows each source's `apps` to those bundle IDs
     (--app), `explain` adds each app's `reasons` (--explain)."""
     views = []
+    recent: list[list[tuple[store.SourceForUser, App]]] = []  # each source's Recently Updated
     sources = []
     for item in loaded:
         source = item.result.source
@@ -46,7 +47,8 @@ def preview_document(loaded: list[Loaded], profile: ClientProfile, device: Devic
         view = store.source_for_user(source, item.identifier or item.input, user, profile,
                                    item.url)
         views.append(view)
-        entry.update(_source_entry(view, profile, device, user, only))
+        recent.append(store.recently_updated([view], device.ios))
+        entry.update(_source_entry(view, recent[-1], profile, device, user, only))
         if explain:
             _add_reasons(entry["apps"], view, profile, device, user, item.raw)
         sources.append(entry)
@@ -64,8 +66,9 @@ def preview_document(loaded: list[Loaded], profile: ClientProfile, device: Devic
         "browse": {
             "all": [_ref(v, a) for v, a in store.browse_order(views, device.ios)],
             "categories": store.category_tiles(every),
-            "recentlyUpdated": [_ref(v, a) for v, a in
-                                store.recently_updated(views, device.ios)],
+            # one source: its own list (sorting every app again costs as much again)
+            "recentlyUpdated": [_ref(v, a) for v, a in (
+                recent[0] if len(views) == 1 else store.recently_updated(views, device.ios))],
         },
     }
 
@@ -85,8 +88,9 @@ def _add_reasons(entries: list[dict[str, Any]], view: store.SourceForUser,
         entry["reasons"] = explanation_json(explanation)
 
 
-def _source_entry(view: store.SourceForUser, profile: ClientProfile, device: Device,
-                  user: User, only: frozenset[str] | None = None) -> dict[str, Any]:
+def _source_entry(view: store.SourceForUser, recent: list[tuple[store.SourceForUser, App]],
+                  profile: ClientProfile, device: Device, user: User,
+                  only: frozenset[str] | None = None) -> dict[str, Any]:
     source = view.source
     apps = [_app_entry(app, view, profile, device, user) for app in source.apps
             if only is None or app.bundle_id in only]
@@ -104,8 +108,7 @@ def _source_entry(view: store.SourceForUser, profile: ClientProfile, device: Dev
         "browse": {
             "featured": [app.bundle_id for app in store.browse_featured(view, user.installed)],
             "categories": store.category_tiles(visible),
-            "recentlyUpdated": [app.bundle_id for _, app in
-                                store.recently_updated([view], device.ios)],
+            "recentlyUpdated": [app.bundle_id for _, app in recent],
         },
         "apps": apps,
     }
@@ -117,12 +120,17 @@ def _app_entry(app: App, view: store.SourceForUser, profile: ClientProfile, devi
     installed = user.installed.get(app.bundle_id)
     decision = d.decide(app, source, user, device, profile)
     first = decision.latest
-    shapes: dict[int, dict[str, Any] | None] = {}  # the decisions often name one version
+    # the decisions often name one version, button or attempt twice: each shaped once
+    shapes: dict[int, dict[str, Any] | None] = {id(None): None}
 
     def version(value: Version | None) -> dict[str, Any] | None:
-        if id(value) not in shapes:
-            shapes[id(value)] = version_json(value)
-        return shapes[id(value)]
+        shape = shapes.get(id(value))
+        if shape is None and value is not None:
+            shape = shapes[id(value)] = version_json(value)
+        return shape
+
+    button = button_json(decision.button)
+    install = _attempt_json(decision.install, version)
 
     return {
         "bundleIdentifier": app.bundle_id, "name": app.name,
@@ -137,11 +145,13 @@ def _app_entry(app: App, view: store.SourceForUser, profile: ClientProfile, devi
         "installed": installed and {"version": installed.version,
                                     "buildVersion": installed.build_version},
         "update": version(decision.update),
-        "button": button_json(decision.button),
-        "appPageButton": button_json(decision.app_page_button),
+        "button": button,
+        "appPageButton": button if decision.app_page_button is decision.button
+        else button_json(decision.app_page_button),
         "pledgeLabel": d.pledge_label(app, source, user, profile),
-        "install": _attempt_json(decision.install, version),
-        "appPageInstall": _attempt_json(decision.app_page_install, version),
+        "install": install,
+        "appPageInstall": install if decision.app_page_install is decision.install
+        else _attempt_json(decision.app_page_install, version),
         "size": first.size if first else None,
         "description": app.localized_description,
         "versionNotes": first.localized_description if first else None,

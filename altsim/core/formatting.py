@@ -8,16 +8,17 @@ unknown locale or time zone raises ValueError with a message fit for a usage err
 from __future__ import annotations
 
 import decimal
+import functools
 import re
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
-from babel.numbers import NumberPattern, format_decimal
+from babel.dates import DateTimePattern, get_date_format
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 from babel.units import format_unit
 
 __all__ = ["byte_count", "countdown_title", "narrow_currency_symbol", "parse_locale",
@@ -26,6 +27,9 @@ __all__ = ["byte_count", "countdown_title", "narrow_currency_symbol", "parse_loc
 
 # -- locale and time zone ---------------------------------------------------------------------
 
+# Cached: every value shown asks again for the device's one locale and zone. Locale and ZoneInfo
+# are never changed once made, and a run names a handful of ids (errors are not cached).
+@functools.lru_cache(maxsize=64)
 def parse_locale(identifier: str) -> Locale:
     """Apple-style locale id (`en_US`; `en-US` accepted too) -> Babel Locale, or ValueError.
 
@@ -38,6 +42,7 @@ def parse_locale(identifier: str) -> Locale:
                          f"ja_JP)") from error
 
 
+@functools.lru_cache(maxsize=64)
 def zone(time_zone: str) -> ZoneInfo:
     """IANA time zone name -> ZoneInfo, or ValueError."""
     try:
@@ -223,16 +228,31 @@ def countdown_title(now: datetime, release: datetime, time_zone: str) -> str | N
 # one Sources list version passes Date.shortDateFormatter (.short). A date-only source date is
 # midnight UTC, so west of UTC `2023-02-17` is shown as Feb 16.
 
+_Style = Literal["medium", "short"]
+
+
 def relative_date(date: datetime, now: datetime, time_zone: str, locale: str, *,
-                  style: Literal["medium", "short"] = "medium") -> str:
-    tz, loc = zone(time_zone), parse_locale(locale)
+                  style: _Style = "medium") -> str:
+    tz = zone(time_zone)
+    parse_locale(locale)  # an unknown locale is an error on "Today" too
     day = _aware(date, "date").astimezone(tz).date()
     days = (_aware(now, "now").astimezone(tz).date() - day).days
     if days == 0:
         return "Today"
     if days == 1:
         return "Yesterday"
-    return format_date(day, format=style, locale=loc)
+    return _date_text(day, style, locale)
+
+
+@functools.lru_cache(maxsize=4096)  # a source's dates fall on few days; the arguments are immutable
+def _date_text(day: date, style: _Style, locale: str) -> str:
+    # Babel's format_date, with the pattern looked up once per style and locale
+    return _date_format(style, locale).apply(day, parse_locale(locale))
+
+
+@functools.lru_cache(maxsize=64)
+def _date_format(style: _Style, locale: str) -> DateTimePattern:
+    return get_date_format(style, locale=parse_locale(locale))
 
 
 # -- byte sizes: ByteCountFormatter() defaults (app page size label) --------------------------
@@ -249,6 +269,8 @@ _UNITS = ("KB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB")
 _UNITS_FR = ("Ko", "Mo", "Go", "To", "Po", "Eo", "Zo", "Yo")
 _ZERO = {"en": "Zero KB", "de": "Null KB", "fr": "Zéro Ko"}
 _DIGITS = (0, 1, 2, 2, 2, 2, 2, 2)  # per unit in _UNITS
+# "#,##0", "#,##0.#", "#,##0.##": parsed once, not per size
+_PATTERNS = {d: parse_pattern("#,##0" + ("." + "#" * d if d else "")) for d in set(_DIGITS)}
 
 
 def byte_count(size: int, locale: str) -> str:
@@ -266,8 +288,14 @@ def byte_count(size: int, locale: str) -> str:
     if abs(value) >= 1000 and index + 1 < len(units):
         index += 1
         value = _rounded(Decimal(size) / Decimal(1000 ** (index + 1)), _DIGITS[index])
-    pattern = "#,##0" + ("." + "#" * _DIGITS[index] if _DIGITS[index] else "")
-    return f"{format_decimal(value, format=pattern, locale=loc)} {units[index]}"
+    return f"{_decimal_text(value, _DIGITS[index], locale)} {units[index]}"
+
+
+# Rounded sizes repeat (a tenth of a MB): cached. Decimal is immutable, and equal values format
+# alike since Babel normalizes them first (none is a zero, whose sign would show).
+@functools.lru_cache(maxsize=4096)
+def _decimal_text(value: Decimal, digits: int, locale: str) -> str:
+    return format_decimal(value, format=_PATTERNS[digits], locale=parse_locale(locale))
 
 
 def _rounded(value: Decimal, digits: int) -> Decimal:
