@@ -298,7 +298,9 @@ def _decimal_text(value: Decimal, digits: int, locale: str) -> str:
     return format_decimal(value, format=_PATTERNS[digits], locale=parse_locale(locale))
 
 
+_WIDE = decimal.Context(prec=60)  # given to quantize: cheaper than a local context per size
+
+
 def _rounded(value: Decimal, digits: int) -> Decimal:
-    with decimal.localcontext() as context:
-        context.prec = 60
-        return value.quantize(Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_EVEN)
+    return value.quantize(Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_EVEN,
+                          context=_WIDE)
