@@ -156,6 +156,27 @@ def test_a_command_loads_its_own_module_only(argv: list[str], module: str,
     assert loaded & commands == {f"altsim.cli.{module}"}
 
 
+# Loaded by the terminal UI, the network or an archive's checks only: never by a command that
+# reads a local file and prints.
+_NOT_FOR_A_LOCAL_FILE = {"textual", "rich", "httpx", "httpcore", "anyio", "watchfiles", "PIL",
+                         "textual_image", "platformdirs"}
+
+
+@pytest.mark.parametrize(("argv", "module"), [
+    (["preview", "clean.json"], "preview"), (["matrix", "clean.json"], "matrix"),
+    (["diff", "clean.json", "clean.json"], "diff")])
+def test_preview_matrix_and_diff_of_a_file_load_their_own_module_only(
+        argv: list[str], module: str, tmp_path: Path) -> None:
+    """Each loads its own command and nothing of the UI, the network or, for a small file,
+    the fast path (msgspec)."""
+    shutil.copy(SAMPLES / "clean.json", tmp_path / "clean.json")
+    loaded = _loaded(argv, tmp_path)
+    commands = {f"altsim.cli.{name}" for name in COMMAND_MODULES.values()}
+    assert loaded & commands == {f"altsim.cli.{module}"}
+    top = {name.split(".")[0] for name in loaded}
+    assert top & (_NOT_FOR_A_LOCAL_FILE | {"msgspec"}) == set()
+
+
 @pytest.mark.parametrize("argv", [["--version"], ["--vers", "check"]])
 def test_version_loads_no_command(argv: list[str], tmp_path: Path) -> None:
     commands = {f"altsim.cli.{name}" for name in COMMAND_MODULES.values()}
