@@ -5,8 +5,9 @@ pointers wanted are walked in one pass: containers on the way to a wanted value 
 everything else is skipped.
 
 Strict JSON (what almost every source is) has a fast walker whose work happens in C: the
-values nothing is wanted in are skipped by the C scanner (`json.scanner`), an array is walked
-element to element by the same scanner, and in an object one regular expression passes over
+values nothing is wanted in are skipped by the C scanner (`json.scanner`, which builds each
+value it skips), an array is walked element to element by the same scanner (in a large text,
+the root's arrays by lengths: see below), and in an object one regular expression passes over
 every run of members whose key is not wanted and whose value is a string or a scalar (the
 members a pointer cannot lead through). An object in which one key is wanted, for the value
 it names, is read whole by the scanner and searched for the key with `str.find` (where that
@@ -16,6 +17,17 @@ N diagnostics costs about one pass over the text at C speed (the scanner's, or t
 expression's inside the objects a pointer enters) plus a few microseconds per diagnostic.
 A text the fast walker does not expect (it never meets one the strict parser accepted) is
 walked again from its start by the general walker, which JSON5 texts always use.
+
+In a text of `_LENGTHS_FROM` characters and more, once the scanner has skipped a tenth of the
+text in one of the root's arrays (the `apps` of a 20 MB source: skipping them costs about what
+json.loads of the whole text does), msgspec reads the text once, about ten times faster, as an
+object whose arrays' elements are kept as their raw text (msgspec.Raw, no value built). The
+rest of that array's elements that nothing is wanted in are then skipped by their length:
+where the text at the element is exactly what msgspec read as this element (not so for
+the first of two members with one key: msgspec keeps the last) and it is an object or an array,
+it ends where that raw text does, at the bracket that closes it. Everything else, and a text
+msgspec does not read so or that the scanner may refuse where msgspec does not, is skipped by
+the scanner, as in a smaller text.
 """
 
 from __future__ import annotations
@@ -25,6 +37,7 @@ import gc
 import json
 import json.scanner
 import re
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -69,6 +82,13 @@ _AFTER_STRING = frozenset(' \t\n\r,:}]')
 # walker, which may find the value further on.
 _VALUE_START = frozenset('{["-0123456789tfn')
 _MOST_KEYS_IN_A_RUN = 64  # beyond this many wanted keys, members are looked at one by one
+# Below this size a text is skipped by the scanner alone: importing msgspec would cost more than
+# it saves (as for fast_decode.FAST_FROM, the same size in bytes).
+_LENGTHS_FROM = 1024 * 1024
+# msgspec reads a text about ten times as fast as the scanner skips it: lengths are asked for once
+# the scanner has skipped a tenth of the text in one array (at worst, when the walk ends just
+# after, that array has cost twice what it would have with lengths from its start).
+_SCANNED_SHARE = 10
 
 _Trie = dict[Any, Any]
 _END = None  # trie key marking "a wanted pointer ends here" (JSON keys are never None)
@@ -155,14 +175,20 @@ class _StrictWalker:
     general walker records, in the same order, and stops where it stops; a text it does not
     expect raises _Unexpected (or the scanner's StopIteration or ValueError)."""
 
-    def __init__(self, text: str, wanted: int, root: int) -> None:
+    def __init__(self, text: str, trie: _Trie, wanted: int, root: int) -> None:
         self.text = text
+        self.trie = trie
         self.wanted = wanted
         # Where the document's value starts: its object is never read whole for one key (the
         # walk stops once everything is found, rather than parse a 20 MB document to its end)
         self.root = root
         self.found: dict[str, int] = {}
         self.quoted: dict[str, str] = {}  # a key as _plainly_quoted writes it
+        # How much of an array the scanner skips before msgspec's raw elements are asked for
+        # (past the end of a small text: never), and those of the root's arrays once read.
+        self.scan_first = (len(text) // _SCANNED_SHARE if len(text) >= _LENGTHS_FROM
+                           else len(text))
+        self.root_arrays: dict[int, list[Any]] | None = None
 
     def walk(self, i: int, node: _Trie) -> int:
         """Record wanted pointers at or below the value at i; return the index after it."""
@@ -266,10 +292,17 @@ class _StrictWalker:
         i = start.end()
         index = 0
         after_element = _after_element()
+        elements: list[Any] = []  # msgspec's, once the scanner has skipped enough of the array
+        elements_from = i + self.scan_first
         while True:
             child = node.get(str(index))
             if child is None:
-                i = _scan_once(text, i)[1]
+                if index < len(elements):
+                    i = self.skip(i, elements[index])
+                else:
+                    i = _scan_once(text, i)[1]
+                    if i > elements_from:
+                        elements, elements_from = self.raw_elements(node), len(text)
             elif len(child) == 1 and _END in child:
                 i = self.leaf(i, child[_END])
             else:
@@ -281,6 +314,57 @@ class _StrictWalker:
             if after[1] is not None:
                 return after.end()
             i = after.end()
+
+    def raw_elements(self, node: _Trie) -> list[Any]:
+        """msgspec's elements of the root's array that `node` is the trie node of; [] for any
+        other node. The text is read by msgspec the first time."""
+        if self.root_arrays is None:
+            self.root_arrays = _root_arrays(self.text, self.trie)
+        return self.root_arrays.get(id(node), [])
+
+    def skip(self, i: int, element: Any) -> int:
+        """The index after the element at i, of which msgspec read `element` (a msgspec.Raw):
+        an object or an array whose raw text is the text at i ends where that text does (at
+        the bracket closing it: the scanner would end there too). Anything else is left to the
+        scanner (a number there may go on further than the one msgspec read)."""
+        raw = str(element, "utf-8")
+        if raw[0] in "{[" and self.text.startswith(raw, i):
+            return i + len(raw)
+        return int(_scan_once(self.text, i)[1])
+
+
+def _root_arrays(text: str, trie: _Trie) -> dict[int, list[Any]]:
+    """The root's arrays that `trie` leads into, as msgspec reads them, each element a
+    msgspec.Raw of its text, by the id of their trie node. Empty where msgspec does not read
+    the text as an object or the scanner may refuse a value msgspec skips."""
+    import msgspec  # only for a large text
+
+    if _may_hold_a_long_integer(text):
+        return {}
+    member = list[msgspec.Raw] | dict[str, msgspec.Raw] | str | int | float | bool | None
+    # An ASCII text is read where it is; any other as UTF-8 made here (from a str, msgspec would
+    # make it and keep it with the text: twice its size as long as the text lives).
+    data = text if text.isascii() else text.encode()
+    try:
+        root: Any = msgspec.json.decode(data, type=dict[str, member])
+    except (msgspec.DecodeError, RecursionError, UnicodeEncodeError):
+        # (Called from deeper than the scanner skips from, and reading two levels more, the
+        # root and the array, msgspec refuses any nesting the scanner refuses.)
+        return {}
+    return {id(child): root[key] for key, child in trie.items()
+            if isinstance(root.get(key), list)}
+
+
+def _may_hold_a_long_integer(text: str) -> bool:
+    """Whether the text may hold an integer of more digits than `int` reads (the scanner raises
+    ValueError at it, msgspec skips it). Such a run of digits holds two consecutive characters of
+    those one in `step` apart: only those pairs are looked at, each in one `isdigit`."""
+    most = sys.get_int_max_str_digits()
+    if not most:
+        return False
+    step = (most + 1) // 2
+    return any(text[pair.start() * step:(pair.start() + 1) * step + 1].isdigit()
+               for pair in re.finditer("(?=[0-9]{2})", text[::step]))
 
 
 class _Walker:
@@ -404,7 +488,7 @@ def _located(text: str, pointers: Iterable[str], strict: bool) -> dict[str, int]
         return {}
     if strict:
         start = _leading_space().match(text).end()  # type: ignore[union-attr]
-        fast = _StrictWalker(text, wanted, start)
+        fast = _StrictWalker(text, trie, wanted, start)
         try:
             fast.walk(start, trie)
         except _AllFound:
