@@ -250,7 +250,7 @@ def _date_text(day: date, style: _Style, locale: str) -> str:
     return _date_format(style, locale).apply(day, parse_locale(locale))
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=64)  # one immutable pattern per style and locale
 def _date_format(style: _Style, locale: str) -> DateTimePattern:
     return get_date_format(style, locale=parse_locale(locale))
 
@@ -291,8 +291,8 @@ def byte_count(size: int, locale: str) -> str:
     return f"{_decimal_text(value, _DIGITS[index], locale)} {units[index]}"
 
 
-# Rounded sizes repeat (a tenth of a MB): cached. Decimal is immutable, and equal values format
-# alike since Babel normalizes them first (none is a zero, whose sign would show).
+# Rounded sizes repeat (a tenth of a MB): cached. Decimal is immutable, and every value has
+# `digits` decimals, so equal keys are the same number written alike.
 @functools.lru_cache(maxsize=4096)
 def _decimal_text(value: Decimal, digits: int, locale: str) -> str:
     return format_decimal(value, format=_PATTERNS[digits], locale=parse_locale(locale))
