@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from altsim.core import safe_text
 from altsim.core.safe_text import control_character_note, json_dumps, printable, terminal_text
 
 from .builders import app, news, source, version
@@ -251,6 +252,30 @@ def test_json_dumps_escapes_and_round_trips(value):
         assert FORBIDDEN_TEXT.search(text) is None
         text.encode("utf-8")
         assert json.loads(text) == value
+
+
+_PLAIN_FLOATS = st.floats(min_value=1e-4, max_value=1e16, exclude_max=True) | st.just(0.0)
+
+
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text() | _PLAIN_FLOATS
+    | _PLAIN_FLOATS.map(lambda x: -x),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text() | st.integers(), inner)))
+def test_compact_json_with_plain_floats_is_json_s_text_whichever_encoder_writes_it(value):
+    """Once msgspec is loaded (after the fast path), a compact text with plain floats is its
+    encoder's: the same as json's, or json's where msgspec refuses (a lone surrogate)."""
+    import msgspec  # loaded, as after the fast path  # noqa: F401
+
+    by_json = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert safe_text._compact_by_msgspec(value) in (None, by_json)
+    assert json_dumps(value, compact=True, plain_floats=True) == json_dumps(value, compact=True)
+
+
+def test_floats_outside_the_plain_range_are_written_by_json():
+    import msgspec  # noqa: F401
+
+    assert json_dumps([1e16, 1e-5], compact=True) == "[1e+16,1e-05]"
+    assert safe_text._compact_by_msgspec([1e16]) == "[1e16]"  # why the caller must vouch
 
 
 def test_separators_are_line_breaks_where_lines_are_kept():

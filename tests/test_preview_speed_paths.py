@@ -79,3 +79,26 @@ def test_the_merged_recently_updated_list(names: list[str]) -> None:
         {"source": view.identifier, "bundleIdentifier": each.bundle_id}
         for view, each in store.recently_updated(views, device.ios)]
     assert len(document["browse"]["recentlyUpdated"]) == store.RECENTLY_UPDATED
+
+
+def _floats(value: object) -> list[float]:
+    if isinstance(value, float):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [f for item in value for f in _floats(item)] if isinstance(value, list) else []
+
+
+@given(width=st.integers(-(2**15), 2**15 - 1), height=st.integers(-(2**15), 2**15 - 1),
+       device=st.sampled_from(["iphone", "ipad"]))
+def test_the_page_s_floats_are_plain(width: int, height: int, device: str) -> None:
+    """What preview vouches for when msgspec may write its JSON (safe_text.json_dumps):
+    every float of the page, a screenshot's aspect whatever its 16-bit sizes, is 0 or of a
+    magnitude from 1e-4 to below 1e16."""
+    shots = {device: [{"imageURL": "https://e.com/s.png", "width": width, "height": height}]}
+    raw = json.dumps(source(apps=[app(screenshots=shots)])).encode()
+    loaded = [Loaded("s.json", None, None, client_verdict(raw, DEFAULT_PROFILE, (17, 0, 0)))]
+    device_used = Device((17, 0, 0), datetime(2024, 6, 1, tzinfo=UTC), device, "en_US", "UTC")
+    floats = _floats(preview_document(loaded, DEFAULT_PROFILE, device_used, User({}, None)))
+    assert floats
+    assert all(f == 0 or 1e-4 <= abs(f) < 1e16 for f in floats), floats

@@ -46,11 +46,11 @@ def error_text(text: str) -> None:
 
 
 def write_json(document: object, *, indent: int | None = None, compact: bool = False,
-               before: str = "", end: str = "\n") -> None:
+               plain_floats: bool = False, before: str = "", end: str = "\n") -> None:
     """A JSON document on stdout; ``before`` and ``end`` are our own punctuation around it
-    (a streamed array's brackets and commas)."""
-    _put(sys.stdout, terminal_text(before) + json_dumps(document, indent=indent,
-                                                        compact=compact) + terminal_text(end))
+    (a streamed array's brackets and commas). ``plain_floats``: see safe_text.json_dumps."""
+    text = json_dumps(document, indent=indent, compact=compact, plain_floats=plain_floats)
+    _put(sys.stdout, terminal_text(before) + text + terminal_text(end))
 
 
 def flush() -> None:

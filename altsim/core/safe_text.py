@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 from collections.abc import Callable
 
 _BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
@@ -100,17 +101,40 @@ def terminal_text(text: str, *, colour: bool = False) -> str:
     return _unsafe_except_sgr().sub(_kept_sgr, text)
 
 
+def _compact_by_msgspec(value: object) -> str | None:
+    """What json.dumps writes compactly, by msgspec's encoder (six times as fast on a preview
+    page), when msgspec is loaded already: only for a source large enough for the fast path
+    (core/fast_decode.py), whose page is large too; it is never imported for this alone. None
+    where it refuses what json writes (a lone surrogate, a key json writes as "true" or
+    "null"). The caller vouches for the floats (see json_dumps)."""
+    msgspec = sys.modules.get("msgspec")
+    if msgspec is None:
+        return None
+    try:
+        text: str = msgspec.json.encode(value).decode()
+    except (TypeError, ValueError, OverflowError, msgspec.EncodeError):
+        return None
+    return text
+
+
 def _escaped(match: re.Match[str]) -> str:
     return f"\\u{ord(match[0]):04x}"
 
 
-def json_dumps(value: object, *, indent: int | None = None, compact: bool = False) -> str:
+def json_dumps(value: object, *, indent: int | None = None, compact: bool = False,
+               plain_floats: bool = False) -> str:
     """JSON that keeps non-ASCII text readable but no unsafe character raw: json escapes
     U+0000-U+001F itself (ESC among them); DEL, C1, the bidirectional controls, U+2028/U+2029
     and lone surrogates are escaped here, in one pass, as \\uXXXX: the JSON stays valid and
-    `json.loads` returns the original strings. ``compact`` drops the spaces after , and :."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent,
-                      separators=(",", ":") if compact else None)
+    `json.loads` returns the original strings. ``compact`` drops the spaces after , and :.
+    ``plain_floats``: the caller knows every float in `value` is 0 or of a magnitude from
+    1e-4 to below 1e16, where msgspec writes a float as json does (outside, json writes 1e+16
+    and 1e-05, msgspec 1e16 and 0.00001; json NaN, msgspec null): a compact text may then be
+    msgspec's."""
+    text = _compact_by_msgspec(value) if compact and plain_floats and indent is None else None
+    if text is None:
+        text = json.dumps(value, ensure_ascii=False, indent=indent,
+                          separators=(",", ":") if compact else None)
     if text.isascii():  # O(1) in CPython; DEL is the one unsafe ASCII character json leaves
         return text.replace("\x7f", "\\u007f")
     if _only_printable(text):
