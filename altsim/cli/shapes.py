@@ -8,7 +8,7 @@ from typing import Any
 
 from altsim.core.decisions import Button
 from altsim.core.model import Version
-from altsim.core.tint import adjusted_tint, rgb_hex
+from altsim.core.tint import adjusted_tints, rgb_hex
 from altsim.core.values import is_dated
 
 
@@ -36,7 +36,8 @@ def tint_json(argb: int | None) -> dict[str, str] | None:
 
 @functools.lru_cache(maxsize=4096)  # sources repeat their colours
 def _tint(argb: int) -> tuple[str, str, str]:
-    return rgb_hex(argb), rgb_hex(adjusted_tint(argb)), rgb_hex(adjusted_tint(argb, True))
+    light, dark = adjusted_tints(argb)
+    return rgb_hex(argb), rgb_hex(light), rgb_hex(dark)
 
 
 def iso(date: datetime | None) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
 from altsim.core.decisions import is_visible
 from altsim.core.device import User
@@ -202,8 +202,7 @@ def sources_order(views: Iterable[SourceForUser]) -> list[SourceForUser]:
 # -- screenshots (behaviour.md 2.3)
 # -------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class ShownScreenshot:
+class ShownScreenshot(NamedTuple):  # a tuple: made for every screenshot a page shows
     screenshot: Screenshot
     aspect: float  # width / height as drawn
     rounded: bool  # "Face ID" corners

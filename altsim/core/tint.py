@@ -16,7 +16,7 @@ Pure: stdlib only. Colours are 0xAARRGGBB integers, as the decoder stores them.
 
 from __future__ import annotations
 
-__all__ = ["adjusted_tint", "hsb", "is_too_bright", "is_too_dark", "rgb_hex"]
+__all__ = ["adjusted_tint", "adjusted_tints", "hsb", "is_too_bright", "is_too_dark", "rgb_hex"]
 
 _MAX_BRIGHTNESS = 0.85
 _MIN_BRIGHTNESS = 0.35
@@ -82,12 +82,22 @@ def is_too_dark(argb: int) -> bool:
 
 def adjusted_tint(argb: int, dark_mode: bool = False) -> int:
     """The colour the client draws for tint `argb` (0xAARRGGBB) in light or dark mode."""
+    return adjusted_tints(argb)[dark_mode]
+
+
+def adjusted_tints(argb: int) -> tuple[int, int]:
+    """The colours the client draws for tint `argb` in light mode and in dark mode, from one
+    reading of it (most colours need no adjusting: both are `argb`)."""
     hue, saturation, brightness = hsb(argb)
     if not (_too_bright(saturation, brightness) or _too_dark(brightness)):
-        return argb
-    brightness = min(brightness, _MAX_BRIGHTNESS)
-    if dark_mode:
-        brightness = max(brightness, _MIN_BRIGHTNESS)  # only raised in dark mode
+        return argb, argb
+    light = min(brightness, _MAX_BRIGHTNESS)
+    dark = max(light, _MIN_BRIGHTNESS)  # only raised in dark mode
+    drawn = _drawn(hue, saturation, light)
+    return drawn, drawn if dark == light else _drawn(hue, saturation, dark)
+
+
+def _drawn(hue: float, saturation: float, brightness: float) -> int:
     red, green, blue = _from_hsb(hue, saturation, brightness)
     # 8-bit rendering of the drawn colour: nearest value (0.85 * 255 = 216.75 -> 0xD9)
     return 0xFF000000 | _byte(red) << 16 | _byte(green) << 8 | _byte(blue)
