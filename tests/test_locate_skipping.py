@@ -59,16 +59,18 @@ def array(elements: list[str]) -> str:
 
 
 def test_a_large_source_is_located_as_by_the_general_walker(root_arrays):
+    count = 4800  # 2.2 MB: past _LENGTHS_FROM
     apps = [{"name": f"App {i}", "bundleIdentifier": f"com.example.{i}",
              "versions": [{"version": f"1.{v}", "size": i * v + 1,
                            "downloadURL": f"https://example.com/{i}/{v}/app.ipa"}
-                          for v in range(4)]} for i in range(3000)]
+                          for v in range(4)]} for i in range(count)]
     news = [{"title": f"News {i}", "date": "2024-01-01"} for i in range(50)]
     text = json.dumps({"name": "S", "apps": apps, "identifier": "x", "news": news}, indent=1)
     assert len(text) > locate_module._LENGTHS_FROM
-    spread = [f"/apps/{i}/versions/0/size" for i in range(0, 3000, 8)]
+    spread = [f"/apps/{i}/versions/0/size" for i in range(0, count, 8)]
+    last = f"/apps/{count - 1}/versions/3"
     for pointers in (spread, [*spread, "/identifier", "/news/40/title", *MISSING],
-                     ["/apps/2900/name"], ["/apps/10/name", "/apps/2999/versions/3"]):
+                     [f"/apps/{count - 100}/name"], ["/apps/10/name", last]):
         root_arrays.clear()
         assert_same(text, pointers, strict=True)
         assert [bool(read) for read in root_arrays] == [True]  # read once, by msgspec
