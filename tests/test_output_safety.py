@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from altsim.core import safe_text
+from altsim.core import fast_decode, safe_text
 from altsim.core.safe_text import control_character_note, json_dumps, printable, terminal_text
 
 from .builders import app, news, source, version
@@ -144,6 +144,19 @@ def test_preview_in_every_format(env, files):
     round_trips(run(env, "preview", files["bad"], "--format", "json", "--client", "all",
                     codes=(1,)))
     run(env, "preview", files["bad"], "--client", "all", codes=(1,))
+
+
+def test_preview_json_of_a_large_source(env, tmp_path):
+    """A source past the fast path's size (fast_decode.FAST_FROM): msgspec is loaded, and it
+    writes the page unless a string of the page is one it refuses. BAD without its lone
+    surrogate is written by msgspec, BAD itself by json; both escaped alike."""
+    padding = [app(bundleIdentifier=f"com.pad{i}", localizedDescription="x" * 300,
+                   versions=[version(version=f"1.{j}") for j in range(6)]) for i in range(2000)]
+    for name in (BAD.replace("\ud800", ""), BAD):
+        big = tmp_path / "big.json"
+        big.write_bytes(encoded(source(apps=[app(name=name, subtitle=name), *padding])))
+        assert big.stat().st_size > fast_decode.FAST_FROM
+        round_trips(run(env, "preview", str(big), "--format", "json"), name)
 
 
 def test_matrix_in_every_format(env, files):
