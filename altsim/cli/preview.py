@@ -107,8 +107,8 @@ def run(args: argparse.Namespace) -> int:
         hard_exit.keep(document)
         if args.format == "json":
             # compact: with an indent, json falls back to its pure-Python encoder (10× slower);
-            # the page's one float, a screenshot's aspect, is a ratio of two 16-bit integers
-            # rounded to 4 places: 0 or from 1e-4 to 32767 (preview_page._app_entry)
+            # the page's one float, a screenshot's aspect (a ratio of two 16-bit integers, or
+            # store.UNSIZED_ASPECT), rounded to 4 places: 0 or from 1e-4 to 32767 in magnitude
             cli_output.write_json(document, compact=True, plain_floats=True)
         else:
             cli_output.write(render_text(document))
