@@ -4,9 +4,10 @@ UIColor+AltStore.swift:18-61)."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from altsim.cli.shapes import tint_json
 from altsim.core.tint import adjusted_tint, hsb, is_too_bright, is_too_dark, rgb_hex
 
 
@@ -66,3 +67,24 @@ def test_adjusted_colours_are_in_range(argb: int, dark_mode: bool) -> None:
     assert brightness <= 0.85 + 1 / 255
     if dark_mode:
         assert brightness >= 0.35 - 1 / 255
+
+
+@given(argb=st.integers(0, 0xFFFFFFFF))
+def test_saturation_and_brightness_are_those_of_the_components(argb: int) -> None:
+    # UIColor.getHue reads the colour's components divided by 255: the largest is the
+    # brightness, and (largest - smallest) / largest the saturation
+    red, green, blue = ((argb >> shift & 0xFF) / 255.0 for shift in (16, 8, 0))
+    high, low = max(red, green, blue), min(red, green, blue)
+    _, saturation, brightness = hsb(argb)
+    assert brightness == high
+    assert saturation == ((high - low) / high if high > 0 else 0.0)
+
+
+@given(argb=st.integers(0, 0xFFFFFFFF))
+@example(argb=0xFF000000)  # drawn as stored in light mode only
+@example(argb=0xFFFFFFFF)
+@example(argb=0x40202020)
+def test_preview_tint_is_the_stored_and_the_drawn_colours(argb: int) -> None:
+    assert tint_json(argb) == {"stored": rgb_hex(argb),
+                               "shown": rgb_hex(adjusted_tint(argb, False)),
+                               "dark": rgb_hex(adjusted_tint(argb, True))}

@@ -37,7 +37,11 @@ def tint_json(argb: int | None) -> dict[str, str] | None:
 @functools.lru_cache(maxsize=4096)  # sources repeat their colours
 def _tint(argb: int) -> tuple[str, str, str]:
     light, dark = adjusted_tints(argb)
-    return rgb_hex(argb), rgb_hex(light), rgb_hex(dark)
+    stored = rgb_hex(argb)
+    if light == dark == argb:  # most colours: drawn as stored in both modes
+        return stored, stored, stored
+    shown = rgb_hex(light)
+    return stored, shown, shown if dark == light else rgb_hex(dark)
 
 
 def iso(date: datetime | None) -> str | None:

@@ -6,9 +6,8 @@ between clients comes from the profile (update rule, Patreon gating, price, badg
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from altsim.core.device import Device, InstalledApp, User
 from altsim.core.formatting import countdown_title, pledge_price
@@ -109,8 +108,9 @@ def shows_beta_badge(app: App, profile: ClientProfile, ios: OSVersion) -> bool:
 # -- one app, every decision (behaviour.md 4, 5, 7, 8.3)
 # -------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class Button:
+# The decisions are NamedTuples, immutable and made for every app a page shows: a frozen
+# dataclass sets each field through object.__setattr__, four times the cost.
+class Button(NamedTuple):
     title: str
     enabled: bool = True
     countdown_to: datetime | None = None  # a disabled button counting down to this release
@@ -120,8 +120,7 @@ class Button:
 InstallOutcome = Literal["install", "offer", "fail"]
 
 
-@dataclass(frozen=True, slots=True)
-class InstallAttempt:
+class InstallAttempt(NamedTuple):
     outcome: InstallOutcome
     version: Version | None = None  # what gets (or would get) installed
     title: str | None = None  # the client's alert title
@@ -129,8 +128,7 @@ class InstallAttempt:
     action: str | None = None  # the alert's button, for "offer"
 
 
-@dataclass(frozen=True, slots=True)
-class AppDecision:
+class AppDecision(NamedTuple):
     """What the client decides about one app for one user and device."""
 
     latest: Version | None  # versions[0] (behaviour.md 4)

@@ -28,18 +28,25 @@ def _components(argb: int) -> tuple[float, float, float]:
     return ((argb >> 16 & 0xFF) / 255.0, (argb >> 8 & 0xFF) / 255.0, (argb & 0xFF) / 255.0)
 
 
+def _saturation_brightness(argb: int) -> tuple[float, float]:
+    """hsb's saturation and brightness without the hue: all the adjustment tests. The largest
+    and smallest components divided by 255 are the quotients of the largest and smallest byte
+    (dividing by a positive constant keeps the order), so both are the same floats as hsb's."""
+    red, green, blue = argb >> 16 & 0xFF, argb >> 8 & 0xFF, argb & 0xFF
+    high, low = max(red, green, blue) / 255.0, min(red, green, blue) / 255.0
+    return (high - low) / high if high > 0 else 0.0, high
+
+
 def hsb(argb: int) -> tuple[float, float, float]:
     """(hue, saturation, brightness), each 0...1, as UIColor.getHue(_:saturation:brightness:)."""
+    saturation, brightness = _saturation_brightness(argb)
     red, green, blue = _components(argb)
-    high, low = max(red, green, blue), min(red, green, blue)
-    brightness = high
-    delta = high - low
-    saturation = delta / high if high > 0 else 0.0
+    delta = brightness - min(red, green, blue)
     if delta == 0:
         return 0.0, saturation, brightness
-    if high == red:
+    if brightness == red:
         hue = (green - blue) / delta
-    elif high == green:
+    elif brightness == green:
         hue = 2.0 + (blue - red) / delta
     else:
         hue = 4.0 + (red - green) / delta
@@ -72,12 +79,11 @@ def _too_dark(brightness: float) -> bool:
 
 
 def is_too_bright(argb: int) -> bool:
-    _, saturation, brightness = hsb(argb)
-    return _too_bright(saturation, brightness)
+    return _too_bright(*_saturation_brightness(argb))
 
 
 def is_too_dark(argb: int) -> bool:
-    return _too_dark(hsb(argb)[2])
+    return _too_dark(_saturation_brightness(argb)[1])
 
 
 def adjusted_tint(argb: int, dark_mode: bool = False) -> int:
@@ -88,9 +94,10 @@ def adjusted_tint(argb: int, dark_mode: bool = False) -> int:
 def adjusted_tints(argb: int) -> tuple[int, int]:
     """The colours the client draws for tint `argb` in light mode and in dark mode, from one
     reading of it (most colours need no adjusting: both are `argb`)."""
-    hue, saturation, brightness = hsb(argb)
+    saturation, brightness = _saturation_brightness(argb)
     if not (_too_bright(saturation, brightness) or _too_dark(brightness)):
         return argb, argb
+    hue = hsb(argb)[0]
     light = min(brightness, _MAX_BRIGHTNESS)
     dark = max(light, _MIN_BRIGHTNESS)  # only raised in dark mode
     drawn = _drawn(hue, saturation, light)
