@@ -16,6 +16,7 @@ Run: python bench/clients_speed.py
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import subprocess
@@ -54,6 +55,8 @@ def runs(commands: dict[str, list[str]]) -> dict[str, list[float]]:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     byte_compile_altsim()
     clients = list(PROFILES)
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,4 +1,4 @@
-"""How much slower than json.loads is reading a file that is not strict JSON? (issue 14 item 3:
+"""How much slower than json.loads is reading a file that is not strict JSON? (The target:
 JSON5 and broken files at compiled-parser speed.)
 
 For each case, in this one process, parse_document (what check, refresh and the TUI run on the

@@ -11,7 +11,7 @@ from it, for several concurrency caps, the default among them. Printed side by s
   warm        measured: a second refresh with the same fetcher (connections reused)
   cpu/fetch   the client's CPU time per fetch in the cold refresh
 
-The target (issue 19: 1,000 sources held 200 ms each refresh in at most 1.3x the latency-bound
+The target (1,000 sources held 200 ms each refresh in at most 1.3x the latency-bound
 ideal at the default concurrency) is checked for the default cap, on the slower of cold and
 warm. This is a measurement, not a test: it exits 0 whatever the times, and 1 only when a
 fetch fails.

@@ -1,4 +1,4 @@
-"""Issue 19's targets, each a ratio to an anchor timed beside it in the same run.
+"""The speed targets (README, Speed), each a ratio to an anchor timed beside it in one run.
 
 Sources (deterministic, seeded):
   * clean: 5,000 apps x 10 versions, screenshots, permissions, 500 news items, about 21 MB,
@@ -27,6 +27,7 @@ Run: python bench/speed.py
 
 from __future__ import annotations
 
+import argparse
 import compileall
 import importlib.util
 import json
@@ -375,12 +376,18 @@ def scaling(report: Report, tmp: Path) -> None:
 
 
 def main() -> int:
-    if sys.argv[1:2] == ["--write"]:
-        write_sources(Path(sys.argv[2]))
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    # the children that write the sources (see clean_and_warned)
+    parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--write-scales", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.write:
+        write_sources(args.write)
         return 0
-    if sys.argv[1:2] == ["--write-scales"]:
+    if args.write_scales:
         for count in SCALES:
-            (Path(sys.argv[2]) / f"warned_{count}.json").write_bytes(warned_source(count))
+            (args.write_scales / f"warned_{count}.json").write_bytes(warned_source(count))
         return 0
     byte_compile_altsim()
     report = Report()

@@ -1,4 +1,4 @@
-"""How fast is the terminal UI on a big store? (issue 5: Browse on screen <= 1.5 s after start,
+"""How fast is the terminal UI on a big store? (Targets: Browse on screen <= 1.5 s after start,
 a key press in the list answered <= 50 ms, resident memory <= 300 MB.)
 
 Writes a 10,000-app source (the generator of bench/speed.py), adds it to a fresh state
@@ -17,6 +17,7 @@ Run: python bench/tui_speed.py
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import resource
@@ -149,11 +150,17 @@ async def measure_floor(path: Path) -> dict[str, float]:
 
 
 def main() -> int:
-    if sys.argv[1:2] == ["--measure"]:  # the child: only the app in this process's memory
-        print(json.dumps(asyncio.run(measure(Path(sys.argv[2])))))
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    # the children: only the app (or the bare DataTable) in the measured process's memory
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(asyncio.run(measure(args.measure))))
         return 0
-    if sys.argv[1:2] == ["--floor"]:
-        print(json.dumps(asyncio.run(measure_floor(Path(sys.argv[2])))))
+    if args.floor:
+        print(json.dumps(asyncio.run(measure_floor(args.floor))))
         return 0
     byte_compile_altsim()
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,4 +1,4 @@
-"""`altsim check` starts light (issue 19, item 3): what a run on a clean local file loads is pinned
+"""`altsim check` starts light (README, Speed): what a run on a clean local file loads is pinned
 here as a set of modules, not a time, so that a regression fails on any machine.
 
 What is loaded only when needed, and why: each other command's module (`altsim.cli` imports
