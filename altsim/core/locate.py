@@ -18,16 +18,23 @@ expression's inside the objects a pointer enters) plus a few microseconds per di
 A text the fast walker does not expect (it never meets one the strict parser accepted) is
 walked again from its start by the general walker, which JSON5 texts always use.
 
-In a text of `_LENGTHS_FROM` characters and more, once the scanner has skipped a tenth of the
-text in one of the root's arrays (the `apps` of a 20 MB source: skipping them costs about what
-json.loads of the whole text does), msgspec reads the text once, about ten times faster, as an
-object whose arrays' elements are kept as their raw text (msgspec.Raw, no value built). The
-rest of that array's elements that nothing is wanted in are then skipped by their length:
-where the text at the element is exactly what msgspec read as this element (not so for
-the first of two members with one key: msgspec keeps the last) and it is an object or an array,
-it ends where that raw text does, at the bracket that closes it. Everything else, and a text
-msgspec does not read so or that the scanner may refuse where msgspec does not, is skipped by
-the scanner, as in a smaller text.
+In a text of `_LENGTHS_FROM` characters and more, msgspec reads the text once, about ten times
+faster than the scanner skips it, as an object whose arrays' elements are kept as their raw text
+(msgspec.Raw, no value built): once the scanner has skipped a hundredth of the text in one of
+the root's arrays (the `apps` of a 20 MB source), if the rest of it up to the last element wanted
+would cost it a tenth more (as long as msgspec's read, judged by the elements so far), else once
+it has skipped that tenth. The rest of that array's elements that nothing is wanted in are then
+skipped by their length: where the text at the element is exactly what msgspec read as this
+element (not so for the first of two members with one key: msgspec keeps the last) and it is an
+object or an array, it ends where that raw text does, at the bracket that closes it. Inside an
+element walked into whose raw text is the text there, msgspec reads the members or the elements
+of each container the walk enters (from its raw text, as it is entered), and the values nothing
+is wanted in are skipped by their length in the same way; such an array is left, by its own
+length, after its last element wanted, and in such an object in which one key is wanted, found
+once by `str.find`, that copy is the object's own where msgspec read the key among its members
+(and where it did not, there is nothing to find). Everything else, and a text msgspec does not
+read so or that the scanner may refuse where msgspec does not, is skipped by the scanner, as in
+a smaller text.
 """
 
 from __future__ import annotations
@@ -88,8 +95,11 @@ _MOST_KEYS_IN_A_RUN = 64  # beyond this many wanted keys, members are looked at 
 _LENGTHS_FROM = 2 * 1024 * 1024
 # msgspec reads a text about ten times as fast as the scanner skips it: lengths are asked for once
 # the scanner has skipped a tenth of the text in one array (at worst, when the walk ends just
-# after, that array has cost twice what it would have with lengths from its start).
+# after, that array has cost twice what it would have with lengths from its start), or sooner:
 _SCANNED_SHARE = 10
+# once it has skipped this share of it, if it would skip a tenth more to reach the last element
+# wanted (20 MB, 600 pointers spread over `apps`: 9 ms of scanning before the read, now 1).
+_SAMPLED_SHARE = 100
 
 _Trie = dict[Any, Any]
 _END = None  # trie key marking "a wanted pointer ends here" (JSON keys are never None)
@@ -186,13 +196,16 @@ class _StrictWalker:
         self.found: dict[str, int] = {}
         self.quoted: dict[str, str] = {}  # a key as _plainly_quoted writes it
         # How much of an array the scanner skips before msgspec's raw elements are asked for
-        # (past the end of a small text: never), and those of the root's arrays once read.
-        self.scan_first = (len(text) // _SCANNED_SHARE if len(text) >= _LENGTHS_FROM
-                           else len(text))
+        # at the latest, and before whether to ask sooner is judged (past the end of a small
+        # text: never); those of the root's arrays once read.
+        large = len(text) >= _LENGTHS_FROM
+        self.scan_first = len(text) // _SCANNED_SHARE if large else len(text)
+        self.sample = min(len(text) // _SAMPLED_SHARE, self.scan_first) if large else len(text)
         self.root_arrays: dict[int, list[Any]] | None = None
 
-    def walk(self, i: int, node: _Trie) -> int:
-        """Record wanted pointers at or below the value at i; return the index after it."""
+    def walk(self, i: int, node: _Trie, raw: Any = None) -> int:
+        """Record wanted pointers at or below the value at i; return the index after it.
+        `raw`: msgspec's raw text of that value, known to be the text at i (`verified`)."""
         opener = self.text[i:i + 1]
         if _END in node:
             if opener not in _VALUE_START:
@@ -201,65 +214,76 @@ class _StrictWalker:
             if len(self.found) == self.wanted:
                 raise _AllFound  # as the general walker does: see there
             if len(node) == 1:  # nothing wanted below
-                return int(_scan_once(self.text, i)[1])
+                return self.skip(i, raw)
         if opener == "{":
-            return self.walk_object(i, node)
+            return self.walk_object(i, node, raw)
         if opener == "[":
-            return self.walk_array(i, node)
+            return self.walk_array(i, node, raw)
         return int(_scan_once(self.text, i)[1])
 
-    def leaf(self, i: int, pointer: str) -> int:
-        """Record the wanted value at i, nothing wanted below it; the index after it."""
+    def leaf(self, i: int, pointer: str, raw: Any) -> int:
+        """Record the wanted value at i, nothing wanted below it; the index after it (`raw`:
+        msgspec's raw text of it, or None)."""
+        self.record(i, pointer)
+        return self.skip(i, raw)
+
+    def record(self, i: int, pointer: str) -> None:
         if self.text[i:i + 1] not in _VALUE_START:
             raise _Unexpected
         self.found[pointer] = i
         if len(self.found) == self.wanted:
             raise _AllFound
-        return int(_scan_once(self.text, i)[1])
 
-    def walk_object(self, i: int, node: _Trie) -> int:
+    def walk_object(self, i: int, node: _Trie, raw: Any = None) -> int:
+        members = _raw_members(raw) if raw is not None else {}
         if len(node) == 1 and i != self.root:  # one key wanted: often a value, nothing below
-            (key,) = node
-            child = node[key]
-            if len(child) == 1 and _END in child:
-                quoted = self.quoted.get(key)
-                if quoted is None:
-                    quoted = self.quoted[key] = _plainly_quoted(key)
-                if quoted:
-                    end = self.walk_one(i, quoted, child[_END])
-                    if end is not None:
-                        return end
+            end = self.walk_one(i, node, raw, members)
+            if end is not None:
+                return end
         text = self.text
         pattern = _member_pattern_for(tuple(node))
         member = pattern.match(text, i + 1)
         after_value = False  # whether a comma comes before the next member
         while member is not None:
-            raw = member[2]
-            if raw is None:
+            quoted = member[2]
+            if quoted is None:
                 return member.end()  # the closing brace
             if bool(member[1]) is not after_value:
                 break
             i = member.end()
-            child = node.get(raw[1:-1] if "\\" not in raw else json.loads(raw))
+            key = quoted[1:-1] if "\\" not in quoted else json.loads(quoted)
+            child = node.get(key)
             if child is None:
-                i = _scan_once(text, i)[1]
+                i = self.skip(i, members.get(key))
             elif len(child) == 1 and _END in child:  # a wanted value, nothing below it
-                i = self.leaf(i, child[_END])
+                i = self.leaf(i, child[_END], members.get(key))
             else:
-                i = self.walk(i, child)
+                i = self.walk(i, child, self.verified(i, members.get(key)))
             member = pattern.match(text, i)
             after_value = True
         raise _Unexpected
 
-    def walk_one(self, i: int, quoted: str, pointer: str) -> int | None:
-        """In the object at i, the value of the one key wanted there, written `quoted`; the
-        index after the object. The C scanner finds the object's end (and reads the object:
-        it is strict JSON), and the key is looked for by `str.find`. None (the object is
-        walked member by member) where that cannot be sure: the key is there twice, may be
-        nested or written with escapes."""
+    def walk_one(self, i: int, node: _Trie, raw: Any, members: dict[str, Any]) -> int | None:
+        """In the object at i, where `node` has one key, what is wanted at or below that key's
+        value; the index after the object. The C scanner finds the object's end (and reads the
+        object: it is strict JSON), or msgspec's raw text of it does (`members`: msgspec's), and
+        the key is looked for by `str.find`. None (the object is walked member by member) where
+        that cannot be sure: the key is there twice, may be nested or written with escapes, or
+        something is wanted below a value that msgspec has not read."""
+        ((key, child),) = node.items()
+        leaf = len(child) == 1 and _END in child
+        if not (leaf or members):
+            return None
+        if members and key not in members:
+            return self.skip(i, raw)  # (msgspec read every key there, escaped or not)
+        quoted = self.quoted.get(key)
+        if quoted is None:
+            quoted = self.quoted[key] = _plainly_quoted(key)
+        if not quoted:
+            return None
         text = self.text
-        end: int = _scan_once(text, i)[1]
-        if _escaped_key().search(text, i, end):
+        end = self.skip(i, raw) if raw is not None else int(_scan_once(text, i)[1])
+        if text.find("\\", i, end) >= 0 and _escaped_key().search(text, i, end):
             return None
         value = -1
         at = text.find(quoted, i, end)
@@ -271,43 +295,53 @@ class _StrictWalker:
             if colon is not None:  # a key, not a string value
                 if value >= 0 or text[at - 1] == "\\":
                     return None
-                if text.find("{", i + 1, at) >= 0 or text.find("[", i + 1, at) >= 0:
-                    return None  # maybe in a nested object
+                # Maybe in a nested object, unless the object's own members hold the key: then
+                # that is its only copy.
+                if not members and (text.find("{", i + 1, at) >= 0
+                                    or text.find("[", i + 1, at) >= 0):
+                    return None
                 value = colon.end()
             at = text.find(quoted, after, end)
         if value >= 0:
-            if text[value:value + 1] not in _VALUE_START:
-                raise _Unexpected
-            self.found[pointer] = value
-            if len(self.found) == self.wanted:
-                raise _AllFound
+            if leaf:
+                self.record(value, child[_END])
+            else:  # (the object's only copy of the key: msgspec read its value there)
+                self.walk(value, child, members[key])
         return end
 
-    def walk_array(self, i: int, node: _Trie) -> int:
+    def walk_array(self, i: int, node: _Trie, raw: Any = None) -> int:
         text = self.text
         start = _array_start().match(text, i)
         if start is None:
             raise _Unexpected
         if start[1] is not None:
             return start.end()  # an empty array
-        i = start.end()
+        i = first = start.end()
         index = 0
         after_element = _after_element()
-        elements: list[Any] = []  # msgspec's, once the scanner has skipped enough of the array
-        elements_from = i + self.scan_first
+        # msgspec's elements: those of `raw` where an element before the last one wanted is not
+        # wanted, or of a root's array once the scanner has skipped enough of it (`ask_at`: where
+        # that is judged next). Read by msgspec, the array ends where its raw text does: past
+        # the last element wanted, nothing is left to walk.
+        last, indices = _indices(node) if raw is not None else (sys.maxsize, 0)
+        elements = _raw_elements(raw) if raw is not None and indices <= last else []
+        ask_at = len(text) if raw is not None else i + self.sample
         while True:
+            if index > last:
+                return self.skip(start.start(), raw)
             child = node.get(str(index))
+            element = elements[index] if index < len(elements) else None
             if child is None:
-                if index < len(elements):
-                    i = self.skip(i, elements[index])
+                if element is not None:
+                    i = self.skip(i, element)
                 else:
                     i = _scan_once(text, i)[1]
-                    if i > elements_from:
-                        elements, elements_from = self.raw_elements(node), len(text)
+                    if i > ask_at:
+                        elements, ask_at = self.elements_or_later(node, first, i, index + 1)
             elif len(child) == 1 and _END in child:
-                i = self.leaf(i, child[_END])
+                i = self.leaf(i, child[_END], element)
             else:
-                i = self.walk(i, child)
+                i = self.walk(i, child, self.verified(i, element))
             index += 1
             after = after_element.match(text, i)
             if after is None:
@@ -316,6 +350,19 @@ class _StrictWalker:
                 return after.end()
             i = after.end()
 
+    def elements_or_later(self, node: _Trie, first: int, i: int, scanned: int
+                          ) -> tuple[list[Any], int]:
+        """At i in the array whose first element is at `first`, `scanned` elements on: its
+        elements as msgspec reads them (`raw_elements`) and len(text), once the scanner has
+        skipped a tenth of the text in it or would skip that much more, at the length of its
+        elements so far, to reach the last element wanted; else [] and where to judge again."""
+        latest = first + self.scan_first
+        if i <= latest:
+            to_last = (i - first) * (_indices(node)[0] + 1 - scanned) // scanned
+            if to_last <= self.scan_first:
+                return [], latest
+        return self.raw_elements(node), len(self.text)
+
     def raw_elements(self, node: _Trie) -> list[Any]:
         """msgspec's elements of the root's array that `node` is the trie node of; [] for any
         other node. The text is read by msgspec the first time."""
@@ -323,15 +370,65 @@ class _StrictWalker:
             self.root_arrays = _root_arrays(self.text, self.trie)
         return self.root_arrays.get(id(node), [])
 
-    def skip(self, i: int, element: Any) -> int:
-        """The index after the element at i, of which msgspec read `element` (a msgspec.Raw):
-        an object or an array whose raw text is the text at i ends where that text does (at
-        the bracket closing it: the scanner would end there too). Anything else is left to the
-        scanner (a number there may go on further than the one msgspec read)."""
-        raw = str(element, "utf-8")
-        if raw[0] in "{[" and self.text.startswith(raw, i):
-            return i + len(raw)
-        return int(_scan_once(self.text, i)[1])
+    def raw_end(self, i: int, raw: Any) -> int:
+        """Where the value at i ends, of which msgspec read `raw` (a msgspec.Raw, or None): an
+        object or an array whose raw text is the text at i ends where that text does (at the
+        bracket closing it: the scanner would end there too); -1 for anything else (a number
+        there may go on further than the one msgspec read, the first of two members with one
+        key is not the raw msgspec kept, the last)."""
+        if raw is None:
+            return -1
+        read = str(raw, "utf-8")
+        if read[0] in "{[" and self.text.startswith(read, i):
+            return i + len(read)
+        return -1
+
+    def skip(self, i: int, raw: Any) -> int:
+        """The index after the value at i, by the length of `raw` (see `raw_end`) or else by
+        the scanner."""
+        end = self.raw_end(i, raw) if raw is not None else -1
+        return end if end >= 0 else int(_scan_once(self.text, i)[1])
+
+    def verified(self, i: int, raw: Any) -> Any:
+        """`raw`, where it is the text of the value at i (see `raw_end`); else None."""
+        return raw if self.raw_end(i, raw) >= 0 else None
+
+
+def _indices(node: _Trie) -> tuple[int, int]:
+    """The largest index of an element wanted in the array that `node` is the trie node of, or
+    more (a key of more digits than any index: the most there is; "01", which names no element:
+    1), -1 for none; and how many keys are written with digits only (as many as the elements
+    wanted, or more)."""
+    last, count = -1, 0
+    for key in node:
+        if key is not _END and key.isascii() and key.isdigit():
+            last = max(last, int(key) if len(key) < 19 else sys.maxsize)
+            count += 1
+    return last, count
+
+
+@functools.cache
+def _raw_decoders() -> tuple[Any, Any]:
+    """msgspec's decoders of an object's members and of an array's elements, each kept as its
+    raw text. They read only raws the whole text was read into, so only nesting can stop them:
+    their RecursionError (the walk deeper in frames than that read was) hands the text to the
+    general walker, which, from fewer frames than that read, is not refused."""
+    import msgspec  # read already: a raw is only ever met once it has
+
+    return msgspec.json.Decoder(dict[str, msgspec.Raw]), msgspec.json.Decoder(list[msgspec.Raw])
+
+
+def _raw_members(raw: Any) -> dict[str, Any]:
+    """The members of the object msgspec read as `raw` (of two with one key, the last), each a
+    msgspec.Raw."""
+    members: dict[str, Any] = _raw_decoders()[0].decode(raw)
+    return members
+
+
+def _raw_elements(raw: Any) -> list[Any]:
+    """The elements of the array msgspec read as `raw`, each a msgspec.Raw."""
+    elements: list[Any] = _raw_decoders()[1].decode(raw)
+    return elements
 
 
 def _root_arrays(text: str, trie: _Trie) -> dict[int, list[Any]]:
