@@ -193,3 +193,60 @@ def test_nesting_inside_an_element_is_located_or_refused_as_without_lengths(
         wanted = [*(f"/apps/60{pointer}" for pointer in pointers), "/apps/62/0", "/n"]
         assert (_outcome(text, wanted, True, monkeypatch)
                 == _outcome(text, wanted, False, monkeypatch)), depth
+
+
+@pytest.fixture
+def root_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times locate read the root's members."""
+    read: list[int] = []
+    real = locate_module._root_members
+
+    def spy(text: str) -> Any:
+        read.append(1)
+        return real(text)
+
+    monkeypatch.setattr(locate_module, "_root_members", spy)
+    return read
+
+
+_NEWS = '[{"title":"a","appID":"x"},{"title":"b","pad":[1,{"q":2}]}]'
+
+
+@pytest.mark.parametrize(("root", "pointers"), [
+    # Nothing wanted in the 2 MiB of apps: skipped by its length, as is any root container
+    ('{{"name":"S","apps":{apps},"news":{news},"featuredApps":["x"]}}',
+     ["/news/1/title", "/featuredApps/0"]),
+    ('{{"apps":{apps},"news":{news}}}', ["/news/1/pad/1/q"]),
+    ('{{"big":{{"k":{apps}}},"news":{news},"more":{apps},"end":1}}', ["/end", "/news/0/appID"]),
+    # A repeated root key: msgspec keeps the last copy, whose length is not the first's
+    ('{{"apps":{apps},"news":{news},"apps":[1,2],"tail":[1]}}', ["/tail/0", "/news/0/title"]),
+    ('{{"apps":[1,2],"news":{news},"apps":{apps},"tail":[1]}}', ["/tail/0", "/news/0/title"]),
+    # (skipped by the last copy's 12 characters, the first would end at `,"c":2}`: a root "c")
+    ('{{"apps":{{"a":{{"b":1}},"c":2}},"big":{apps},"apps":{{"x":"1234"}},"tail":1}}',
+     ["/c", "/tail"]),
+    # A root array wanted after the members were read: its elements from its own raw text
+    ('{{"big":{{"k":{apps}}},"apps":{apps},"end":1}}',
+     ["/apps/7/versions/0/size", "/apps/500/name", "/end"]),
+    ('{{"big":{{"k":{apps}}},"apps":{apps},"apps":{news}}}', ["/apps/1/title", "/apps/9/name"]),
+    ('{{"big":{{"k":{apps}}},"apps":{apps},"apps":{{"x":1}}}}', ["/apps/500/name", "/apps/x"]),
+])
+def test_what_the_root_holds_past_a_large_container_is_located_as_by_the_general_walker(
+        root_read, root, pointers):
+    apps = json.dumps(json.loads(_large_text([]))["apps"], separators=(",", ":"))
+    text = root.format(apps=apps, news=_NEWS)
+    json.loads(text)  # strict JSON, as every text the fast walker is given
+    assert len(text) > locate_module._LENGTHS_FROM
+    for wanted in (pointers, [*pointers, *MISSING], pointers[:1]):
+        assert_same(text, wanted, strict=True)
+    assert root_read  # the root's members were read
+
+
+@pytest.mark.parametrize("depth_from_limit", range(-180, 6, 3))
+def test_nesting_in_a_root_container_is_located_or_refused_as_without_lengths(
+        monkeypatch, depth_from_limit):
+    depth = sys.getrecursionlimit() + depth_from_limit
+    deep = "[" * depth + "]" * depth
+    text = f'{{"apps": [[1], {deep}], "big": {deep}, "news": [1, [2]], "n": 0}}'
+    wanted = ["/news/1/0", "/n"]
+    assert (_outcome(text, wanted, True, monkeypatch)
+            == _outcome(text, wanted, False, monkeypatch)), depth

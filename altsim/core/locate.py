@@ -34,7 +34,9 @@ length, after its last element wanted, and in such an object in which one key is
 once by `str.find`, that copy is the object's own where msgspec read the key among its members
 (and where it did not, there is nothing to find). Everything else, and a text msgspec does not
 read so or that the scanner may refuse where msgspec does not, is skipped by the scanner, as in
-a smaller text.
+a smaller text. Before the scanner would skip a container of the root that nothing is wanted in
+(the 20 MB of `apps`, when only `news` is wanted), msgspec reads the root's members as raw
+texts, and that container is skipped by its length, in the same way.
 """
 
 from __future__ import annotations
@@ -203,6 +205,10 @@ class _StrictWalker:
         self.scan_first = len(text) // _SCANNED_SHARE if large else len(text)
         self.sample = min(len(text) // _SAMPLED_SHARE, self.scan_first) if large else len(text)
         self.root_arrays: dict[int, list[Any]] | None = None
+        # msgspec's raw texts of the root's members, read before the scanner would skip a
+        # container of a large text's root that nothing is wanted in (None: not read yet).
+        self.large = large
+        self.root_members: dict[str, Any] | None = None
 
     def walk(self, i: int, node: _Trie, raw: Any = None) -> int:
         """Record wanted pointers at or below the value at i; return the index after it.
@@ -237,7 +243,8 @@ class _StrictWalker:
 
     def walk_object(self, i: int, node: _Trie, raw: Any = None) -> int:
         members = _raw_members(raw) if raw is not None else {}
-        if len(node) == 1 and i != self.root:  # one key wanted: often a value, nothing below
+        at_root = i == self.root
+        if len(node) == 1 and not at_root:  # one key wanted: often a value, nothing below
             end = self.walk_one(i, node, raw, members)
             if end is not None:
                 return end
@@ -255,6 +262,8 @@ class _StrictWalker:
             key = quoted[1:-1] if "\\" not in quoted else json.loads(quoted)
             child = node.get(key)
             if child is None:
+                if at_root and not members and self.large and text[i:i + 1] in "{[":
+                    members = self.read_root_members()  # (a root's container may be 20 MB)
                 i = self.skip(i, members.get(key))
             elif len(child) == 1 and _END in child:  # a wanted value, nothing below it
                 i = self.leaf(i, child[_END], members.get(key))
@@ -366,10 +375,24 @@ class _StrictWalker:
 
     def raw_elements(self, node: _Trie) -> list[Any]:
         """msgspec's elements of the root's array that `node` is the trie node of; [] for any
-        other node. The text is read by msgspec the first time."""
+        other node. The text is read by msgspec the first time (the array's own raw text,
+        where the root's members were read)."""
+        if self.root_members:
+            for key, child in self.trie.items():
+                raw = self.root_members.get(key)
+                if child is node and raw is not None and memoryview(raw)[:1].tobytes() == b"[":
+                    return _raw_elements(raw)
+            return []
         if self.root_arrays is None:
             self.root_arrays = _root_arrays(self.text, self.trie)
         return self.root_arrays.get(id(node), [])
+
+    def read_root_members(self) -> dict[str, Any]:
+        """msgspec's raw texts of the root's members ({} where it does not read the text so),
+        read once."""
+        if self.root_members is None:
+            self.root_members = _root_members(self.text)
+        return self.root_members
 
     def raw_end(self, i: int, raw: Any) -> int:
         """Where the value at i ends, of which msgspec read `raw` (a msgspec.Raw, or None): an
@@ -452,6 +475,22 @@ def _root_arrays(text: str, trie: _Trie) -> dict[int, list[Any]]:
         return {}
     return {id(child): root[key] for key, child in trie.items()
             if isinstance(root.get(key), list)}
+
+
+def _root_members(text: str) -> dict[str, Any]:
+    """The root's members as msgspec reads them, each a msgspec.Raw of its value's text. Empty
+    where msgspec does not read the text as an object or the scanner may refuse a value msgspec
+    skips (as `_root_arrays`)."""
+    import msgspec  # only for a large text
+
+    if _may_hold_a_long_integer(text):
+        return {}
+    data = text if text.isascii() else text.encode()  # (see _root_arrays)
+    try:
+        members: dict[str, Any] = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+    except (msgspec.DecodeError, RecursionError, UnicodeEncodeError):
+        return {}
+    return members
 
 
 def _may_hold_a_long_integer(text: str) -> bool:
