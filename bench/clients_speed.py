@@ -16,7 +16,6 @@ Run: python bench/clients_speed.py
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
@@ -26,7 +25,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from speed import byte_compile_altsim, make_source  # noqa: E402 (the bench folder is no package)
+from speed import (  # noqa: E402 (the bench folder is no package)
+    arguments,
+    byte_compile_altsim,
+    make_source,
+)
 
 from altsim.core.profiles import PROFILES  # noqa: E402
 
@@ -55,8 +58,7 @@ def runs(commands: dict[str, list[str]]) -> dict[str, list[float]]:
 
 
 def main() -> int:
-    argparse.ArgumentParser(description=__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
+    arguments(__doc__)
     byte_compile_altsim()
     clients = list(PROFILES)
     with tempfile.TemporaryDirectory() as tmp:

@@ -25,7 +25,6 @@ Run: python bench/reload_speed.py
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import functools
 import json
@@ -36,6 +35,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from speed import arguments  # (the bench folder: beside this script)
 
 from altsim.sim.simulator import Simulator
 from altsim.state import open_user_state
@@ -132,8 +133,7 @@ async def measure(folder: Path) -> dict[str, list[float]]:
 
 
 def main() -> int:
-    argparse.ArgumentParser(description=__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
+    arguments(__doc__)
     with tempfile.TemporaryDirectory() as folder:
         figures = asyncio.run(measure(Path(folder)))
     size = CORPUS_FILE.stat().st_size

@@ -382,13 +382,19 @@ def scaling(report: Report, tmp: Path) -> None:
                  " (10 %)")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
+def arguments(doc: str | None, *children: str) -> argparse.Namespace:
+    """A bench script's arguments: --help prints its docstring; `children` are the hidden
+    options (each a folder or file) with which it runs its own children."""
+    parser = argparse.ArgumentParser(description=doc,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    for option in children:
+        parser.add_argument(option, type=Path, help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def main() -> int:
     # the children that write the sources (see clean_and_warned)
-    parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--write-scales", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = arguments(__doc__, "--write", "--write-scales")
     if args.write:
         write_sources(args.write)
         return 0

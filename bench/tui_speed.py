@@ -17,7 +17,6 @@ Run: python bench/tui_speed.py
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import resource
@@ -32,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from speed import (  # noqa: E402 (the same generator as the decode benchmark)
+    arguments,
     byte_compile_altsim,
     make_source,
 )
@@ -150,12 +150,8 @@ async def measure_floor(path: Path) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     # the children: only the app (or the bare DataTable) in the measured process's memory
-    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = arguments(__doc__, "--measure", "--floor")
     if args.measure:
         print(json.dumps(asyncio.run(measure(args.measure))))
         return 0
