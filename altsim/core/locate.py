@@ -457,40 +457,40 @@ def _raw_elements(raw: Any) -> list[Any]:
 
 def _root_arrays(text: str, trie: _Trie) -> dict[int, list[Any]]:
     """The root's arrays that `trie` leads into, as msgspec reads them, each element a
-    msgspec.Raw of its text, by the id of their trie node. Empty where msgspec does not read
-    the text as an object or the scanner may refuse a value msgspec skips."""
+    msgspec.Raw of its text, by the id of their trie node (see `_read_root`)."""
     import msgspec  # only for a large text
 
-    if _may_hold_a_long_integer(text):
-        return {}
     member = list[msgspec.Raw] | dict[str, msgspec.Raw] | str | int | float | bool | None
-    # An ASCII text is read where it is; any other as UTF-8 made here (from a str, msgspec would
-    # make it and keep it with the text: twice its size as long as the text lives).
-    data = text if text.isascii() else text.encode()
-    try:
-        root: Any = msgspec.json.decode(data, type=dict[str, member])
-    except (msgspec.DecodeError, RecursionError, UnicodeEncodeError):
-        # (Called from deeper than the scanner skips from, and reading two levels more, the
-        # root and the array, msgspec refuses any nesting the scanner refuses.)
-        return {}
+    root: dict[str, Any] = _read_root(text, dict[str, member])
     return {id(child): root[key] for key, child in trie.items()
             if isinstance(root.get(key), list)}
 
 
 def _root_members(text: str) -> dict[str, Any]:
-    """The root's members as msgspec reads them, each a msgspec.Raw of its value's text. Empty
-    where msgspec does not read the text as an object or the scanner may refuse a value msgspec
-    skips (as `_root_arrays`)."""
+    """The root's members as msgspec reads them, each a msgspec.Raw of its value's text (see
+    `_read_root`)."""
+    import msgspec  # only for a large text
+
+    members: dict[str, Any] = _read_root(text, dict[str, msgspec.Raw])
+    return members
+
+
+def _read_root(text: str, root_type: Any) -> Any:
+    """The text as msgspec reads it into `root_type`, an object type; empty where msgspec does
+    not read the text so, or the scanner may refuse a value msgspec skips."""
     import msgspec  # only for a large text
 
     if _may_hold_a_long_integer(text):
         return {}
-    data = text if text.isascii() else text.encode()  # (see _root_arrays)
+    # An ASCII text is read where it is; any other as UTF-8 made here (from a str, msgspec would
+    # make it and keep it with the text: twice its size as long as the text lives).
+    data = text if text.isascii() else text.encode()
     try:
-        members: dict[str, Any] = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+        return msgspec.json.decode(data, type=root_type)
     except (msgspec.DecodeError, RecursionError, UnicodeEncodeError):
+        # (Called from deeper than the scanner skips from, and reading at most two levels, the
+        # root and an array, msgspec refuses any nesting the scanner refuses.)
         return {}
-    return members
 
 
 def _may_hold_a_long_integer(text: str) -> bool:
