@@ -215,11 +215,7 @@ class _StrictWalker:
         `raw`: msgspec's raw text of that value, known to be the text at i (`verified`)."""
         opener = self.text[i:i + 1]
         if _END in node:
-            if opener not in _VALUE_START:
-                raise _Unexpected
-            self.found[node[_END]] = i
-            if len(self.found) == self.wanted:
-                raise _AllFound  # as the general walker does: see there
+            self.record(i, node[_END])
             if len(node) == 1:  # nothing wanted below
                 return self.skip(i, raw)
         if opener == "{":
@@ -239,7 +235,7 @@ class _StrictWalker:
             raise _Unexpected
         self.found[pointer] = i
         if len(self.found) == self.wanted:
-            raise _AllFound
+            raise _AllFound  # as the general walker does: see there
 
     def walk_object(self, i: int, node: _Trie, raw: Any = None) -> int:
         members = _raw_members(raw) if raw is not None else {}
