@@ -288,7 +288,7 @@ class _StrictWalker:
         if not quoted:
             return None
         text = self.text
-        end = self.skip(i, raw) if raw is not None else int(_scan_once(text, i)[1])
+        end = self.skip(i, raw)
         if text.find("\\", i, end) >= 0 and _escaped_key().search(text, i, end):
             return None
         value = -1
